@@ -1,0 +1,9 @@
+//! Accounts: registration, email verification, password sign-in, sign-out and the Profile.
+
+pub mod model;
+pub mod pages;
+pub mod server_fns;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod store;

@@ -1,0 +1,281 @@
+//! Account types shared by the browser (instant feedback) and the server (which always checks again).
+
+use crate::i18n::Msg;
+use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
+
+/// A syntactically valid email address, trimmed and lower-cased so that one mailbox is one account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Email(String);
+
+impl Email {
+    /// Longest address accepted (RFC 5321 path limit).
+    pub const MAX_LEN: usize = 254;
+
+    /// Checks the shape of an address; it does not prove the mailbox exists (the emailed code does).
+    pub fn parse(input: &str) -> Result<Self, Msg> {
+        let email = input.trim().to_lowercase();
+        if email.is_empty() {
+            return Err(Msg::Required);
+        }
+        if email.len() > Self::MAX_LEN {
+            return Err(Msg::EmailInvalid);
+        }
+        let (local, domain) = email.rsplit_once('@').ok_or(Msg::EmailInvalid)?;
+        let local_ok = !local.is_empty()
+            && local.len() <= 64
+            && !local.starts_with('.')
+            && !local.ends_with('.')
+            && !local.contains("..")
+            && local
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
+        let labels: Vec<&str> = domain.split('.').collect();
+        let domain_ok = labels.len() >= 2
+            && labels.iter().all(|label| {
+                !label.is_empty()
+                    && label.len() <= 63
+                    && !label.starts_with('-')
+                    && !label.ends_with('-')
+                    && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            });
+        if local_ok && domain_ok {
+            Ok(Email(email))
+        } else {
+            Err(Msg::EmailInvalid)
+        }
+    }
+
+    /// The normalised address.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The part before the `@`, used to reject passwords built from it.
+    pub fn local_part(&self) -> &str {
+        self.0.split('@').next().unwrap_or_default()
+    }
+}
+
+/// Password length rules; the blocklist and context checks run on the server only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordRules {
+    /// Fewest characters (Unicode code points after NFC normalisation).
+    pub min_len: usize,
+    /// Most characters; longer passwords are rejected, never truncated.
+    pub max_len: usize,
+}
+
+impl Default for PasswordRules {
+    fn default() -> Self {
+        Self {
+            min_len: 12,
+            max_len: 128,
+        }
+    }
+}
+
+impl PasswordRules {
+    /// Hard ceiling on the maximum, whatever the operator configures.
+    pub const HARD_CAP: usize = 128;
+
+    /// Number of characters as the rules count them: code points after NFC normalisation.
+    pub fn length(password: &str) -> usize {
+        password.nfc().count()
+    }
+
+    /// Checks only the length, so the browser can give feedback as the person types.
+    pub fn check_length(&self, password: &str) -> Result<(), Msg> {
+        let len = Self::length(password);
+        if len < self.min_len {
+            Err(Msg::PasswordTooShort { min: self.min_len })
+        } else if len > self.max_len {
+            Err(Msg::PasswordTooLong { max: self.max_len })
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// What the server says about a password while the person types it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordFeedback {
+    /// Why the password cannot be used, if it cannot.
+    pub problem: Option<Msg>,
+    /// Estimated strength from 0 (very weak) to 4 (very strong).
+    pub score: u8,
+}
+
+/// The fixed list of security questions, by id; the texts are in the i18n tables.
+pub const SECURITY_QUESTION_IDS: [&str; 8] = [
+    "first_school",
+    "parents_city",
+    "first_car",
+    "teacher",
+    "nickname",
+    "third_grade_street",
+    "sibling_middle_name",
+    "first_employer",
+];
+
+/// Shortest and longest accepted security answers (in characters after normalisation).
+pub const ANSWER_LEN: (usize, usize) = (2, 100);
+
+/// The index of a question id in [`SECURITY_QUESTION_IDS`], if it is on the list.
+pub fn security_question_index(id: &str) -> Option<usize> {
+    SECURITY_QUESTION_IDS.iter().position(|q| *q == id)
+}
+
+/// Normalises a security answer so that case, spacing and Unicode form do not matter.
+pub fn normalise_answer(answer: &str) -> String {
+    answer
+        .nfc()
+        .collect::<String>()
+        .to_lowercase()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A 12-digit online account number whose last digit is a Damm check digit, so that every
+/// single-digit mistake and every swap of two neighbouring digits is caught.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountNumber(String);
+
+const DAMM: [[u8; 10]; 10] = [
+    [0, 3, 1, 7, 5, 9, 8, 6, 4, 2],
+    [7, 0, 9, 2, 1, 5, 4, 8, 6, 3],
+    [4, 2, 0, 6, 8, 7, 1, 3, 5, 9],
+    [1, 7, 5, 0, 9, 8, 3, 4, 2, 6],
+    [6, 1, 2, 3, 0, 4, 5, 9, 7, 8],
+    [3, 6, 7, 4, 2, 0, 9, 5, 8, 1],
+    [5, 8, 6, 9, 7, 2, 0, 1, 3, 4],
+    [8, 9, 4, 5, 3, 6, 2, 0, 1, 7],
+    [9, 4, 3, 8, 6, 1, 7, 2, 0, 5],
+    [2, 5, 8, 1, 4, 3, 6, 7, 9, 0],
+];
+
+fn damm_interim(digits: impl Iterator<Item = u8>) -> u8 {
+    digits.fold(0, |interim, d| DAMM[interim as usize][d as usize])
+}
+
+impl AccountNumber {
+    /// Builds a number from 11 random digits (each 0–9) by appending the check digit.
+    pub fn from_body(body: [u8; 11]) -> Self {
+        debug_assert!(body.iter().all(|d| *d < 10));
+        let check = damm_interim(body.iter().copied());
+        let mut digits: String = body.iter().map(|d| char::from(b'0' + d)).collect();
+        digits.push(char::from(b'0' + check));
+        AccountNumber(digits)
+    }
+
+    /// Parses a number as a person may type it (spaces and hyphens allowed) and verifies the check digit.
+    pub fn parse(input: &str) -> Option<Self> {
+        let digits: String = input.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+        if digits.len() != 12 || !digits.chars().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        let valid = damm_interim(digits.bytes().map(|b| b - b'0')) == 0;
+        valid.then_some(AccountNumber(digits))
+    }
+
+    /// The 12 digits without separators, as stored.
+    pub fn digits(&self) -> &str {
+        &self.0
+    }
+
+    /// The number as shown to people: `1234 5678 9012`.
+    pub fn formatted(&self) -> String {
+        format!("{} {} {}", &self.0[0..4], &self.0[4..8], &self.0[8..12])
+    }
+}
+
+/// What the Profile page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    /// The account's email address.
+    pub email: String,
+    /// The online account number.
+    pub account_number: AccountNumber,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_addresses_are_trimmed_lowercased_and_checked() {
+        assert_eq!(Email::parse("  Ana@Example.COM ").unwrap().as_str(), "ana@example.com");
+        for bad in ["", "ana", "ana@", "@example.com", "ana@example", "a b@example.com", "ana@@example.com",
+            "<img src=x onerror=alert(1)>@x.test", "ana@-example.com", ".ana@example.com", "ana..b@example.com"] {
+            assert!(Email::parse(bad).is_err(), "{bad} should be rejected");
+        }
+        assert!(Email::parse(&format!("{}@example.com", "a".repeat(65))).is_err());
+    }
+
+    #[test]
+    fn password_length_counts_code_points_after_nfc() {
+        let rules = PasswordRules::default();
+        // "e" + combining acute accent is one code point after NFC.
+        let composed = "e\u{301}".repeat(12);
+        assert_eq!(PasswordRules::length(&composed), 12);
+        assert!(rules.check_length(&composed).is_ok());
+        assert_eq!(rules.check_length(&"😀".repeat(11)), Err(Msg::PasswordTooShort { min: 12 }));
+        assert_eq!(rules.check_length(&"漢".repeat(11)), Err(Msg::PasswordTooShort { min: 12 }));
+        assert!(rules.check_length(&"😀".repeat(12)).is_ok());
+        assert!(rules.check_length(&"a".repeat(128)).is_ok());
+        assert_eq!(rules.check_length(&"a".repeat(129)), Err(Msg::PasswordTooLong { max: 128 }));
+    }
+
+    #[test]
+    fn security_answers_ignore_case_spacing_and_unicode_form() {
+        assert_eq!(normalise_answer("  San   José "), normalise_answer("san jose\u{301}"));
+        assert_eq!(normalise_answer("ÁNGEL"), "ángel");
+    }
+
+    #[test]
+    fn account_numbers_have_twelve_digits_and_a_valid_check_digit() {
+        let number = AccountNumber::from_body([1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1]);
+        assert_eq!(number.digits().len(), 12);
+        assert_eq!(AccountNumber::parse(number.digits()), Some(number.clone()));
+        assert_eq!(AccountNumber::parse(&number.formatted()), Some(number.clone()));
+        let formatted = number.formatted();
+        assert!(formatted.len() == 14 && formatted.chars().filter(|c| *c == ' ').count() == 2);
+        assert_eq!(AccountNumber::parse("12345"), None);
+        assert_eq!(AccountNumber::parse("abcdefghijkl"), None);
+    }
+
+    #[test]
+    fn the_check_digit_catches_every_single_digit_error() {
+        let bodies = [[0; 11], [9; 11], [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5], [2, 7, 1, 8, 2, 8, 1, 8, 2, 8, 4]];
+        for body in bodies {
+            let number = AccountNumber::from_body(body);
+            let digits: Vec<u8> = number.digits().bytes().collect();
+            for position in 0..12 {
+                for replacement in b'0'..=b'9' {
+                    if replacement == digits[position] {
+                        continue;
+                    }
+                    let mut typo = digits.clone();
+                    typo[position] = replacement;
+                    let typo = String::from_utf8(typo).unwrap();
+                    assert_eq!(AccountNumber::parse(&typo), None, "{typo} should fail the check");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_check_digit_catches_adjacent_swaps() {
+        let number = AccountNumber::from_body([3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5]);
+        let digits: Vec<u8> = number.digits().bytes().collect();
+        for i in 0..11 {
+            if digits[i] == digits[i + 1] {
+                continue;
+            }
+            let mut swapped = digits.clone();
+            swapped.swap(i, i + 1);
+            assert_eq!(AccountNumber::parse(&String::from_utf8(swapped).unwrap()), None);
+        }
+    }
+}

@@ -1,0 +1,238 @@
+//! Page furniture shared by every page: header, footer, language switch, error summary, form fields.
+
+use crate::{
+    accounts::server_fns::{current_step, SignOut, Step},
+    error::AppError,
+    i18n::{use_locale, use_strings, Msg},
+};
+use leptos::{either::Either, prelude::*};
+use leptos_router::{
+    components::Redirect,
+    hooks::{use_location, use_query_map},
+};
+
+/// The standard page frame: banner, header, main region and footer.
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let s = use_strings();
+    view! {
+        <a class="usa-skipnav" href="#main-content">{s.skip_to_content}</a>
+        <section class="usa-banner" aria-label=s.banner>
+            <div class="usa-banner__inner grid-container">{s.banner}</div>
+        </section>
+        <SiteHeader/>
+        <main id="main-content" class="grid-container usa-section" tabindex="-1">
+            {children()}
+        </main>
+        <footer class="usa-footer">
+            <div class="grid-container">{s.footer}</div>
+        </footer>
+    }
+}
+
+#[component]
+fn SiteHeader() -> impl IntoView {
+    let s = use_strings();
+    let location = use_location();
+    let step = Resource::new(move || location.pathname.get(), |_| current_step());
+    let sign_out = ServerAction::<SignOut>::new();
+    view! {
+        <header class="usa-header">
+            <div class="usa-header__inner grid-container">
+                <div class="usa-logo">
+                    <a href="/" title=s.site_name>{s.site_name}</a>
+                </div>
+                <nav class="usa-nav" aria-label="Account">
+                    <LanguageSwitch/>
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            (step.await == Ok(Step::SignedIn)).then(|| view! {
+                                <ActionForm action=sign_out>
+                                    <button type="submit" class="usa-button usa-button--outline">{s.sign_out}</button>
+                                </ActionForm>
+                            })
+                        })}
+                    </Suspense>
+                </nav>
+            </div>
+        </header>
+    }
+}
+
+/// A form that switches the interface to the other language and returns to the same page.
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let locale = use_locale();
+    let location = use_location();
+    let here = move || {
+        let search = location.search.get();
+        if search.is_empty() { location.pathname.get() } else { format!("{}?{}", location.pathname.get(), search) }
+    };
+    view! {
+        <form class="caseport-language-switch" method="post" action="/language">
+            <input type="hidden" name="lang" value=locale.other().tag()/>
+            <input type="hidden" name="return_to" value=here/>
+            <button type="submit" class="usa-button usa-button--unstyled" lang=locale.other().tag()>
+                {locale.strings().switch_language}
+            </button>
+        </form>
+    }
+}
+
+/// The USWDS error summary: every problem, linked to its field, announced to screen readers.
+#[component]
+pub fn ErrorSummary(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    let locale = use_locale();
+    move || {
+        error.get().map(|error| {
+            let items = error
+                .messages()
+                .into_iter()
+                .map(|(field, message)| {
+                    let text = message.text(locale);
+                    match field {
+                        Some(field) => Either::Left(view! { <li><a class="usa-link" href=format!("#{field}")>{text}</a></li> }),
+                        None => Either::Right(view! { <li>{text}</li> }),
+                    }
+                })
+                .collect_view();
+            view! {
+                <div class="usa-alert usa-alert--error usa-error-summary" role="alert" tabindex="-1">
+                    <div class="usa-alert__body">
+                        <h2 class="usa-alert__heading usa-error-summary__heading">{locale.strings().there_is_a_problem}</h2>
+                        <ul class="usa-list usa-list--unstyled">{items}</ul>
+                    </div>
+                </div>
+            }
+        })
+    }
+}
+
+/// A success or information notice.
+#[component]
+pub fn Notice(message: Msg, #[prop(default = "success")] kind: &'static str) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <div class=format!("usa-alert usa-alert--{kind}") role="status">
+            <div class="usa-alert__body"><p class="usa-alert__text">{message.text(locale)}</p></div>
+        </div>
+    }
+}
+
+/// A labelled input with optional hint and its own error message.
+#[component]
+pub fn Field(
+    /// The visible label.
+    label: &'static str,
+    /// The input's `name` and `id`.
+    name: &'static str,
+    /// The error of the last submission, if any.
+    #[prop(into)]
+    error: Signal<Option<AppError>>,
+    /// Input type.
+    #[prop(default = "text")]
+    input_type: &'static str,
+    /// Hint shown under the label.
+    #[prop(optional)]
+    hint: Option<&'static str>,
+    /// The `autocomplete` token.
+    #[prop(optional)]
+    autocomplete: Option<&'static str>,
+    /// The `inputmode` (e.g. numeric for codes).
+    #[prop(optional)]
+    inputmode: Option<&'static str>,
+    /// Called on every keystroke.
+    #[prop(optional)]
+    on_input: Option<Callback<String>>,
+    /// Extra content under the input (e.g. live feedback).
+    #[prop(optional)]
+    children: Option<Children>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let message = move || error.get().and_then(|e| e.field_message(name)).map(|m| m.text(locale));
+    let hint_id = format!("{name}-hint");
+    let error_id = format!("{name}-error");
+    let described_by = {
+        let hint_id = hint_id.clone();
+        let error_id = error_id.clone();
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if message().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="usa-form-group" class:usa-form-group--error=move || message().is_some()>
+            <label class="usa-label" class:usa-label--error=move || message().is_some() for=name>{label}</label>
+            {hint.map(|hint| view! { <div class="usa-hint" id=hint_id.clone()>{hint}</div> })}
+            {
+                let error_id = error_id.clone();
+                move || message().map(|text| view! { <span class="usa-error-message" id=error_id.clone()>{text}</span> })
+            }
+            <input
+                class="usa-input"
+                class:usa-input--error=move || message().is_some()
+                id=name
+                name=name
+                type=input_type
+                autocomplete=autocomplete
+                inputmode=inputmode
+                aria-invalid=move || message().is_some().then_some("true")
+                aria-describedby=described_by
+                on:input=move |ev| {
+                    if let Some(callback) = on_input {
+                        callback.run(event_target_value(&ev));
+                    }
+                }
+            />
+            {children.map(|children| children())}
+        </div>
+    }
+}
+
+/// Renders `children` only when the session is at `required`; otherwise redirects to the page for
+/// the session's actual step (or to sign-in).
+#[component]
+pub fn RequireStep(required: Step, children: ChildrenFn) -> impl IntoView {
+    let step = Resource::new(|| (), |_| current_step());
+    let children = StoredValue::new(children);
+    let s = use_strings();
+    view! {
+        <Suspense fallback=move || view! { <p>{s.loading}</p> }>
+            {move || Suspend::new(async move {
+                match step.await {
+                    Ok(current) if current == required => Either::Left(children.read_value()()),
+                    Ok(Step::Expired) => Either::Right(view! { <Redirect path="/sign-in?expired=1"/> }),
+                    Ok(current) => Either::Right(view! { <Redirect path=current.path()/> }),
+                    Err(_) => Either::Right(view! { <Redirect path="/sign-in"/> }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// True when the current URL has `key=1` in its query (notices after redirects).
+pub fn query_flag(key: &'static str) -> Memo<bool> {
+    let query = use_query_map();
+    Memo::new(move |_| query.read().get(key).as_deref() == Some("1"))
+}
+
+/// The 404 page (with a 404 status on the server).
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    let s = use_strings();
+    view! {
+        <leptos_meta::Title text=s.not_found_title/>
+        <h1>{s.not_found_title}</h1>
+        <p>{s.not_found_text}</p>
+    }
+}

@@ -1,0 +1,10 @@
+//! Server-only plumbing shared by every domain: state, database, clock, crypto, mail, throttling.
+
+pub mod clock;
+pub mod crypto;
+pub mod db;
+pub mod mail;
+pub mod passwords;
+pub mod rate_limit;
+pub mod state;
+pub mod request;

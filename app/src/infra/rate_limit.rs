@@ -1,0 +1,132 @@
+//! Throttling counters kept in the database, so every server instance sees the same counts.
+
+use super::db::Db;
+use crate::error::AppError;
+use sqlx::Row;
+
+/// A limit of `max` hits per `window_secs` seconds.
+#[derive(Debug, Clone, Copy)]
+pub struct Limit {
+    /// Hits allowed in one window.
+    pub max: i64,
+    /// Window length in seconds.
+    pub window_secs: i64,
+}
+
+/// Sign-in attempts from one client address (Login.gov: 20 per minute).
+pub const SIGN_IN_PER_IP: Limit = Limit { max: 20, window_secs: 60 };
+/// Registrations from one client address.
+pub const REGISTER_PER_IP: Limit = Limit { max: 40, window_secs: 3600 };
+/// Verification emails per account (including the first).
+pub const EMAIL_CODE_SENDS: Limit = Limit { max: 3, window_secs: 600 };
+/// Wrong-or-right email code attempts per account.
+pub const EMAIL_CODE_ATTEMPTS: Limit = Limit { max: 10, window_secs: 900 };
+/// Authenticator code attempts per account.
+pub const TOTP_ATTEMPTS: Limit = Limit { max: 10, window_secs: 900 };
+/// Password feedback checks from one client address.
+pub const PASSWORD_CHECKS_PER_IP: Limit = Limit { max: 600, window_secs: 600 };
+
+/// Counts one hit on `bucket`; `Err(RateLimited)` once the window's limit is passed.
+pub async fn hit(db: &Db, bucket: &str, limit: Limit, now: i64) -> Result<(), AppError> {
+    let row = sqlx::query(
+        "INSERT INTO rate_limits (bucket, window_started_at, hits) VALUES ($1, $2, 1)
+         ON CONFLICT (bucket) DO UPDATE SET
+           hits = CASE WHEN rate_limits.window_started_at <= $3 THEN 1 ELSE rate_limits.hits + 1 END,
+           window_started_at = CASE WHEN rate_limits.window_started_at <= $3 THEN $2
+                                    ELSE rate_limits.window_started_at END
+         RETURNING hits, window_started_at",
+    )
+    .bind(bucket)
+    .bind(now)
+    .bind(now - limit.window_secs)
+    .fetch_one(&db.pool)
+    .await?;
+    let hits: i64 = row.try_get(0)?;
+    let started: i64 = row.try_get(1)?;
+    if hits > limit.max {
+        let retry_after = (started + limit.window_secs - now).max(1) as u64;
+        tracing::warn!(bucket = %bucket, hits, "rate limit reached");
+        return Err(AppError::RateLimited { retry_after });
+    }
+    Ok(())
+}
+
+/// Failures before an account's password sign-in is paused.
+pub const ACCOUNT_FAILURES_BEFORE_DELAY: i64 = 10;
+/// Failures older than this no longer count.
+pub const ACCOUNT_FAILURE_WINDOW_SECS: i64 = 15 * 60;
+
+/// The pause after the `failures`-th consecutive failure: none below 10, then 60 s doubling per
+/// further failure, capped at about an hour (progressive delay, never a permanent lock).
+pub fn progressive_delay(failures: i64) -> Option<i64> {
+    (failures >= ACCOUNT_FAILURES_BEFORE_DELAY)
+        .then(|| 60 * (1i64 << (failures - ACCOUNT_FAILURES_BEFORE_DELAY).min(6)))
+}
+
+/// `Err(RateLimited)` while password sign-in for `subject` (a hash of the email address) is paused.
+pub async fn check_account(db: &Db, subject: &str, now: i64) -> Result<(), AppError> {
+    let locked_until: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT locked_until FROM login_failures WHERE subject = $1")
+            .bind(subject)
+            .fetch_optional(&db.pool)
+            .await?;
+    match locked_until.flatten() {
+        Some(until) if until > now => Err(AppError::RateLimited { retry_after: (until - now) as u64 }),
+        _ => Ok(()),
+    }
+}
+
+/// Records a failed password for the account and starts a pause when the count calls for one.
+pub async fn record_account_failure(db: &Db, subject: &str, now: i64) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    let previous: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT failures, last_failure_at FROM login_failures WHERE subject = $1",
+    )
+    .bind(subject)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let failures = match previous {
+        Some((failures, last)) if last > now - ACCOUNT_FAILURE_WINDOW_SECS => failures + 1,
+        _ => 1,
+    };
+    let locked_until = progressive_delay(failures).map(|delay| now + delay);
+    sqlx::query(
+        "INSERT INTO login_failures (subject, failures, last_failure_at, locked_until, updated_at)
+         VALUES ($1, $2, $3, $4, $3)
+         ON CONFLICT (subject) DO UPDATE SET failures = $2, last_failure_at = $3, locked_until = $4, updated_at = $3",
+    )
+    .bind(subject)
+    .bind(failures)
+    .bind(now)
+    .bind(locked_until)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    if locked_until.is_some() {
+        tracing::warn!(subject = %subject, failures, "account sign-in paused after repeated failures");
+    }
+    Ok(())
+}
+
+/// Clears the failure count after a successful password.
+pub async fn reset_account(db: &Db, subject: &str) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM login_failures WHERE subject = $1")
+        .bind(subject)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_delay_starts_at_the_tenth_failure_and_doubles_up_to_a_cap() {
+        assert_eq!(progressive_delay(9), None);
+        assert_eq!(progressive_delay(10), Some(60));
+        assert_eq!(progressive_delay(11), Some(120));
+        assert_eq!(progressive_delay(16), Some(3840));
+        assert_eq!(progressive_delay(100), Some(3840));
+    }
+}

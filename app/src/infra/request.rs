@@ -1,0 +1,67 @@
+//! Facts about the current request that the middleware works out once: client address and language.
+
+use crate::{error::AppError, i18n::Locale};
+use std::net::IpAddr;
+
+/// The client's address: the socket peer, or the `X-Forwarded-For` entry added by a trusted proxy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientIp(pub IpAddr);
+
+fn parts() -> Option<http::request::Parts> {
+    leptos::prelude::use_context::<http::request::Parts>()
+}
+
+/// The client address of the current request.
+pub fn client_ip() -> Result<IpAddr, AppError> {
+    parts()
+        .and_then(|p| p.extensions.get::<ClientIp>().copied())
+        .map(|ip| ip.0)
+        .ok_or_else(|| AppError::internal("client address missing from request"))
+}
+
+/// The language of the current request (cookie, else `Accept-Language`).
+pub fn request_locale() -> Locale {
+    parts().and_then(|p| p.extensions.get::<Locale>().copied()).unwrap_or_default()
+}
+
+/// Finishes a server function: an error is answered with its HTTP status (and `Retry-After` when
+/// throttled), except for plain HTML form posts, which must stay redirects back to the form.
+pub fn finish<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(error) = &result {
+        let is_form_post = parts()
+            .and_then(|p| p.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).map(|v| v.contains("text/html")))
+            .unwrap_or(false);
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            if !is_form_post {
+                response.set_status(http::StatusCode::from_u16(error.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
+            }
+            if let AppError::RateLimited { retry_after } = error {
+                response.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(*retry_after));
+            }
+        }
+    }
+    result
+}
+
+/// The Content-Security-Policy of an HTML page whose scripts carry `nonce`.
+pub fn page_csp(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; font-src 'self'; connect-src 'self'; manifest-src 'self'; worker-src 'self'; \
+         object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    )
+}
+
+/// Sets the page's CSP with this response's nonce (the same one Leptos puts on its hydration
+/// scripts) and forbids caching: pages may show personal data.
+pub fn set_page_security_headers() {
+    let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() else {
+        return;
+    };
+    if let Some(nonce) = leptos::nonce::use_nonce() {
+        if let Ok(value) = http::HeaderValue::from_str(&page_csp(&nonce)) {
+            response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+    response.insert_header(http::header::CACHE_CONTROL, http::HeaderValue::from_static("no-store"));
+}

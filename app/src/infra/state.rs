@@ -1,0 +1,96 @@
+//! The application state every handler and server function reads from context.
+
+use super::{clock::Clock, crypto::Keys, db::Db, mail::Mailer, passwords::PasswordHasher};
+use crate::accounts::model::PasswordRules;
+use axum::extract::FromRef;
+use leptos::prelude::LeptosOptions;
+use std::{net::IpAddr, sync::Arc};
+
+/// Policy knobs from `Leptos.toml`.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// Password length rules.
+    pub password: PasswordRules,
+    /// Idle session timeout in seconds (at most 30 minutes).
+    pub session_idle_secs: i64,
+    /// Absolute session lifetime in seconds.
+    pub session_absolute_secs: i64,
+    /// Whether security questions are asked at registration.
+    pub security_questions: bool,
+    /// Whether throttling is enforced (off only for benchmarks).
+    pub rate_limits: bool,
+    /// Peers whose `X-Forwarded-For` is believed; everyone else is identified by the socket address.
+    pub trusted_proxies: Vec<IpAddr>,
+    /// The canonical origin, e.g. `https://caseport.example` (links in emails, the CSRF check).
+    pub base_url: String,
+    /// Whether cookies get the `Secure` attribute and `__Host-` prefix (always, except plain-HTTP
+    /// tests that are not on loopback).
+    pub secure_cookies: bool,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self {
+            password: PasswordRules::default(),
+            session_idle_secs: 15 * 60,
+            session_absolute_secs: 12 * 60 * 60,
+            security_questions: true,
+            rate_limits: true,
+            trusted_proxies: Vec::new(),
+            base_url: "http://127.0.0.1:3000".into(),
+            secure_cookies: true,
+        }
+    }
+}
+
+impl Policy {
+    /// The origin part of `base_url` (scheme, host and port), as browsers send it in `Origin`.
+    pub fn origin(&self) -> &str {
+        let url = self.base_url.trim_end_matches('/');
+        match url.find("://") {
+            Some(scheme_end) => match url[scheme_end + 3..].find('/') {
+                Some(path_start) => &url[..scheme_end + 3 + path_start],
+                None => url,
+            },
+            None => url,
+        }
+    }
+}
+
+/// Everything a request handler needs, cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub db: Db,
+    /// The source of time.
+    pub clock: Arc<dyn Clock>,
+    /// Derived encryption and MAC keys.
+    pub keys: Arc<Keys>,
+    /// Outgoing mail.
+    pub mailer: Arc<Mailer>,
+    /// Password hashing on the blocking pool.
+    pub hasher: Arc<PasswordHasher>,
+    /// Policy knobs.
+    pub policy: Arc<Policy>,
+    /// Leptos's own options (site root, output name).
+    pub leptos_options: LeptosOptions,
+}
+
+impl AppState {
+    /// The current time in Unix seconds.
+    pub fn now(&self) -> i64 {
+        self.clock.now()
+    }
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The state from Leptos context (server functions and pages run inside it).
+pub fn use_app_state() -> Result<AppState, crate::error::AppError> {
+    leptos::prelude::use_context::<AppState>()
+        .ok_or_else(|| crate::error::AppError::internal("AppState missing from context"))
+}

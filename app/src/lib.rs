@@ -1,0 +1,87 @@
+//! Caseport's shared application: the HTML shell, the routes and every domain module.
+
+pub mod accounts;
+pub mod components;
+pub mod error;
+pub mod i18n;
+#[cfg(feature = "ssr")]
+pub mod infra;
+pub mod mfa;
+pub mod session;
+
+use components::{Layout, NotFound};
+use i18n::Locale;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+/// The language of this page: from the request on the server, from `<html lang>` in the browser.
+fn page_locale() -> Locale {
+    #[cfg(feature = "ssr")]
+    {
+        infra::request::request_locale()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        document()
+            .document_element()
+            .and_then(|html| html.get_attribute("lang"))
+            .and_then(|tag| Locale::from_tag(&tag))
+            .unwrap_or_default()
+    }
+}
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let locale = page_locale();
+    #[cfg(feature = "ssr")]
+    infra::request::set_page_security_headers();
+    view! {
+        <!DOCTYPE html>
+        <html lang=locale.tag()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#1a4480"/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="icon" href="/favicon.ico" sizes="any"/>
+                <link rel="icon" type="image/png" href="/icons/favicon-32.png"/>
+                <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png"/>
+                <link rel="stylesheet" id="leptos" href="/pkg/caseport.css"/>
+                <script src="/register-sw.js" defer></script>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The application: routes inside the page frame.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_context(page_locale());
+    view! {
+        <Title formatter=|text: String| format!("{text} | Caseport")/>
+        <Router>
+            <Layout>
+                <Routes fallback=NotFound>
+                    <Route path=path!("") view=accounts::pages::LandingPage ssr=SsrMode::Async/>
+                    <Route path=path!("register") view=accounts::pages::RegisterPage ssr=SsrMode::Async/>
+                    <Route path=path!("verify-email") view=accounts::pages::VerifyEmailPage ssr=SsrMode::Async/>
+                    <Route path=path!("setup-authenticator") view=mfa::pages::SetupAuthenticatorPage ssr=SsrMode::Async/>
+                    <Route path=path!("sign-in") view=accounts::pages::SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("sign-in/code") view=mfa::pages::SignInCodePage ssr=SsrMode::Async/>
+                    <Route path=path!("account") view=accounts::pages::AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("profile") view=accounts::pages::ProfilePage ssr=SsrMode::Async/>
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

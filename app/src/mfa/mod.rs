@@ -1,0 +1,11 @@
+//! Second factors: authenticator apps (TOTP) now; text, email codes, backup codes and passkeys later.
+
+pub mod model;
+pub mod pages;
+pub mod server_fns;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod store;
+#[cfg(feature = "ssr")]
+pub mod totp;

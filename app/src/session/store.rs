@@ -1,0 +1,209 @@
+//! Session rows, the per-request session handle, and the cookie that names a session.
+
+use super::model::AuthState;
+use crate::{
+    error::AppError,
+    infra::{crypto, db::Db, state::Policy},
+};
+use sqlx::Row;
+use std::sync::{Arc, Mutex};
+
+/// Name of the session cookie: the `__Host-` prefix pins it to this exact origin, over HTTPS, path `/`.
+pub const SESSION_COOKIE: &str = "__Host-caseport-session";
+
+/// Sessions are touched (last activity written) at most this often, to spare the database.
+const TOUCH_EVERY_SECS: i64 = 60;
+
+/// A session as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    /// SHA-256 of the cookie value; the value itself is never stored.
+    pub id_hash: String,
+    /// The flow step.
+    pub state: AuthState,
+    /// When this session id was issued (the absolute timeout counts from here).
+    pub created_at: i64,
+    /// The last request seen.
+    pub last_seen_at: i64,
+}
+
+/// What happened to the session cookie a request carried.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Loaded {
+    /// A live session.
+    Valid(SessionRecord),
+    /// There was a session but it timed out (idle or absolute) and has been deleted.
+    Expired,
+    /// No cookie or no such session.
+    Missing,
+}
+
+/// Looks up the session named by `token`, enforcing the idle and absolute timeouts, and records
+/// the request as activity (reads count).
+pub async fn load(db: &Db, policy: &Policy, token: &str, now: i64) -> Result<Loaded, AppError> {
+    let id_hash = crypto::sha256_hex(token.as_bytes());
+    let row = sqlx::query("SELECT state, created_at, last_seen_at FROM sessions WHERE id_hash = $1")
+        .bind(&id_hash)
+        .fetch_optional(&db.pool)
+        .await?;
+    let Some(row) = row else {
+        return Ok(Loaded::Missing);
+    };
+    let state_json: String = row.try_get(0)?;
+    let created_at: i64 = row.try_get(1)?;
+    let last_seen_at: i64 = row.try_get(2)?;
+    let idle_expired = now - last_seen_at > policy.session_idle_secs;
+    let absolute_expired = now - created_at > policy.session_absolute_secs;
+    if idle_expired || absolute_expired {
+        delete(db, &id_hash).await?;
+        tracing::info!(reason = if idle_expired { "idle" } else { "absolute" }, "session expired");
+        return Ok(Loaded::Expired);
+    }
+    let state: AuthState = serde_json::from_str(&state_json)
+        .map_err(|e| AppError::internal(format_args!("session state: {e}")))?;
+    if now - last_seen_at >= TOUCH_EVERY_SECS {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
+            .bind(now)
+            .bind(&id_hash)
+            .execute(&db.pool)
+            .await?;
+    }
+    Ok(Loaded::Valid(SessionRecord { id_hash, state, created_at, last_seen_at: now }))
+}
+
+async fn delete(db: &Db, id_hash: &str) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(&db.pool).await?;
+    Ok(())
+}
+
+/// Deletes every session of an account (after a credential change or by an administrator).
+pub async fn delete_all_for_account(db: &Db, account_id: &str) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM sessions WHERE account_id = $1").bind(account_id).execute(&db.pool).await?;
+    Ok(())
+}
+
+/// What the response must do with the cookie.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum CookieAction {
+    /// Leave it alone.
+    #[default]
+    Keep,
+    /// Set a new session id.
+    Set(String),
+    /// Expire the cookie and clear site data.
+    Clear,
+}
+
+#[derive(Debug, Default)]
+struct Slot {
+    current: Option<SessionRecord>,
+    expired: bool,
+    cookie: CookieAction,
+}
+
+/// The session of one request, shared between the middleware (which loads it and writes the cookie)
+/// and the server functions (which change it).
+#[derive(Debug, Clone, Default)]
+pub struct SessionHandle(Arc<Mutex<Slot>>);
+
+impl SessionHandle {
+    /// The handle for a request, as loaded by the middleware.
+    pub fn from_loaded(loaded: Loaded) -> Self {
+        let slot = match loaded {
+            Loaded::Valid(record) => Slot { current: Some(record), ..Slot::default() },
+            Loaded::Expired => Slot { expired: true, ..Slot::default() },
+            Loaded::Missing => Slot::default(),
+        };
+        Self(Arc::new(Mutex::new(slot)))
+    }
+
+    fn slot(&self) -> std::sync::MutexGuard<'_, Slot> {
+        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The current flow step, if there is a live session.
+    pub fn state(&self) -> Option<AuthState> {
+        self.slot().current.as_ref().map(|r| r.state.clone())
+    }
+
+    /// The stored (hashed) id of the live session, used as a throttling key for anonymous steps.
+    pub fn id_hash(&self) -> Option<String> {
+        self.slot().current.as_ref().map(|r| r.id_hash.clone())
+    }
+
+    /// True when the request carried a session that had just timed out.
+    pub fn expired(&self) -> bool {
+        self.slot().expired
+    }
+
+    /// What the middleware must do with the cookie.
+    pub fn cookie_action(&self) -> CookieAction {
+        self.slot().cookie.clone()
+    }
+
+    /// Moves to `state` under a brand-new session id (the old row is deleted): used at every
+    /// privilege change, so an id seen before sign-in is worthless after it.
+    pub async fn rotate_to(&self, db: &Db, state: AuthState, now: i64) -> Result<(), AppError> {
+        let old = self.slot().current.as_ref().map(|r| r.id_hash.clone());
+        let token = crypto::random_token();
+        let id_hash = crypto::sha256_hex(token.as_bytes());
+        let state_json = serde_json::to_string(&state).map_err(AppError::internal)?;
+        let mut tx = db.begin_write().await?;
+        if let Some(old) = &old {
+            sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(old).execute(&mut *tx).await?;
+        }
+        sqlx::query(
+            "INSERT INTO sessions (id_hash, account_id, state, created_at, last_seen_at, authenticated_at, updated_at)
+             VALUES ($1, $2, $3, $4, $4, $5, $4)",
+        )
+        .bind(&id_hash)
+        .bind(state.account_id().map(str::to_owned))
+        .bind(&state_json)
+        .bind(now)
+        .bind(matches!(state, AuthState::SignedIn { .. }).then_some(now))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        let mut slot = self.slot();
+        slot.current = Some(SessionRecord { id_hash, state, created_at: now, last_seen_at: now });
+        slot.cookie = CookieAction::Set(token);
+        Ok(())
+    }
+
+    /// Ends the session on the server and tells the browser to forget it.
+    pub async fn destroy(&self, db: &Db) -> Result<(), AppError> {
+        let current = self.slot().current.take();
+        if let Some(record) = current {
+            delete(db, &record.id_hash).await?;
+        }
+        self.slot().cookie = CookieAction::Clear;
+        Ok(())
+    }
+}
+
+/// The `Set-Cookie` value for a new session id. No `Max-Age`: the cookie dies with the browser and
+/// the server enforces the timeouts.
+pub fn set_cookie_header(token: &str) -> String {
+    format!("{SESSION_COOKIE}={token}; Path=/; Secure; HttpOnly; SameSite=Lax")
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+pub fn clear_cookie_header() -> String {
+    format!("{SESSION_COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=0")
+}
+
+/// The session of the current request, from Leptos context.
+pub fn use_session() -> Result<SessionHandle, AppError> {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<SessionHandle>().cloned())
+        .ok_or_else(|| AppError::internal("session handle missing from request"))
+}
+
+/// Counts live sessions of an account (used by tests and the future device list).
+pub async fn count_for_account(db: &Db, account_id: &str) -> Result<i64, AppError> {
+    let row = sqlx::query("SELECT COUNT(*) FROM sessions WHERE account_id = $1")
+        .bind(account_id)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(row.try_get(0)?)
+}

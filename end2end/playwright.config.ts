@@ -1,0 +1,108 @@
+// Playwright configuration for Caseport's browser tests.
+//
+//   cd end2end && npm ci && npx playwright test
+//
+// Needs the release build (`cargo leptos build --release` → target/release/caseport and target/site/)
+// and Debian's Chromium at /usr/bin/chromium (Playwright's own browser downloads are not used).
+import fs from 'node:fs';
+import path from 'node:path';
+import { defineConfig, devices } from '@playwright/test';
+import { REPO_ROOT, RUN_ROOT, SMTP_HOST, SMTP_PORT } from './support/paths';
+
+const baseURL = (process.env.CASEPORT_E2E_BASE_URL ?? 'http://127.0.0.1:3100').replace(/\/+$/, '');
+const base = new URL(baseURL);
+const listen = `${base.hostname}:${base.port || (base.protocol === 'https:' ? '443' : '80')}`;
+
+// A fresh data directory for the app on every run. Playwright evaluates this file in the runner
+// process and again in every worker process; the runner creates the directory and records it in the
+// environment, which the workers inherit, so only one directory is made per run.
+const RUN_DIR_ENV = 'CASEPORT_E2E_RUN_DIR';
+if (!process.env[RUN_DIR_ENV]) {
+  fs.rmSync(RUN_ROOT, { recursive: true, force: true });
+  fs.mkdirSync(RUN_ROOT, { recursive: true });
+  process.env[RUN_DIR_ENV] = fs.mkdtempSync(path.join(RUN_ROOT, 'run-'));
+}
+const runDir = process.env[RUN_DIR_ENV] as string;
+
+let databaseURL = process.env.CASEPORT_E2E_DATABASE_URL;
+if (!databaseURL) {
+  const dbFile = path.join(runDir, 'caseport.db');
+  // An empty file is a valid empty SQLite database; creating it up front means the app does not
+  // need "create if missing" semantics to open a database in a brand new directory.
+  if (!fs.existsSync(dbFile)) fs.writeFileSync(dbFile, '');
+  databaseURL = `sqlite://${dbFile}`;
+}
+
+const binary = path.join(REPO_ROOT, 'target', 'release', 'caseport');
+
+const chromium = {
+  ...devices['Desktop Chrome'],
+  browserName: 'chromium' as const,
+  launchOptions: {
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-first-run',
+    ],
+  },
+};
+
+export default defineConfig({
+  testDir: './tests',
+  outputDir: './test-results',
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  forbidOnly: !!process.env.CI,
+  reporter: 'list',
+  globalSetup: './support/global-setup.ts',
+  use: {
+    baseURL,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    actionTimeout: 15_000,
+    navigationTimeout: 30_000,
+  },
+  projects: [
+    {
+      name: 'hydrated',
+      use: { ...chromium, javaScriptEnabled: true },
+    },
+    {
+      // Server-rendered HTML only: every form posts to its server function, which redirects.
+      name: 'no-js',
+      testMatch: /journey\.spec\.ts$/,
+      use: { ...chromium, javaScriptEnabled: false },
+    },
+  ],
+  webServer: {
+    // Run from the repository root so that Leptos.toml and CASEPORT_SITE_ROOT=target/site resolve.
+    // `migrate` first: the contract does not promise that `serve` migrates a new database itself,
+    // and migrating an up-to-date database is a no-op.
+    command: `"${binary}" migrate && exec "${binary}" serve`,
+    cwd: REPO_ROOT,
+    url: `${baseURL}/healthz`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    // Set CASEPORT_E2E_SERVER_LOG=1 to see the app's own log lines in the test output.
+    stdout: process.env.CASEPORT_E2E_SERVER_LOG ? 'pipe' : 'ignore',
+    stderr: 'pipe',
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
+    env: {
+      CASEPORT_LISTEN: listen,
+      CASEPORT_BASE_URL: baseURL,
+      CASEPORT_DATA_DIR: runDir,
+      CASEPORT_DATABASE_URL: databaseURL,
+      CASEPORT_SMTP_URL: `smtp://${SMTP_HOST}:${SMTP_PORT}`,
+      CASEPORT_SITE_ROOT: 'target/site',
+      CASEPORT_ENVIRONMENT: 'development',
+    },
+  },
+});

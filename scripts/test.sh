@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# Caseport's whole test suite: the command CI runs (through .ci/run) and the one to run before
+# pushing. Installs what is missing (scripts/setup.sh), then, failing at the first failure:
+#   formatting, clippy (server and wasm frontend), unit/database/HTTP tests on SQLite,
+#   the server tests again on a throwaway PostgreSQL cluster, the release build (cargo leptos),
+#   and the Playwright browser tests on SQLite and on PostgreSQL.
+# Ends with `suite: N passed, 0 failed` (N = stages passed) or `suite: N passed, 1 failed`.
+#
+# Everything is built with the release profile, so the whole suite compiles one profile.
+set -euo pipefail
+
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$REPO_ROOT"
+
+# Only this script decides which database the tests get.
+unset CASEPORT_TEST_DATABASE_URL CASEPORT_E2E_DATABASE_URL
+
+PG_PORT=55432
+PG_DIR="$REPO_ROOT/target/pg-test"
+PG_SOCKET_DIR=""
+PG_BIN=""
+PG_STARTED=0
+PG_TEST_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
+PG_E2E_URL="postgres://postgres@127.0.0.1:$PG_PORT/caseport_e2e"
+
+PASSED=0
+CURRENT_STAGE="(starting)"
+STAGE_STARTED=$SECONDS
+SUITE_STARTED=$SECONDS
+
+# Runs a command as the postgres user when we are root (PostgreSQL refuses to run as root).
+as_pg() {
+  if [[ "$(id -u)" -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+pg_stop() {
+  if ((PG_STARTED)); then
+    echo "test: stopping the PostgreSQL test cluster"
+    as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR" -m fast -w stop >/dev/null 2>&1 || true
+    PG_STARTED=0
+  fi
+  if [[ -n "$PG_SOCKET_DIR" && "$PG_SOCKET_DIR" != "$PG_DIR" ]]; then rm -rf "$PG_SOCKET_DIR"; fi
+}
+
+pg_start() {
+  PG_BIN="$(pg_bin_dir)"
+  [[ -n "$PG_BIN" ]] || { echo "test: PostgreSQL server binaries not found" >&2; return 1; }
+  # A cluster left running by an interrupted run holds the port: stop it first.
+  if [[ -f "$PG_DIR/postmaster.pid" ]]; then
+    as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR" -m immediate -w stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$PG_DIR"
+  mkdir -p "$PG_DIR"
+  chmod 700 "$PG_DIR"
+  if [[ "$(id -u)" -eq 0 ]]; then
+    chown postgres:postgres "$PG_DIR"
+    if ! runuser -u postgres -- test -w "$PG_DIR"; then
+      # The checkout is not reachable for the postgres user (e.g. under /root): use /tmp instead.
+      rm -rf "$PG_DIR"
+      PG_DIR="$(mktemp -d /tmp/caseport-pg-test.XXXXXX)"
+      chown postgres:postgres "$PG_DIR"
+      echo "test: $REPO_ROOT/target is not writable by postgres; cluster in $PG_DIR"
+    fi
+  fi
+  # Unix socket paths are limited to ~107 bytes.
+  PG_SOCKET_DIR="$PG_DIR"
+  if ((${#PG_DIR} > 80)); then
+    PG_SOCKET_DIR="$(mktemp -d /tmp/caseport-pg-sock.XXXXXX)"
+    [[ "$(id -u)" -eq 0 ]] && chown postgres:postgres "$PG_SOCKET_DIR"
+  fi
+  as_pg "$PG_BIN/initdb" -D "$PG_DIR" -A trust -U postgres -E UTF8 --no-sync >"$PG_DIR.initdb.log" 2>&1 || {
+    cat "$PG_DIR.initdb.log" >&2
+    return 1
+  }
+  # A throwaway cluster: durability off for speed.
+  if ! as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR" -l "$PG_DIR/server.log" -w -t 60 \
+    -o "-p $PG_PORT -k $PG_SOCKET_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+    start >/dev/null; then
+    echo "test: PostgreSQL did not start; its log:" >&2
+    tail -n 40 "$PG_DIR/server.log" >&2 || true
+    return 1
+  fi
+  PG_STARTED=1
+  echo "test: PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') listening on 127.0.0.1:$PG_PORT (data $PG_DIR)"
+}
+
+on_exit() {
+  local rc=$?
+  trap - EXIT
+  pg_stop
+  if ((rc != 0)); then
+    printf '\ntest: FAILED in stage: %s (exit status %d, after %ds)\n' "$CURRENT_STAGE" "$rc" $((SECONDS - SUITE_STARTED))
+    printf 'suite: %d passed, 1 failed\n' "$PASSED"
+  fi
+  exit "$rc"
+}
+trap on_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+stage() {
+  CURRENT_STAGE="$*"
+  STAGE_STARTED=$SECONDS
+  banner "$*"
+}
+
+stage_passed() {
+  PASSED=$((PASSED + 1))
+  printf -- '--> passed: %s (%ds)\n' "$CURRENT_STAGE" $((SECONDS - STAGE_STARTED))
+}
+
+# a. Tools --------------------------------------------------------------------------------------
+stage "1/10 setup: install missing tools"
+bash scripts/setup.sh
+stage_passed
+
+# b. Formatting ---------------------------------------------------------------------------------
+stage "2/10 cargo fmt --check"
+cargo fmt --all -- --check
+stage_passed
+
+# c. Lints (never --workspace: app must not be built with ssr and hydrate together) -------------
+stage "3/10 clippy: server (ssr)"
+cargo clippy --release -p server --all-targets -- -D warnings
+stage_passed
+
+stage "4/10 clippy: frontend (wasm32, hydrate)"
+cargo clippy --release -p frontend --target wasm32-unknown-unknown -- -D warnings
+stage_passed
+
+# d. Unit, database and HTTP tests on SQLite ----------------------------------------------------
+stage "5/10 cargo test: app (ssr)"
+cargo test --release -p app --features ssr
+stage_passed
+
+stage "6/10 cargo test: server on SQLite"
+cargo test --release -p server
+stage_passed
+
+# e. The server tests again on PostgreSQL (the cluster stays up for the browser tests) ----------
+stage "7/10 cargo test: server on PostgreSQL"
+pg_start
+CASEPORT_TEST_DATABASE_URL="$PG_TEST_URL" cargo test --release -p server
+stage_passed
+
+# f. Release build: target/release/caseport and target/site -------------------------------------
+stage "8/10 cargo leptos build --release"
+cargo leptos build --release
+stage_passed
+
+# g. Browser tests -----------------------------------------------------------------------------
+stage "9/10 Playwright on SQLite"
+(cd end2end && npx playwright test)
+stage_passed
+
+stage "10/10 Playwright on PostgreSQL"
+"$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres caseport_e2e
+(cd end2end && CASEPORT_E2E_DATABASE_URL="$PG_E2E_URL" npx playwright test)
+stage_passed
+
+pg_stop
+printf '\ntest: all stages passed in %ds\n' $((SECONDS - SUITE_STARTED))
+printf 'suite: %d passed, 0 failed\n' "$PASSED"

@@ -1,0 +1,226 @@
+//! The Caseport HTTP server: builds the application state from settings and the axum router.
+
+pub mod config;
+pub mod middleware;
+
+use app::{
+    accounts::model::PasswordRules,
+    infra::{
+        clock::{Clock, SystemClock},
+        crypto::Keys,
+        db::{Db, DbSetupError},
+        mail::Mailer,
+        passwords::PasswordHasher,
+        state::{AppState, Policy},
+    },
+    shell, App,
+};
+use axum::{
+    extract::State,
+    http::{header, HeaderValue, StatusCode},
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+    Form, Router,
+};
+use base64::{engine::general_purpose::STANDARD, Engine};
+use config::{Environment, Settings};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::{path::Path, sync::Arc};
+
+/// Start-up failed; the message says what to fix.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// Settings are invalid.
+    #[error(transparent)]
+    Settings(#[from] config::SettingsError),
+    /// The database could not be opened or migrated, or is not durable.
+    #[error(transparent)]
+    Database(#[from] DbSetupError),
+    /// The master key is missing or malformed.
+    #[error("master key: {0}")]
+    MasterKey(String),
+    /// Mail is misconfigured.
+    #[error(transparent)]
+    Mail(#[from] app::infra::mail::MailError),
+    /// Files could not be read or written.
+    #[error("{0}")]
+    Io(String),
+}
+
+/// Reads the master key from the setting, else the key file; in development a missing key file is
+/// created with a fresh key. Production never invents a key.
+pub fn load_master_key(settings: &Settings) -> Result<[u8; 32], StartupError> {
+    let decode = |text: &str| -> Result<[u8; 32], StartupError> {
+        let bytes = STANDARD
+            .decode(text.trim())
+            .map_err(|_| StartupError::MasterKey("not valid base64".into()))?;
+        bytes.try_into().map_err(|_| StartupError::MasterKey("must be exactly 32 bytes".into()))
+    };
+    if let Some(key) = &settings.master_key {
+        return decode(key);
+    }
+    let path = settings.master_key_file.clone().unwrap_or_else(|| settings.data_dir.join("master.key"));
+    match std::fs::read_to_string(&path) {
+        Ok(text) => decode(&text),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound && settings.environment == Environment::Development => {
+            let key = app::infra::crypto::random_bytes::<32>();
+            write_private_file(&path, &STANDARD.encode(key))?;
+            tracing::warn!(path = %path.display(), "generated a development master key");
+            Ok(key)
+        }
+        Err(error) => Err(StartupError::MasterKey(format!(
+            "set CASEPORT_MASTER_KEY or create {} ({error}); production never generates one",
+            path.display()
+        ))),
+    }
+}
+
+fn write_private_file(path: &Path, contents: &str) -> Result<(), StartupError> {
+    use std::io::Write;
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| StartupError::Io(format!("{}: {e}", parent.display())))?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).map_err(|e| StartupError::Io(format!("{}: {e}", path.display())))?;
+    file.write_all(contents.as_bytes()).map_err(|e| StartupError::Io(e.to_string()))
+}
+
+/// The policy part of the settings.
+pub fn policy_from(settings: &Settings) -> Policy {
+    Policy {
+        password: PasswordRules { min_len: settings.password_min_length, max_len: settings.password_max_length },
+        session_idle_secs: settings.session_idle_minutes * 60,
+        session_absolute_secs: settings.session_absolute_hours * 3600,
+        security_questions: settings.security_questions,
+        rate_limits: settings.rate_limits,
+        trusted_proxies: settings.trusted_proxies.clone(),
+        base_url: settings.base_url.trim_end_matches('/').to_owned(),
+        secure_cookies: true,
+    }
+}
+
+/// Opens and migrates the database, refusing to continue unless it is configured durably.
+pub async fn open_database(url: &str, data_dir: &Path) -> Result<Db, StartupError> {
+    if url.starts_with("sqlite:") {
+        std::fs::create_dir_all(data_dir).map_err(|e| StartupError::Io(format!("{}: {e}", data_dir.display())))?;
+    }
+    let db = Db::connect(url).await?;
+    db.migrate().await?;
+    let report = db.durability().await.map_err(DbSetupError::from)?;
+    let problems = report.problems();
+    if !problems.is_empty() {
+        return Err(DbSetupError::Unsafe(problems.join(", ")).into());
+    }
+    Ok(db)
+}
+
+/// Leptos's options for serving the built site.
+pub fn leptos_options(settings: &Settings) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("caseport")
+        .site_root(settings.site_root.to_string_lossy().as_ref())
+        .site_pkg_dir("pkg")
+        .site_addr(settings.listen.parse::<std::net::SocketAddr>().unwrap_or_else(|_| ([127, 0, 0, 1], 3000).into()))
+        .build()
+}
+
+/// Builds the whole application state from settings (database opened and migrated).
+pub async fn build_state(settings: &Settings) -> Result<AppState, StartupError> {
+    let master_key = load_master_key(settings)?;
+    let db = open_database(&settings.database_url, &settings.data_dir).await?;
+    Ok(AppState {
+        db,
+        clock: Arc::new(SystemClock) as Arc<dyn Clock>,
+        keys: Arc::new(Keys::from_master(&master_key)),
+        mailer: Arc::new(Mailer::new(&settings.smtp_url, &settings.mail_from)?),
+        hasher: Arc::new(PasswordHasher::new(settings.hash_concurrency)),
+        policy: Arc::new(policy_from(settings)),
+        leptos_options: leptos_options(settings),
+    })
+}
+
+/// The router with every route and middleware; tests drive it with `tower::ServiceExt::oneshot`
+/// (adding `MockConnectInfo` for the peer address).
+pub fn app(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(ready))
+        .route("/language", post(switch_language))
+        .leptos_routes_with_context(&state, routes, context.clone(), move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::sessions))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::guard_requests))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::request_facts))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panic_response))
+        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .with_state(state)
+}
+
+fn panic_response(_panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let correlation_id = app::infra::crypto::random_hex(8);
+    tracing::error!(correlation_id = %correlation_id, "handler panicked");
+    (StatusCode::INTERNAL_SERVER_ERROR, format!("Something went wrong on our side. Reference: {correlation_id}")).into_response()
+}
+
+async fn ready(State(state): State<AppState>) -> Response {
+    if state.db.ping().await {
+        (StatusCode::OK, "ready").into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct LanguageForm {
+    lang: String,
+    #[serde(default)]
+    return_to: String,
+}
+
+/// Remembers the chosen language for a year and returns to the page the person was on.
+async fn switch_language(Form(form): Form<LanguageForm>) -> Response {
+    let Some(locale) = app::i18n::Locale::from_tag(&form.lang) else {
+        return (StatusCode::UNPROCESSABLE_ENTITY, "Unknown language").into_response();
+    };
+    let local_path = form.return_to.starts_with('/') && !form.return_to.starts_with("//") && !form.return_to.contains('\\');
+    let target = if local_path { form.return_to.as_str() } else { "/" };
+    let mut response = Redirect::to(target).into_response();
+    let cookie = format!("{}={}; Path=/; Max-Age=31536000; SameSite=Lax; Secure", middleware::LANGUAGE_COOKIE, locale.tag());
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// Deletes expired sessions and old throttling windows every few minutes.
+pub async fn run_housekeeping(state: AppState) {
+    let mut interval = tokio::time::interval(std::time::Duration::from_secs(300));
+    loop {
+        interval.tick().await;
+        let now = state.now();
+        let idle_cutoff = now - state.policy.session_idle_secs;
+        let absolute_cutoff = now - state.policy.session_absolute_secs;
+        let sessions = sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2")
+            .bind(idle_cutoff)
+            .bind(absolute_cutoff)
+            .execute(&state.db.pool)
+            .await;
+        let limits = sqlx::query("DELETE FROM rate_limits WHERE window_started_at < $1")
+            .bind(now - 86_400)
+            .execute(&state.db.pool)
+            .await;
+        if let Err(error) = sessions.and(limits) {
+            tracing::error!(%error, "housekeeping failed");
+        }
+    }
+}

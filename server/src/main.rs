@@ -1,0 +1,166 @@
+//! The `caseport` command: serve the site, run migrations, and a few administrative tasks.
+
+use clap::{Parser, Subcommand};
+use server::{build_state, config::Settings, open_database, StartupError};
+use std::{io::BufRead, net::SocketAddr, path::PathBuf, process::ExitCode};
+
+#[derive(Parser)]
+#[command(name = "caseport", version, about = "Caseport: a self-hosted online account portal for immigration and benefits cases")]
+struct Cli {
+    /// The settings file (its [caseport] table); CASEPORT_* environment variables override it.
+    #[arg(long, global = true, default_value = "Leptos.toml")]
+    config: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (migrates the database first).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Create a verified account (demo data, benchmarks); the password is read from standard input.
+    CreateAccount {
+        /// The account's email address.
+        #[arg(long)]
+        email: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        /// Enrol an authenticator app with this Base32 secret (at least 16 bytes).
+        #[arg(long)]
+        totp_secret: Option<String>,
+    },
+    /// Measure argon2id verifications per second with the production parameters.
+    BenchArgon2 {
+        /// How many verifications to time.
+        #[arg(long, default_value_t = 50)]
+        iterations: u32,
+    },
+}
+
+fn init_logging(format: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("CASEPORT_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
+    if format == "pretty" {
+        builder.init();
+    } else {
+        builder.json().flatten_event(true).init();
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match Settings::load(&cli.config) {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("caseport: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    init_logging(&settings.log_format);
+    let result = match cli.command {
+        Command::Serve => serve(settings).await,
+        Command::Migrate => open_database(&settings.database_url, &settings.data_dir).await.map(|_| {
+            println!("migrations applied");
+        }),
+        Command::CreateAccount { email, password_stdin: _, totp_secret } => create_account(settings, email, totp_secret).await,
+        Command::BenchArgon2 { iterations } => bench_argon2(iterations).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("caseport: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(settings: Settings) -> Result<(), StartupError> {
+    let state = build_state(&settings).await?;
+    if let Some(address) = &settings.dev_mail_sink {
+        let listener = tokio::net::TcpListener::bind(address)
+            .await
+            .map_err(|e| StartupError::Io(format!("dev mail sink {address}: {e}")))?;
+        let outbox = settings.data_dir.join("outbox");
+        tracing::info!(address = %address, outbox = %outbox.display(), "development mail sink listening");
+        tokio::spawn(async move {
+            if let Err(error) = app::infra::mail::run_mail_sink(listener, outbox).await {
+                tracing::error!(%error, "development mail sink stopped");
+            }
+        });
+    }
+    tokio::spawn(server::run_housekeeping(state.clone()));
+    let listener = tokio::net::TcpListener::bind(&settings.listen)
+        .await
+        .map_err(|e| StartupError::Io(format!("listen {}: {e}", settings.listen)))?;
+    tracing::info!(address = %settings.listen, base_url = %settings.base_url, "Caseport listening");
+    axum::serve(listener, server::app(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| StartupError::Io(e.to_string()))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}
+
+async fn create_account(settings: Settings, email: String, totp_secret: Option<String>) -> Result<(), StartupError> {
+    let mut password = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut password)
+        .map_err(|e| StartupError::Io(format!("reading the password: {e}")))?;
+    let password = password.trim_end_matches(['\r', '\n']).to_owned();
+    let secret = match totp_secret {
+        Some(text) => {
+            let bytes = app::mfa::totp::decode_base32(&text)
+                .filter(|b| b.len() >= 16)
+                .ok_or_else(|| StartupError::Io("--totp-secret must be Base32 of at least 16 bytes".into()))?;
+            Some(bytes)
+        }
+        None => None,
+    };
+    let state = build_state(&settings).await?;
+    match app::accounts::service::create_verified_account(&state, &email, &password, secret.as_deref()).await {
+        Ok(number) => {
+            println!("created {email} with online account number {}", number.formatted());
+            Ok(())
+        }
+        Err(app::error::AppError::Conflict) => Err(StartupError::Io(format!("an account for {email} already exists"))),
+        Err(error) => Err(StartupError::Io(
+            error.messages().into_iter().map(|(_, m)| m.text(app::i18n::Locale::En)).collect::<Vec<_>>().join(" "),
+        )),
+    }
+}
+
+async fn bench_argon2(iterations: u32) -> Result<(), StartupError> {
+    use app::infra::passwords::{secret, PasswordHasher};
+    let hasher = PasswordHasher::new(1);
+    let password = secret("benchmark password of ordinary length");
+    let hash = hasher.hash(&password).await.map_err(|e| StartupError::Io(format!("{e:?}")))?;
+    let started = std::time::Instant::now();
+    for _ in 0..iterations.max(1) {
+        hasher.verify(&password, Some(&hash)).await.map_err(|e| StartupError::Io(format!("{e:?}")))?;
+    }
+    let rate = f64::from(iterations.max(1)) / started.elapsed().as_secs_f64();
+    println!("argon2id verifications/s: {rate:.2} (single thread, m={}, t={}, p={})", hasher.params().m_cost(), hasher.params().t_cost(), hasher.params().p_cost());
+    Ok(())
+}
