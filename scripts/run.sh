@@ -20,6 +20,7 @@ DATA_DIR="${CASEPORT_DATA_DIR:-data}"
 DATABASE_URL="${CASEPORT_DATABASE_URL:-sqlite://data/caseport.db}"
 export CASEPORT_DEV_MAIL_SINK="${CASEPORT_DEV_MAIL_SINK:-127.0.0.1:2525}"
 export CASEPORT_SMTP_URL="${CASEPORT_SMTP_URL:-smtp://127.0.0.1:2525}"
+export CASEPORT_LOG_FORMAT="${CASEPORT_LOG_FORMAT:-pretty}" # readable logs in the terminal
 LISTEN="${CASEPORT_LISTEN:-127.0.0.1:3000}"
 BASE_URL="${CASEPORT_BASE_URL:-http://$LISTEN}"
 
@@ -53,7 +54,8 @@ create_out="$(printf '%s\n' "$DEMO_PASSWORD" |
 create_status=$?
 set -e
 if ((create_status == 0)); then
-  echo "run: created the demo account $DEMO_EMAIL (online account number $(tail -n1 <<<"$create_out"))"
+  summary="$(grep -i "account number" <<<"$create_out" | tail -n1 || true)"
+  echo "run: ${summary:-created the demo account $DEMO_EMAIL}"
 elif grep -qi "already exists" "$create_err" || grep -qi "already exists" <<<"$create_out"; then
   echo "run: the demo account $DEMO_EMAIL already exists"
 else

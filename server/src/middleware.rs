@@ -108,8 +108,25 @@ pub async fn guard_requests(State(state): State<AppState>, request: Request<Body
         if !essence.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
             return (StatusCode::UNSUPPORTED_MEDIA_TYPE, "Unsupported content type").into_response();
         }
+        return align_error_status(next.run(request).await).await;
     }
     next.run(request).await
+}
+
+/// Errors raised by the server-function framework itself (missing or malformed arguments) are
+/// answered 500 by default; give them the status of the `AppError` they were turned into.
+async fn align_error_status(response: Response) -> Response {
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR || !response.headers().contains_key("serverfnerror") {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+        parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 fn is_static_asset(path: &str) -> bool {

@@ -36,6 +36,9 @@ fn squash(text: &str) -> String {
 
 fn is_context_variant(password: &str, email: Option<&Email>) -> bool {
     let squashed = squash(password);
+    if squashed.is_empty() {
+        return false;
+    }
     let core = squashed.trim_end_matches(|c: char| c.is_ascii_digit());
     let core = if core.is_empty() { squashed.as_str() } else { core };
     let mut words: Vec<String> = SERVICE_WORDS.iter().map(|w| (*w).to_owned()).collect();

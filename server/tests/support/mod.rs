@@ -1,0 +1,345 @@
+//! Shared harness for HTTP-level tests: a fresh database per test (SQLite by default, PostgreSQL
+//! when CASEPORT_TEST_DATABASE_URL names a server), a manual clock, a real SMTP listener, and
+//! helpers that drive the router the way a browser's forms and scripts do.
+#![allow(dead_code)]
+
+use app::infra::{
+    clock::{Clock, ManualClock},
+    crypto::{random_hex, Keys},
+    db::Db,
+    mail::{run_mail_sink, Mailer},
+    passwords::PasswordHasher,
+    state::{AppState, Policy},
+};
+use axum::{
+    body::Body,
+    extract::ConnectInfo,
+    http::{header, HeaderMap, Method, Request, StatusCode},
+    Router,
+};
+use std::{
+    net::{IpAddr, SocketAddr},
+    path::PathBuf,
+    sync::Arc,
+    time::Duration,
+};
+use tower::ServiceExt;
+
+/// The origin the test server believes it is served from.
+pub const ORIGIN: &str = "https://caseport.test";
+/// A fixed start time (2026-11-27T00:00:15Z) for the manual clock.
+pub const START: i64 = 1_795_737_615;
+
+/// Opens a fresh, migrated database for one test.
+pub async fn fresh_db() -> Db {
+    match std::env::var("CASEPORT_TEST_DATABASE_URL") {
+        Ok(admin_url) if admin_url.starts_with("postgres") => {
+            let name = format!("caseport_test_{}", random_hex(8));
+            let admin = Db::connect(&admin_url).await.expect("connect to PostgreSQL admin database");
+            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin.pool).await.expect("create test database");
+            admin.pool.close().await;
+            let base = admin_url.rsplit_once('/').map(|(base, _)| base).expect("URL with a database name");
+            let db = Db::connect(&format!("{base}/{name}")).await.expect("connect to test database");
+            db.migrate().await.expect("migrations apply");
+            db
+        }
+        _ => {
+            let dir = std::env::temp_dir().join(format!("caseport-test-{}", random_hex(8)));
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            let db = Db::connect(&format!("sqlite://{}", dir.join("test.db").display())).await.expect("open SQLite");
+            db.migrate().await.expect("migrations apply");
+            db
+        }
+    }
+}
+
+/// A running application with its clock, mail sink and router.
+pub struct TestApp {
+    /// The state the router uses.
+    pub state: AppState,
+    /// The clock the state uses.
+    pub clock: Arc<ManualClock>,
+    /// Where the SMTP listener writes messages.
+    pub outbox: PathBuf,
+    router: Router,
+}
+
+/// A response with its body read.
+#[derive(Debug)]
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl TestResponse {
+    /// The session cookie value set by this response, if any.
+    pub fn session_cookie(&self) -> Option<String> {
+        self.set_cookies()
+            .into_iter()
+            .find(|c| c.starts_with("__Host-caseport-session=") && !c.contains("Max-Age=0"))
+            .and_then(|c| c.split(';').next().map(|kv| kv["__Host-caseport-session=".len()..].to_owned()))
+    }
+
+    /// Every `Set-Cookie` header.
+    pub fn set_cookies(&self) -> Vec<String> {
+        self.headers.get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok().map(str::to_owned)).collect()
+    }
+
+    /// A header as text.
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+    }
+
+    /// The body parsed as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+/// How a request is made (defaults: same-origin fetch from 127.0.0.1, no cookie).
+#[derive(Clone)]
+pub struct Req {
+    pub method: Method,
+    pub path: String,
+    pub form: Vec<(String, String)>,
+    pub cookie: Option<String>,
+    pub peer: IpAddr,
+    pub headers: Vec<(String, String)>,
+    pub same_origin: bool,
+    pub content_type: Option<String>,
+    pub raw_body: Option<String>,
+}
+
+impl Req {
+    /// A same-origin POST to a server function with form fields.
+    pub fn api(endpoint: &str, form: &[(&str, &str)]) -> Self {
+        Self {
+            method: Method::POST,
+            path: format!("/api/{endpoint}"),
+            form: form.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+            cookie: None,
+            peer: "127.0.0.1".parse().unwrap(),
+            headers: Vec::new(),
+            same_origin: true,
+            content_type: None,
+            raw_body: None,
+        }
+    }
+
+    /// A GET of a page.
+    pub fn get(path: &str) -> Self {
+        Self { method: Method::GET, path: path.to_owned(), ..Self::api("", &[]) }
+    }
+
+    /// With this session cookie.
+    pub fn cookie(mut self, cookie: Option<&str>) -> Self {
+        self.cookie = cookie.map(str::to_owned);
+        self
+    }
+
+    /// From this client address.
+    pub fn from_ip(mut self, ip: &str) -> Self {
+        self.peer = ip.parse().unwrap();
+        self
+    }
+
+    /// With an extra header.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Without the same-origin proof a browser would add.
+    pub fn cross_site(mut self) -> Self {
+        self.same_origin = false;
+        self
+    }
+}
+
+/// Policy used by tests unless changed.
+pub fn test_policy() -> Policy {
+    Policy { base_url: ORIGIN.into(), ..Policy::default() }
+}
+
+impl TestApp {
+    /// A new app on a fresh database with the default policy.
+    pub async fn new() -> Self {
+        Self::with_policy(test_policy()).await
+    }
+
+    /// A new app on a fresh database with `policy`.
+    pub async fn with_policy(policy: Policy) -> Self {
+        Self::with_db(fresh_db().await, policy).await
+    }
+
+    /// A new app on `db`.
+    pub async fn with_db(db: Db, policy: Policy) -> Self {
+        let outbox = std::env::temp_dir().join(format!("caseport-mail-{}", random_hex(8)));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind mail sink");
+        let smtp_port = listener.local_addr().unwrap().port();
+        tokio::spawn(run_mail_sink(listener, outbox.clone()));
+        let clock = Arc::new(ManualClock::new(START));
+        let state = AppState {
+            db,
+            clock: clock.clone() as Arc<dyn Clock>,
+            keys: Arc::new(Keys::from_master(&[42u8; 32])),
+            mailer: Arc::new(Mailer::new(&format!("smtp://127.0.0.1:{smtp_port}"), "Caseport <no-reply@caseport.test>").unwrap()),
+            hasher: Arc::new(PasswordHasher::new(2)),
+            policy: Arc::new(policy),
+            leptos_options: leptos::prelude::LeptosOptions::builder()
+                .output_name("caseport")
+                .site_root(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site"))
+                .build(),
+        };
+        let router = server::app(state.clone());
+        Self { state, clock, outbox, router }
+    }
+
+    /// Sends a request through the whole router.
+    pub async fn send(&self, req: Req) -> TestResponse {
+        let mut builder = Request::builder().method(req.method.clone()).uri(&req.path);
+        if req.same_origin {
+            builder = builder.header("sec-fetch-site", "same-origin").header("origin", ORIGIN);
+        }
+        if let Some(cookie) = &req.cookie {
+            builder = builder.header(header::COOKIE, format!("__Host-caseport-session={cookie}"));
+        }
+        for (name, value) in &req.headers {
+            builder = builder.header(name.as_str(), value.as_str());
+        }
+        let body = if req.method == Method::POST {
+            let content_type = req.content_type.clone().unwrap_or_else(|| "application/x-www-form-urlencoded".into());
+            builder = builder.header(header::CONTENT_TYPE, content_type).header(header::ACCEPT, "application/json");
+            match &req.raw_body {
+                Some(raw) => Body::from(raw.clone()),
+                None => Body::from(serde_urlencoded(&req.form)),
+            }
+        } else {
+            builder = builder.header(header::ACCEPT, "text/html");
+            Body::empty()
+        };
+        let mut request = builder.body(body).unwrap();
+        request.extensions_mut().insert(ConnectInfo(SocketAddr::new(req.peer, 40000)));
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024).await.unwrap();
+        TestResponse { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    /// Every message the SMTP listener received, oldest first.
+    pub fn mails(&self) -> Vec<String> {
+        let mut paths: Vec<_> = std::fs::read_dir(&self.outbox)
+            .map(|dir| dir.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
+        paths.sort();
+        paths.iter().filter_map(|p| std::fs::read_to_string(p).ok()).collect()
+    }
+
+    /// Waits until at least `count` messages have arrived.
+    pub async fn wait_for_mails(&self, count: usize) -> Vec<String> {
+        for _ in 0..200 {
+            let mails = self.mails();
+            if mails.len() >= count {
+                return mails;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("expected {count} emails, got {:?}", self.mails());
+    }
+
+    /// The newest verification code sent to `email`.
+    pub async fn latest_code_for(&self, email: &str) -> String {
+        for _ in 0..200 {
+            let found = self.mails().iter().rev().find(|m| m.contains(email) && m.contains("verification code is")).and_then(|m| {
+                let index = m.find("verification code is ")? + "verification code is ".len();
+                Some(m[index..index + 6].to_owned())
+            });
+            if let Some(code) = found {
+                return code;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("no verification code for {email}");
+    }
+
+    /// Counts rows of a table.
+    pub async fn count(&self, table: &str) -> i64 {
+        use sqlx::Row;
+        sqlx::query(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&self.state.db.pool).await.unwrap().try_get(0).unwrap()
+    }
+
+    /// Registers `email` with `password` and returns the session cookie (at the verify-email step).
+    pub async fn register(&self, email: &str, password: &str) -> TestResponse {
+        self.send(Req::api("register", &registration_form(email, password))).await
+    }
+
+    /// Registers, verifies the email and enrols TOTP: returns (cookie, TOTP secret bytes).
+    pub async fn signed_up(&self, email: &str, password: &str) -> (String, Vec<u8>) {
+        let registered = self.register(email, password).await;
+        assert!(registered.status.is_success(), "register: {registered:?}");
+        let cookie = registered.session_cookie().expect("session after registration");
+        let code = self.latest_code_for(email).await;
+        let verified = self.send(Req::api("verify_email", &[("code", &code)]).cookie(Some(&cookie))).await;
+        assert!(verified.status.is_success(), "verify: {verified:?}");
+        let cookie = verified.session_cookie().expect("rotated session after verification");
+        let enrolment = self.send(Req::api("get_totp_enrolment", &[]).cookie(Some(&cookie))).await;
+        assert!(enrolment.status.is_success(), "enrolment: {enrolment:?}");
+        let grouped = enrolment.json()["secret_grouped"].as_str().unwrap().to_owned();
+        let secret = app::mfa::totp::decode_base32(&grouped).unwrap();
+        let code = totp_at(&secret, self.clock.now());
+        let confirmed = self.send(Req::api("confirm_totp_enrolment", &[("code", &code)]).cookie(Some(&cookie))).await;
+        assert!(confirmed.status.is_success(), "confirm: {confirmed:?}");
+        (confirmed.session_cookie().expect("signed-in session"), secret)
+    }
+
+    /// Signs in with password and the TOTP code of `step_offset` steps from now; returns the final response.
+    pub async fn sign_in(&self, email: &str, password: &str, secret: &[u8], step_offset: i64) -> TestResponse {
+        let first = self.send(Req::api("sign_in", &[("email", email), ("password", password)])).await;
+        let Some(cookie) = first.session_cookie() else {
+            return first;
+        };
+        let code = totp_at(secret, self.clock.now() + step_offset * 30);
+        self.send(Req::api("verify_totp", &[("code", &code)]).cookie(Some(&cookie))).await
+    }
+}
+
+/// A complete registration form with three different questions.
+pub fn registration_form<'a>(email: &'a str, password: &'a str) -> Vec<(&'static str, &'a str)> {
+    vec![
+        ("email", email),
+        ("password", password),
+        ("password_confirmation", password),
+        ("question1", "first_school"),
+        ("answer1", "Lincoln Elementary"),
+        ("question2", "parents_city"),
+        ("answer2", "Oaxaca"),
+        ("question3", "first_car"),
+        ("answer3", "Volkswagen"),
+    ]
+}
+
+/// An independent RFC 6238 implementation (HMAC-SHA1 via the `hmac`/`sha1` crates would do too;
+/// this uses totp-rs only through its raw generator with explicit parameters).
+pub fn totp_at(secret: &[u8], unix: i64) -> String {
+    let totp = totp_rs::TOTP::new_unchecked(totp_rs::Algorithm::SHA1, 6, 0, 30, secret.to_vec(), None, String::new());
+    totp.generate(unix as u64)
+}
+
+fn serde_urlencoded(form: &[(String, String)]) -> String {
+    form.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&")
+}
+
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b' ' => "+".to_owned(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A strong password for tests.
+pub const PASSWORD: &str = "correct horse battery staple";
