@@ -20,6 +20,21 @@ esac
 PATH="$TOOLS_DIR/node_modules/.bin:$PATH"
 export PATH
 
+# cargo-leptos compiles with LEPTOS_OUTPUT_NAME set (the `name` in Cargo.toml's
+# [[workspace.metadata.leptos]]); leptos reads it at compile time (option_env!), both for the file
+# names in the hydration script (caseport.wasm, not caseport_bg.wasm) and in its build fingerprint.
+# Setting it for every cargo command keeps plain cargo builds (clippy, tests) identical to
+# cargo-leptos ones: no rebuild of leptos and everything above it when switching between them, and
+# `cargo test` never leaves a target/release/caseport that asks for the wrong wasm file.
+if [[ -z "${LEPTOS_OUTPUT_NAME:-}" ]]; then
+  LEPTOS_OUTPUT_NAME="$(awk '
+    /^\[\[workspace\.metadata\.leptos\]\]/ { in_meta = 1; next }
+    /^\[/ { in_meta = 0 }
+    in_meta && /^name *= */ { gsub(/"/, "", $3); print $3; exit }
+  ' "$REPO_ROOT/Cargo.toml")"
+  export LEPTOS_OUTPUT_NAME="${LEPTOS_OUTPUT_NAME:-caseport}"
+fi
+
 if [[ "${CI:-}" == "true" || "${CI:-}" == "1" ]]; then
   export CARGO_TERM_COLOR=never
 fi

@@ -66,7 +66,11 @@ pub fn LanguageSwitch() -> impl IntoView {
     let location = use_location();
     let here = move || {
         let search = location.search.get();
-        if search.is_empty() { location.pathname.get() } else { format!("{}?{}", location.pathname.get(), search) }
+        if search.is_empty() {
+            location.pathname.get()
+        } else {
+            format!("{}?{}", location.pathname.get(), search)
+        }
     };
     view! {
         <form class="caseport-language-switch" method="post" action="/language">
@@ -149,7 +153,12 @@ pub fn Field(
     children: Option<Children>,
 ) -> impl IntoView {
     let locale = use_locale();
-    let message = move || error.get().and_then(|e| e.field_message(name)).map(|m| m.text(locale));
+    let message = move || {
+        error
+            .get()
+            .and_then(|e| e.field_message(name))
+            .map(|m| m.text(locale))
+    };
     let hint_id = format!("{name}-hint");
     let error_id = format!("{name}-error");
     let described_by = {

@@ -413,8 +413,14 @@ mod tests {
 
     #[test]
     fn accept_language_picks_the_highest_quality_supported_language() {
-        assert_eq!(Locale::from_accept_language("es-MX,es;q=0.9,en;q=0.8"), Locale::Es);
-        assert_eq!(Locale::from_accept_language("fr-FR,en;q=0.5,es;q=0.7"), Locale::Es);
+        assert_eq!(
+            Locale::from_accept_language("es-MX,es;q=0.9,en;q=0.8"),
+            Locale::Es
+        );
+        assert_eq!(
+            Locale::from_accept_language("fr-FR,en;q=0.5,es;q=0.7"),
+            Locale::Es
+        );
         assert_eq!(Locale::from_accept_language("fr"), Locale::En);
         assert_eq!(Locale::from_accept_language(""), Locale::En);
     }
@@ -437,6 +443,8 @@ mod tests {
 
     #[test]
     fn rate_limit_message_rounds_up_to_whole_minutes() {
-        assert!(Msg::RateLimited { retry_after: 61 }.text(Locale::En).contains("2 minute"));
+        assert!(Msg::RateLimited { retry_after: 61 }
+            .text(Locale::En)
+            .contains("2 minute"));
     }
 }

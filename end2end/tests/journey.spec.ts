@@ -146,7 +146,12 @@ test('a new person registers, verifies the email, enrols an authenticator, signs
     const first = await openProfileFromAccount(page);
     await expect(page.locator('main')).toContainText('Online account number');
     await expect(page.locator('main')).toContainText(email);
-    await expect(button(page, 'Copy account number')).toBeVisible();
+    if (test.info().project.name === 'hydrated') {
+      await expect(button(page, 'Copy account number')).toBeVisible();
+    } else {
+      // Copying needs scripts; without them the button is not offered and the number stays selectable text.
+      await expect(button(page, 'Copy account number')).toHaveCount(0);
+    }
 
     await openPage(page, '/profile');
     await expectHeading(page, TEXT.profileHeading);
@@ -163,7 +168,8 @@ test('a new person registers, verifies the email, enrols an authenticator, signs
     await openPage(page, '/sign-in');
     const emailInput = field(page, 'Email address');
     await expect(emailInput).toHaveAttribute('type', 'email');
-    await expect(emailInput).toHaveAttribute('autocomplete', 'email');
+    // On a sign-in form the email is the account's user name for password managers.
+    await expect(emailInput).toHaveAttribute('autocomplete', 'username');
     const passwordInput = field(page, 'Password');
     await expect(passwordInput).toHaveAttribute('type', 'password');
     await expect(passwordInput).toHaveAttribute('autocomplete', 'current-password');
@@ -224,8 +230,10 @@ test('an authenticator code cannot be used twice', async ({ browser, page }) => 
     await expect(errorSummary(secondPage)).toContainText(TEXT.codeReused);
     expect(new URL(secondPage.url()).pathname).toBe('/sign-in/code');
     await expectHeading(secondPage, TEXT.codeHeading);
+    // Still half signed in: the account page sends the person back to the step they are at.
     await openPage(secondPage, '/account');
-    await waitForPath(secondPage, '/sign-in');
+    await waitForPath(secondPage, '/sign-in/code');
+    await expectHeading(secondPage, TEXT.codeHeading);
   } finally {
     await first.close();
     await second.close();

@@ -126,7 +126,9 @@ mod defaults {
         12
     }
     pub fn hash_concurrency() -> usize {
-        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2)
     }
     pub fn log_format() -> String {
         "json".into()
@@ -145,7 +147,9 @@ fn on_off<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> 
         Flag::Text(text) => match text.to_ascii_lowercase().as_str() {
             "on" | "true" | "yes" | "1" => Ok(true),
             "off" | "false" | "no" | "0" => Ok(false),
-            other => Err(serde::de::Error::custom(format!("expected on or off, found {other:?}"))),
+            other => Err(serde::de::Error::custom(format!(
+                "expected on or off, found {other:?}"
+            ))),
         },
     }
 }
@@ -165,9 +169,36 @@ fn ip_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<IpAddr>, D:
         .iter()
         .map(|s| s.trim())
         .filter(|s| !s.is_empty())
-        .map(|s| s.parse().map_err(|_| serde::de::Error::custom(format!("not an IP address: {s}"))))
+        .map(|s| {
+            s.parse()
+                .map_err(|_| serde::de::Error::custom(format!("not an IP address: {s}")))
+        })
         .collect()
 }
+
+/// Every settings key; only these `CASEPORT_*` variables are read (others belong to tests and tools).
+const KEYS: [&str; 20] = [
+    "listen",
+    "base_url",
+    "database_url",
+    "smtp_url",
+    "mail_from",
+    "data_dir",
+    "site_root",
+    "environment",
+    "master_key",
+    "master_key_file",
+    "dev_mail_sink",
+    "rate_limits",
+    "password_min_length",
+    "password_max_length",
+    "session_idle_minutes",
+    "session_absolute_hours",
+    "security_questions",
+    "trusted_proxies",
+    "hash_concurrency",
+    "log_format",
+];
 
 /// Settings could not be loaded or break a rule.
 #[derive(Debug, thiserror::Error)]
@@ -186,7 +217,7 @@ impl Settings {
         let settings: Settings = Figment::new()
             .merge(Toml::file(path).nested())
             .select("caseport")
-            .merge(Env::prefixed("CASEPORT_").ignore(&["test_database_url"]).global())
+            .merge(Env::prefixed("CASEPORT_").only(&KEYS).global())
             .extract()
             .map_err(Box::new)?;
         settings.validate()?;

@@ -55,15 +55,23 @@ pub fn load_master_key(settings: &Settings) -> Result<[u8; 32], StartupError> {
         let bytes = STANDARD
             .decode(text.trim())
             .map_err(|_| StartupError::MasterKey("not valid base64".into()))?;
-        bytes.try_into().map_err(|_| StartupError::MasterKey("must be exactly 32 bytes".into()))
+        bytes
+            .try_into()
+            .map_err(|_| StartupError::MasterKey("must be exactly 32 bytes".into()))
     };
     if let Some(key) = &settings.master_key {
         return decode(key);
     }
-    let path = settings.master_key_file.clone().unwrap_or_else(|| settings.data_dir.join("master.key"));
+    let path = settings
+        .master_key_file
+        .clone()
+        .unwrap_or_else(|| settings.data_dir.join("master.key"));
     match std::fs::read_to_string(&path) {
         Ok(text) => decode(&text),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound && settings.environment == Environment::Development => {
+        Err(error)
+            if error.kind() == std::io::ErrorKind::NotFound
+                && settings.environment == Environment::Development =>
+        {
             let key = app::infra::crypto::random_bytes::<32>();
             write_private_file(&path, &STANDARD.encode(key))?;
             tracing::warn!(path = %path.display(), "generated a development master key");
@@ -79,20 +87,27 @@ pub fn load_master_key(settings: &Settings) -> Result<[u8; 32], StartupError> {
 fn write_private_file(path: &Path, contents: &str) -> Result<(), StartupError> {
     use std::io::Write;
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| StartupError::Io(format!("{}: {e}", parent.display())))?;
+        std::fs::create_dir_all(parent)
+            .map_err(|e| StartupError::Io(format!("{}: {e}", parent.display())))?;
     }
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path).map_err(|e| StartupError::Io(format!("{}: {e}", path.display())))?;
-    file.write_all(contents.as_bytes()).map_err(|e| StartupError::Io(e.to_string()))
+    let mut file = options
+        .open(path)
+        .map_err(|e| StartupError::Io(format!("{}: {e}", path.display())))?;
+    file.write_all(contents.as_bytes())
+        .map_err(|e| StartupError::Io(e.to_string()))
 }
 
 /// The policy part of the settings.
 pub fn policy_from(settings: &Settings) -> Policy {
     Policy {
-        password: PasswordRules { min_len: settings.password_min_length, max_len: settings.password_max_length },
+        password: PasswordRules {
+            min_len: settings.password_min_length,
+            max_len: settings.password_max_length,
+        },
         session_idle_secs: settings.session_idle_minutes * 60,
         session_absolute_secs: settings.session_absolute_hours * 3600,
         security_questions: settings.security_questions,
@@ -106,7 +121,8 @@ pub fn policy_from(settings: &Settings) -> Policy {
 /// Opens and migrates the database, refusing to continue unless it is configured durably.
 pub async fn open_database(url: &str, data_dir: &Path) -> Result<Db, StartupError> {
     if url.starts_with("sqlite:") {
-        std::fs::create_dir_all(data_dir).map_err(|e| StartupError::Io(format!("{}: {e}", data_dir.display())))?;
+        std::fs::create_dir_all(data_dir)
+            .map_err(|e| StartupError::Io(format!("{}: {e}", data_dir.display())))?;
     }
     let db = Db::connect(url).await?;
     db.migrate().await?;
@@ -124,7 +140,12 @@ pub fn leptos_options(settings: &Settings) -> LeptosOptions {
         .output_name("caseport")
         .site_root(settings.site_root.to_string_lossy().as_ref())
         .site_pkg_dir("pkg")
-        .site_addr(settings.listen.parse::<std::net::SocketAddr>().unwrap_or_else(|_| ([127, 0, 0, 1], 3000).into()))
+        .site_addr(
+            settings
+                .listen
+                .parse::<std::net::SocketAddr>()
+                .unwrap_or_else(|_| ([127, 0, 0, 1], 3000).into()),
+        )
         .build()
 }
 
@@ -156,12 +177,28 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         .route("/language", post(switch_language))
-        .leptos_routes_with_context(&state, routes, context.clone(), move || shell(options.clone()))
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::sessions))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::guard_requests))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::request_facts))
-        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panic_response))
+        .leptos_routes_with_context(&state, routes, context.clone(), move || {
+            shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::sessions,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::guard_requests,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::request_facts,
+        ))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            panic_response,
+        ))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .with_state(state)
 }
@@ -169,7 +206,11 @@ pub fn app(state: AppState) -> Router {
 fn panic_response(_panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
     let correlation_id = app::infra::crypto::random_hex(8);
     tracing::error!(correlation_id = %correlation_id, "handler panicked");
-    (StatusCode::INTERNAL_SERVER_ERROR, format!("Something went wrong on our side. Reference: {correlation_id}")).into_response()
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        format!("Something went wrong on our side. Reference: {correlation_id}"),
+    )
+        .into_response()
 }
 
 async fn ready(State(state): State<AppState>) -> Response {
@@ -192,10 +233,20 @@ async fn switch_language(Form(form): Form<LanguageForm>) -> Response {
     let Some(locale) = app::i18n::Locale::from_tag(&form.lang) else {
         return (StatusCode::UNPROCESSABLE_ENTITY, "Unknown language").into_response();
     };
-    let local_path = form.return_to.starts_with('/') && !form.return_to.starts_with("//") && !form.return_to.contains('\\');
-    let target = if local_path { form.return_to.as_str() } else { "/" };
+    let local_path = form.return_to.starts_with('/')
+        && !form.return_to.starts_with("//")
+        && !form.return_to.contains('\\');
+    let target = if local_path {
+        form.return_to.as_str()
+    } else {
+        "/"
+    };
     let mut response = Redirect::to(target).into_response();
-    let cookie = format!("{}={}; Path=/; Max-Age=31536000; SameSite=Lax; Secure", middleware::LANGUAGE_COOKIE, locale.tag());
+    let cookie = format!(
+        "{}={}; Path=/; Max-Age=31536000; SameSite=Lax; Secure",
+        middleware::LANGUAGE_COOKIE,
+        locale.tag()
+    );
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().insert(header::SET_COOKIE, value);
     }
@@ -210,11 +261,12 @@ pub async fn run_housekeeping(state: AppState) {
         let now = state.now();
         let idle_cutoff = now - state.policy.session_idle_secs;
         let absolute_cutoff = now - state.policy.session_absolute_secs;
-        let sessions = sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2")
-            .bind(idle_cutoff)
-            .bind(absolute_cutoff)
-            .execute(&state.db.pool)
-            .await;
+        let sessions =
+            sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2")
+                .bind(idle_cutoff)
+                .bind(absolute_cutoff)
+                .execute(&state.db.pool)
+                .await;
         let limits = sqlx::query("DELETE FROM rate_limits WHERE window_started_at < $1")
             .bind(now - 86_400)
             .execute(&state.db.pool)

@@ -5,7 +5,11 @@ use server::{build_state, config::Settings, open_database, StartupError};
 use std::{io::BufRead, net::SocketAddr, path::PathBuf, process::ExitCode};
 
 #[derive(Parser)]
-#[command(name = "caseport", version, about = "Caseport: a self-hosted online account portal for immigration and benefits cases")]
+#[command(
+    name = "caseport",
+    version,
+    about = "Caseport: a self-hosted online account portal for immigration and benefits cases"
+)]
 struct Cli {
     /// The settings file (its [caseport] table); CASEPORT_* environment variables override it.
     #[arg(long, global = true, default_value = "Leptos.toml")]
@@ -43,7 +47,9 @@ enum Command {
 fn init_logging(format: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("CASEPORT_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false);
     if format == "pretty" {
         builder.init();
     } else {
@@ -64,10 +70,16 @@ async fn main() -> ExitCode {
     init_logging(&settings.log_format);
     let result = match cli.command {
         Command::Serve => serve(settings).await,
-        Command::Migrate => open_database(&settings.database_url, &settings.data_dir).await.map(|_| {
-            println!("migrations applied");
-        }),
-        Command::CreateAccount { email, password_stdin: _, totp_secret } => create_account(settings, email, totp_secret).await,
+        Command::Migrate => open_database(&settings.database_url, &settings.data_dir)
+            .await
+            .map(|_| {
+                println!("migrations applied");
+            }),
+        Command::CreateAccount {
+            email,
+            password_stdin: _,
+            totp_secret,
+        } => create_account(settings, email, totp_secret).await,
         Command::BenchArgon2 { iterations } => bench_argon2(iterations).await,
     };
     match result {
@@ -98,10 +110,13 @@ async fn serve(settings: Settings) -> Result<(), StartupError> {
         .await
         .map_err(|e| StartupError::Io(format!("listen {}: {e}", settings.listen)))?;
     tracing::info!(address = %settings.listen, base_url = %settings.base_url, "Caseport listening");
-    axum::serve(listener, server::app(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| StartupError::Io(e.to_string()))
+    axum::serve(
+        listener,
+        server::app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| StartupError::Io(e.to_string()))
 }
 
 async fn shutdown_signal() {
@@ -110,7 +125,9 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             signal.recv().await;
         }
     };
@@ -122,7 +139,11 @@ async fn shutdown_signal() {
     }
 }
 
-async fn create_account(settings: Settings, email: String, totp_secret: Option<String>) -> Result<(), StartupError> {
+async fn create_account(
+    settings: Settings,
+    email: String,
+    totp_secret: Option<String>,
+) -> Result<(), StartupError> {
     let mut password = String::new();
     std::io::stdin()
         .lock()
@@ -133,20 +154,39 @@ async fn create_account(settings: Settings, email: String, totp_secret: Option<S
         Some(text) => {
             let bytes = app::mfa::totp::decode_base32(&text)
                 .filter(|b| b.len() >= 16)
-                .ok_or_else(|| StartupError::Io("--totp-secret must be Base32 of at least 16 bytes".into()))?;
+                .ok_or_else(|| {
+                    StartupError::Io("--totp-secret must be Base32 of at least 16 bytes".into())
+                })?;
             Some(bytes)
         }
         None => None,
     };
     let state = build_state(&settings).await?;
-    match app::accounts::service::create_verified_account(&state, &email, &password, secret.as_deref()).await {
+    match app::accounts::service::create_verified_account(
+        &state,
+        &email,
+        &password,
+        secret.as_deref(),
+    )
+    .await
+    {
         Ok(number) => {
-            println!("created {email} with online account number {}", number.formatted());
+            println!(
+                "created {email} with online account number {}",
+                number.formatted()
+            );
             Ok(())
         }
-        Err(app::error::AppError::Conflict) => Err(StartupError::Io(format!("an account for {email} already exists"))),
+        Err(app::error::AppError::Conflict) => Err(StartupError::Io(format!(
+            "an account for {email} already exists"
+        ))),
         Err(error) => Err(StartupError::Io(
-            error.messages().into_iter().map(|(_, m)| m.text(app::i18n::Locale::En)).collect::<Vec<_>>().join(" "),
+            error
+                .messages()
+                .into_iter()
+                .map(|(_, m)| m.text(app::i18n::Locale::En))
+                .collect::<Vec<_>>()
+                .join(" "),
         )),
     }
 }
@@ -155,12 +195,23 @@ async fn bench_argon2(iterations: u32) -> Result<(), StartupError> {
     use app::infra::passwords::{secret, PasswordHasher};
     let hasher = PasswordHasher::new(1);
     let password = secret("benchmark password of ordinary length");
-    let hash = hasher.hash(&password).await.map_err(|e| StartupError::Io(format!("{e:?}")))?;
+    let hash = hasher
+        .hash(&password)
+        .await
+        .map_err(|e| StartupError::Io(format!("{e:?}")))?;
     let started = std::time::Instant::now();
     for _ in 0..iterations.max(1) {
-        hasher.verify(&password, Some(&hash)).await.map_err(|e| StartupError::Io(format!("{e:?}")))?;
+        hasher
+            .verify(&password, Some(&hash))
+            .await
+            .map_err(|e| StartupError::Io(format!("{e:?}")))?;
     }
     let rate = f64::from(iterations.max(1)) / started.elapsed().as_secs_f64();
-    println!("argon2id verifications/s: {rate:.2} (single thread, m={}, t={}, p={})", hasher.params().m_cost(), hasher.params().t_cost(), hasher.params().p_cost());
+    println!(
+        "argon2id verifications/s: {rate:.2} (single thread, m={}, t={}, p={})",
+        hasher.params().m_cost(),
+        hasher.params().t_cost(),
+        hasher.params().p_cost()
+    );
     Ok(())
 }

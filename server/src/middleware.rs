@@ -51,8 +51,16 @@ pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAdd
 }
 
 /// Adds [`ClientIp`] and the request's [`Locale`] to the request.
-pub async fn request_facts(State(state): State<AppState>, mut request: Request<Body>, next: Next) -> Response {
-    let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<SocketAddr>>().copied() else {
+pub async fn request_facts(
+    State(state): State<AppState>,
+    mut request: Request<Body>,
+    next: Next,
+) -> Response {
+    let Some(ConnectInfo(peer)) = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .copied()
+    else {
         tracing::error!("no peer address on request");
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
@@ -90,33 +98,62 @@ pub fn is_same_origin(headers: &HeaderMap, origin: &str) -> bool {
 
 /// Refuses cross-site state-changing requests, wrong methods on server functions and undeclared
 /// body encodings, before anything runs.
-pub async fn guard_requests(State(state): State<AppState>, request: Request<Body>, next: Next) -> Response {
+pub async fn guard_requests(
+    State(state): State<AppState>,
+    request: Request<Body>,
+    next: Next,
+) -> Response {
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     let safe = matches!(method, Method::GET | Method::HEAD | Method::OPTIONS);
     if path.starts_with("/api/") && method != Method::POST {
-        return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "POST")], "Method not allowed").into_response();
+        return (
+            StatusCode::METHOD_NOT_ALLOWED,
+            [(header::ALLOW, "POST")],
+            "Method not allowed",
+        )
+            .into_response();
     }
     if !safe && !is_same_origin(request.headers(), state.policy.origin()) {
-        let ip = request.extensions().get::<ClientIp>().map(|ip| ip.0.to_string()).unwrap_or_default();
+        let ip = request
+            .extensions()
+            .get::<ClientIp>()
+            .map(|ip| ip.0.to_string())
+            .unwrap_or_default();
         tracing::warn!(path = %path, ip = %ip, "cross-site request refused");
         return (StatusCode::FORBIDDEN, "Cross-site request refused").into_response();
     }
     if path.starts_with("/api/") {
-        let content_type = request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let content_type = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
         let essence = content_type.split(';').next().unwrap_or("").trim();
         if !essence.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
-            return (StatusCode::UNSUPPORTED_MEDIA_TYPE, "Unsupported content type").into_response();
+            return (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Unsupported content type",
+            )
+                .into_response();
         }
         return align_error_status(next.run(request).await).await;
     }
-    next.run(request).await
+    let mut response = next.run(request).await;
+    // Leptos only turns a page redirect into a 302 when the client said it accepts HTML; every GET
+    // that names a new location is a redirect whatever the Accept header says.
+    if method == Method::GET && response.status() == StatusCode::OK && response.headers().contains_key(header::LOCATION) {
+        *response.status_mut() = StatusCode::FOUND;
+    }
+    response
 }
 
 /// Errors raised by the server-function framework itself (missing or malformed arguments) are
 /// answered 500 by default; give them the status of the `AppError` they were turned into.
 async fn align_error_status(response: Response) -> Response {
-    if response.status() != StatusCode::INTERNAL_SERVER_ERROR || !response.headers().contains_key("serverfnerror") {
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !response.headers().contains_key("serverfnerror")
+    {
         return response;
     }
     let (mut parts, body) = response.into_parts();
@@ -124,24 +161,35 @@ async fn align_error_status(response: Response) -> Response {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes) {
-        parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        parts.status =
+            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     }
     Response::from_parts(parts, Body::from(bytes))
 }
 
 fn is_static_asset(path: &str) -> bool {
-    path.starts_with("/pkg/") || path.rsplit('/').next().is_some_and(|last| last.contains('.'))
+    path.starts_with("/pkg/")
+        || path
+            .rsplit('/')
+            .next()
+            .is_some_and(|last| last.contains('.'))
 }
 
 /// Loads the session named by the cookie (enforcing timeouts), hands it to the handlers, and
 /// afterwards sets, rotates or clears the cookie as they decided.
-pub async fn sessions(State(state): State<AppState>, mut request: Request<Body>, next: Next) -> Response {
+pub async fn sessions(
+    State(state): State<AppState>,
+    mut request: Request<Body>,
+    next: Next,
+) -> Response {
     let path = request.uri().path();
     if is_static_asset(path) {
         return next.run(request).await;
     }
     let loaded = match cookie(request.headers(), SESSION_COOKIE) {
-        Some(token) if !token.is_empty() => sessions::load(&state.db, &state.policy, token, state.now()).await,
+        Some(token) if !token.is_empty() => {
+            sessions::load(&state.db, &state.policy, token, state.now()).await
+        }
         _ => Ok(Loaded::Missing),
     };
     let loaded = match loaded {
@@ -154,12 +202,27 @@ pub async fn sessions(State(state): State<AppState>, mut request: Request<Body>,
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     match handle.cookie_action() {
-        CookieAction::Set(token) => append(headers, header::SET_COOKIE, &sessions::set_cookie_header(&token)),
+        CookieAction::Set(token) => append(
+            headers,
+            header::SET_COOKIE,
+            &sessions::set_cookie_header(&token),
+        ),
         CookieAction::Clear => {
-            append(headers, header::SET_COOKIE, &sessions::clear_cookie_header());
-            headers.insert("clear-site-data", HeaderValue::from_static("\"cache\", \"cookies\", \"storage\""));
+            append(
+                headers,
+                header::SET_COOKIE,
+                &sessions::clear_cookie_header(),
+            );
+            headers.insert(
+                "clear-site-data",
+                HeaderValue::from_static("\"cache\", \"cookies\", \"storage\""),
+            );
         }
-        CookieAction::Keep if expired => append(headers, header::SET_COOKIE, &sessions::clear_cookie_header()),
+        CookieAction::Keep if expired => append(
+            headers,
+            header::SET_COOKIE,
+            &sessions::clear_cookie_header(),
+        ),
         CookieAction::Keep => {}
     }
     response
@@ -174,7 +237,11 @@ fn append(headers: &mut HeaderMap, name: header::HeaderName, value: &str) {
 /// A generic error page body with the correlation id; no internals.
 pub fn error_response(error: &app::error::AppError) -> Response {
     let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let text = error.messages().first().map(|(_, m)| m.text(Locale::En)).unwrap_or_default();
+    let text = error
+        .messages()
+        .first()
+        .map(|(_, m)| m.text(Locale::En))
+        .unwrap_or_default();
     (status, text).into_response()
 }
 
@@ -185,13 +252,19 @@ pub async fn security_headers(request: Request<Body>, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let fixed: [(&str, &str); 7] = [
-        ("strict-transport-security", "max-age=63072000; includeSubDomains"),
+        (
+            "strict-transport-security",
+            "max-age=63072000; includeSubDomains",
+        ),
         ("x-content-type-options", "nosniff"),
         ("referrer-policy", "same-origin"),
         ("x-frame-options", "DENY"),
         ("cross-origin-opener-policy", "same-origin"),
         ("cross-origin-resource-policy", "same-origin"),
-        ("permissions-policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()"),
+        (
+            "permissions-policy",
+            "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+        ),
     ];
     for (name, value) in fixed {
         headers.insert(name, HeaderValue::from_static(value));
@@ -215,10 +288,16 @@ mod tests {
     #[test]
     fn forwarded_for_is_believed_only_from_trusted_proxies() {
         let mut headers = HeaderMap::new();
-        headers.insert("x-forwarded-for", HeaderValue::from_static("203.0.113.9, 198.51.100.7"));
+        headers.insert(
+            "x-forwarded-for",
+            HeaderValue::from_static("203.0.113.9, 198.51.100.7"),
+        );
         let peer: IpAddr = "192.0.2.1".parse().unwrap();
         assert_eq!(client_ip(peer, &headers, &[]), peer);
-        assert_eq!(client_ip(peer, &headers, &[peer]), "198.51.100.7".parse::<IpAddr>().unwrap());
+        assert_eq!(
+            client_ip(peer, &headers, &[peer]),
+            "198.51.100.7".parse::<IpAddr>().unwrap()
+        );
     }
 
     #[test]
@@ -232,13 +311,19 @@ mod tests {
             is_same_origin(&headers, origin)
         };
         assert!(with(&[("sec-fetch-site", "same-origin")]));
-        assert!(!with(&[("sec-fetch-site", "cross-site"), ("origin", "https://caseport.example")]));
+        assert!(!with(&[
+            ("sec-fetch-site", "cross-site"),
+            ("origin", "https://caseport.example")
+        ]));
         assert!(!with(&[("sec-fetch-site", "same-site")]));
         assert!(with(&[("origin", "https://caseport.example")]));
         assert!(!with(&[("origin", "https://evil.example")]));
         assert!(!with(&[("origin", "null")]));
         assert!(with(&[("referer", "https://caseport.example/register")]));
-        assert!(!with(&[("referer", "https://caseport.example.evil.example/")]));
+        assert!(!with(&[(
+            "referer",
+            "https://caseport.example.evil.example/"
+        )]));
         assert!(!with(&[]));
     }
 }

@@ -13,36 +13,64 @@ fn error_of(response: &TestResponse) -> serde_json::Value {
 async fn the_whole_journey_reaches_a_profile_with_a_valid_account_number() {
     let app = TestApp::new().await;
     let (cookie, secret) = app.signed_up("ana@example.com", PASSWORD).await;
-    let profile = app.send(Req::api("get_profile", &[]).cookie(Some(&cookie))).await;
+    let profile = app
+        .send(Req::api("get_profile", &[]).cookie(Some(&cookie)))
+        .await;
     assert_eq!(profile.status, 200, "{profile:?}");
     let body = profile.json();
     assert_eq!(body["email"], "ana@example.com");
     let number = body["account_number"].as_str().unwrap();
     assert!(AccountNumber::parse(number).is_some(), "{number}");
-    let again = app.send(Req::api("get_profile", &[]).cookie(Some(&cookie))).await;
-    assert_eq!(again.json()["account_number"], body["account_number"], "same number on every visit");
+    let again = app
+        .send(Req::api("get_profile", &[]).cookie(Some(&cookie)))
+        .await;
+    assert_eq!(
+        again.json()["account_number"],
+        body["account_number"],
+        "same number on every visit"
+    );
 
     let page = app.send(Req::get("/profile").cookie(Some(&cookie))).await;
     assert_eq!(page.status, 200);
     let formatted = AccountNumber::parse(number).unwrap().formatted();
-    assert!(page.body.contains(&formatted), "Profile page shows {formatted}");
+    assert!(
+        page.body.contains(&formatted),
+        "Profile page shows {formatted}"
+    );
 
-    let signed_out = app.send(Req::api("sign_out", &[]).cookie(Some(&cookie))).await;
+    let signed_out = app
+        .send(Req::api("sign_out", &[]).cookie(Some(&cookie)))
+        .await;
     assert!(signed_out.status.is_success());
     app.clock.advance(30);
     let signed_in = app.sign_in("ana@example.com", PASSWORD, &secret, 0).await;
     assert_eq!(signed_in.status, 200, "{signed_in:?}");
     let cookie = signed_in.session_cookie().unwrap();
-    assert_eq!(app.send(Req::api("get_profile", &[]).cookie(Some(&cookie))).await.status, 200);
+    assert_eq!(
+        app.send(Req::api("get_profile", &[]).cookie(Some(&cookie)))
+            .await
+            .status,
+        200
+    );
 }
 
 #[tokio::test]
 async fn account_pages_without_a_session_redirect_to_sign_in() {
     let app = TestApp::new().await;
-    for path in ["/account", "/profile", "/setup-authenticator", "/sign-in/code", "/verify-email"] {
+    for path in [
+        "/account",
+        "/profile",
+        "/setup-authenticator",
+        "/sign-in/code",
+        "/verify-email",
+    ] {
         let page = app.send(Req::get(path)).await;
         assert_eq!(page.status, 302, "{path}");
-        assert_eq!(page.header("location").as_deref(), Some("/sign-in"), "{path}");
+        assert_eq!(
+            page.header("location").as_deref(),
+            Some("/sign-in"),
+            "{path}"
+        );
     }
     assert_eq!(app.send(Req::api("get_profile", &[])).await.status, 401);
 }
@@ -50,12 +78,26 @@ async fn account_pages_without_a_session_redirect_to_sign_in() {
 #[tokio::test]
 async fn passwords_shorter_than_12_code_points_are_rejected_and_12_are_accepted() {
     let app = TestApp::new().await;
-    for (i, short) in ["abcdefghijk", &"😀".repeat(11), &"漢".repeat(11)].iter().enumerate() {
+    for (i, short) in ["abcdefghijk", &"😀".repeat(11), &"漢".repeat(11)]
+        .iter()
+        .enumerate()
+    {
         let response = app.register(&format!("short{i}@example.com"), short).await;
         assert_eq!(response.status, 422, "{short}");
-        assert_eq!(error_of(&response)["Validation"]["field_errors"][0]["message"]["PasswordTooShort"]["min"], 12);
+        assert_eq!(
+            error_of(&response)["Validation"]["field_errors"][0]["message"]["PasswordTooShort"]
+                ["min"],
+            12
+        );
     }
-    for (i, ok) in ["qhzrtwnbvkxm", "🦀🌵🍋🐙🎈🧭🪁🥑🦉🌊🍄🎲", "漢字仮名交じり文章ですね"].iter().enumerate() {
+    for (i, ok) in [
+        "qhzrtwnbvkxm",
+        "🦀🌵🍋🐙🎈🧭🪁🥑🦉🌊🍄🎲",
+        "漢字仮名交じり文章ですね",
+    ]
+    .iter()
+    .enumerate()
+    {
         let response = app.register(&format!("ok{i}@example.com"), ok).await;
         assert_eq!(response.status, 200, "{ok}: {response:?}");
     }
@@ -68,35 +110,84 @@ async fn passwords_of_64_and_128_characters_work_and_129_is_rejected_without_tru
     assert_eq!(long.chars().count(), 128);
     let (_, secret) = app.signed_up("long@example.com", &long).await;
     let sixty_four = &long[..64];
-    assert!(app.register("mid@example.com", sixty_four).await.status.is_success());
+    assert!(app
+        .register("mid@example.com", sixty_four)
+        .await
+        .status
+        .is_success());
 
     let too_long = format!("{long}x");
     let response = app.register("toolong@example.com", &too_long).await;
     assert_eq!(response.status, 422);
-    assert_eq!(error_of(&response)["Validation"]["field_errors"][0]["message"]["PasswordTooLong"]["max"], 128);
+    assert_eq!(
+        error_of(&response)["Validation"]["field_errors"][0]["message"]["PasswordTooLong"]["max"],
+        128
+    );
 
     app.clock.advance(30);
     let minus_last = &long[..127];
-    assert_eq!(app.sign_in("long@example.com", minus_last, &secret, 0).await.status, 401);
+    assert_eq!(
+        app.sign_in("long@example.com", minus_last, &secret, 0)
+            .await
+            .status,
+        401
+    );
     let flipped = format!("z{}", &long[1..]);
-    assert_eq!(app.sign_in("long@example.com", &flipped, &secret, 0).await.status, 401);
-    assert_eq!(app.sign_in("long@example.com", &long, &secret, 0).await.status, 200);
+    assert_eq!(
+        app.sign_in("long@example.com", &flipped, &secret, 0)
+            .await
+            .status,
+        401
+    );
+    assert_eq!(
+        app.sign_in("long@example.com", &long, &secret, 0)
+            .await
+            .status,
+        200
+    );
 }
 
 #[tokio::test]
 async fn no_composition_rules_blocklisted_and_context_passwords_are_rejected_with_a_reason() {
     let app = TestApp::new().await;
-    assert_eq!(app.register("lower@example.com", "qhzrtwnbvkxmplsdfgjy").await.status, 200);
-    assert_eq!(app.register("spaces@example.com", &" ".repeat(15)).await.status, 200);
+    assert_eq!(
+        app.register("lower@example.com", "qhzrtwnbvkxmplsdfgjy")
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        app.register("spaces@example.com", &" ".repeat(15))
+            .await
+            .status,
+        200
+    );
     let common = app.register("common@example.com", "1qaz2wsx3edc").await;
     assert_eq!(common.status, 422);
-    assert_eq!(error_of(&common)["Validation"]["field_errors"][0]["message"], "PasswordCommon");
-    let context = app.register("maria.lopez@example.com", "MariaLopez2026").await;
+    assert_eq!(
+        error_of(&common)["Validation"]["field_errors"][0]["message"],
+        "PasswordCommon"
+    );
+    let context = app
+        .register("maria.lopez@example.com", "MariaLopez2026")
+        .await;
     assert_eq!(context.status, 422);
-    assert_eq!(error_of(&context)["Validation"]["field_errors"][0]["message"], "PasswordContext");
-    let service = app.register("someone@example.com", "USCIS USCIS 2026").await;
-    assert_eq!(error_of(&service)["Validation"]["field_errors"][0]["message"], "PasswordContext");
-    assert_eq!(app.count("accounts").await, 2, "rejected registrations change nothing");
+    assert_eq!(
+        error_of(&context)["Validation"]["field_errors"][0]["message"],
+        "PasswordContext"
+    );
+    let service = app
+        .register("someone@example.com", "USCIS USCIS 2026")
+        .await;
+    assert_eq!(
+        error_of(&service)["Validation"]["field_errors"][0]["message"],
+        "PasswordContext"
+    );
+    assert_eq!(
+        app.count("accounts").await,
+        2,
+        "rejected registrations change nothing"
+    );
 }
 
 #[tokio::test]
@@ -114,13 +205,20 @@ async fn malformed_input_is_rejected_field_by_field_and_changes_nothing() {
         .map(|e| e["field"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(fields, ["email", "answer1", "question2"]);
-    let mismatch = app.send(Req::api("register", &{
-        let mut f = registration_form("x@example.com", PASSWORD);
-        f[2] = ("password_confirmation", "something else entirely");
-        f
-    })).await;
-    assert_eq!(error_of(&mismatch)["Validation"]["field_errors"][0]["field"], "password_confirmation");
-    let missing = app.send(Req::api("register", &[("email", "x@example.com")])).await;
+    let mismatch = app
+        .send(Req::api("register", &{
+            let mut f = registration_form("x@example.com", PASSWORD);
+            f[2] = ("password_confirmation", "something else entirely");
+            f
+        }))
+        .await;
+    assert_eq!(
+        error_of(&mismatch)["Validation"]["field_errors"][0]["field"],
+        "password_confirmation"
+    );
+    let missing = app
+        .send(Req::api("register", &[("email", "x@example.com")]))
+        .await;
     assert_eq!(missing.status, 400);
     assert_eq!(app.count("accounts").await, 0);
 }
@@ -129,7 +227,10 @@ async fn malformed_input_is_rejected_field_by_field_and_changes_nothing() {
 async fn security_answers_are_stored_only_as_argon2id_hashes_and_the_schema_has_no_hint() {
     let app = TestApp::new().await;
     app.register("answers@example.com", PASSWORD).await;
-    let hashes: Vec<(String,)> = sqlx::query_as("SELECT answer_hash FROM security_answers").fetch_all(&app.state.db.pool).await.unwrap();
+    let hashes: Vec<(String,)> = sqlx::query_as("SELECT answer_hash FROM security_answers")
+        .fetch_all(&app.state.db.pool)
+        .await
+        .unwrap();
     assert_eq!(hashes.len(), 3);
     for (hash,) in hashes {
         assert!(hash.starts_with("$argon2id$"), "{hash}");
@@ -144,26 +245,56 @@ async fn schema_columns(app: &TestApp) -> Vec<String> {
         app::infra::db::DbKind::Sqlite => "SELECT name FROM pragma_table_info('accounts') UNION ALL SELECT name FROM pragma_table_info('security_answers')",
         app::infra::db::DbKind::Postgres => "SELECT column_name::text FROM information_schema.columns WHERE table_schema = 'public'",
     };
-    sqlx::query_as::<_, (String,)>(sql).fetch_all(&app.state.db.pool).await.unwrap().into_iter().map(|(c,)| c).collect()
+    sqlx::query_as::<_, (String,)>(sql)
+        .fetch_all(&app.state.db.pool)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(c,)| c)
+        .collect()
 }
 
 #[tokio::test]
-async fn password_hashes_are_argon2id_with_owasp_parameters_and_weak_ones_are_upgraded_at_sign_in() {
+async fn password_hashes_are_argon2id_with_owasp_parameters_and_weak_ones_are_upgraded_at_sign_in()
+{
     let app = TestApp::new().await;
     let (_, secret) = app.signed_up("hash@example.com", PASSWORD).await;
-    let (hash,): (String,) = sqlx::query_as("SELECT password_hash FROM accounts").fetch_one(&app.state.db.pool).await.unwrap();
-    let re = regex::Regex::new(r"^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$([A-Za-z0-9+/]+)\$").unwrap();
+    let (hash,): (String,) = sqlx::query_as("SELECT password_hash FROM accounts")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let re = regex::Regex::new(r"^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$([A-Za-z0-9+/]+)\$")
+        .unwrap();
     let caps = re.captures(&hash).expect("PHC string");
-    assert!(caps[1].parse::<u32>().unwrap() >= 19456 && caps[2].parse::<u32>().unwrap() >= 2 && caps[3].parse::<u32>().unwrap() >= 1);
+    assert!(
+        caps[1].parse::<u32>().unwrap() >= 19456
+            && caps[2].parse::<u32>().unwrap() >= 2
+            && caps[3].parse::<u32>().unwrap() >= 1
+    );
     assert!(caps[4].len() * 6 / 8 >= 16, "salt of at least 16 bytes");
 
     let weak = app::infra::passwords::hash_with_params(PASSWORD, 4096, 1, 1);
-    sqlx::query("UPDATE accounts SET password_hash = $1").bind(&weak).execute(&app.state.db.pool).await.unwrap();
+    sqlx::query("UPDATE accounts SET password_hash = $1")
+        .bind(&weak)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
     app.clock.advance(30);
-    assert_eq!(app.sign_in("hash@example.com", PASSWORD, &secret, 0).await.status, 200);
-    let (upgraded,): (String,) = sqlx::query_as("SELECT password_hash FROM accounts").fetch_one(&app.state.db.pool).await.unwrap();
+    assert_eq!(
+        app.sign_in("hash@example.com", PASSWORD, &secret, 0)
+            .await
+            .status,
+        200
+    );
+    let (upgraded,): (String,) = sqlx::query_as("SELECT password_hash FROM accounts")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
     assert_ne!(upgraded, weak);
-    assert!(upgraded.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{upgraded}");
+    assert!(
+        upgraded.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+        "{upgraded}"
+    );
 }
 
 #[tokio::test]
@@ -171,7 +302,9 @@ async fn registering_an_existing_email_answers_the_same_and_emails_the_owner_ins
     let app = TestApp::new().await;
     let first = app.register("owner@example.com", PASSWORD).await;
     app.wait_for_mails(1).await;
-    let second = app.register("owner@example.com", "a different long password").await;
+    let second = app
+        .register("owner@example.com", "a different long password")
+        .await;
     assert_eq!(first.status, second.status);
     assert_eq!(first.body, second.body);
     assert_eq!(first.header("location"), second.header("location"));
@@ -180,15 +313,31 @@ async fn registering_an_existing_email_answers_the_same_and_emails_the_owner_ins
     assert!(mails[1].contains("already has an account"), "{}", mails[1]);
     assert_eq!(app.count("accounts").await, 1);
     let code = app.latest_code_for("owner@example.com").await;
-    let verify = app.send(Req::api("verify_email", &[("code", &code)]).cookie(second.session_cookie().as_deref())).await;
-    assert_eq!(verify.status, 422, "the second registrant cannot use the owner's code");
+    let verify = app
+        .send(
+            Req::api("verify_email", &[("code", &code)]).cookie(second.session_cookie().as_deref()),
+        )
+        .await;
+    assert_eq!(
+        verify.status, 422,
+        "the second registrant cannot use the owner's code"
+    );
 }
 
 #[tokio::test]
 async fn unknown_email_and_wrong_password_give_the_same_answer_in_the_same_time() {
-    let app = TestApp::with_policy(app::infra::state::Policy { rate_limits: false, ..test_policy() }).await;
+    let app = TestApp::with_policy(app::infra::state::Policy {
+        rate_limits: false,
+        ..test_policy()
+    })
+    .await;
     app.signed_up("known@example.com", PASSWORD).await;
-    let attempt = |email: &'static str| Req::api("sign_in", &[("email", email), ("password", "not the right password")]);
+    let attempt = |email: &'static str| {
+        Req::api(
+            "sign_in",
+            &[("email", email), ("password", "not the right password")],
+        )
+    };
     let known = app.send(attempt("known@example.com")).await;
     let unknown = app.send(attempt("nobody@example.com")).await;
     assert_eq!((known.status, &known.body), (unknown.status, &unknown.body));
@@ -198,7 +347,10 @@ async fn unknown_email_and_wrong_password_give_the_same_answer_in_the_same_time(
     let mut known_times = Vec::new();
     let mut unknown_times = Vec::new();
     for trial in 0..trials {
-        let mut order = [("known@example.com", &mut known_times), ("nobody@example.com", &mut unknown_times)];
+        let mut order = [
+            ("known@example.com", &mut known_times),
+            ("nobody@example.com", &mut unknown_times),
+        ];
         if trial % 2 == 1 {
             order.reverse();
         }
@@ -215,7 +367,11 @@ async fn unknown_email_and_wrong_password_give_the_same_answer_in_the_same_time(
     };
     let (k, u) = (median(&mut known_times), median(&mut unknown_times));
     let difference = (k - u).abs() / k.max(u);
-    assert!(difference < 0.10, "median known {k:.4}s vs unknown {u:.4}s differ by {:.1}%", difference * 100.0);
+    assert!(
+        difference < 0.10,
+        "median known {k:.4}s vs unknown {u:.4}s differ by {:.1}%",
+        difference * 100.0
+    );
 }
 
 #[tokio::test]
@@ -224,20 +380,37 @@ async fn email_codes_expire_after_ten_minutes_are_single_use_and_a_resend_replac
     let registered = app.register("codes@example.com", PASSWORD).await;
     let cookie = registered.session_cookie().unwrap();
     let first = app.latest_code_for("codes@example.com").await;
-    let resent = app.send(Req::api("resend_verification_code", &[]).cookie(Some(&cookie))).await;
+    let resent = app
+        .send(Req::api("resend_verification_code", &[]).cookie(Some(&cookie)))
+        .await;
     assert!(resent.status.is_success(), "{resent:?}");
     app.wait_for_mails(2).await;
     let second = app.latest_code_for("codes@example.com").await;
     if first != second {
-        let old = app.send(Req::api("verify_email", &[("code", &first)]).cookie(Some(&cookie))).await;
+        let old = app
+            .send(Req::api("verify_email", &[("code", &first)]).cookie(Some(&cookie)))
+            .await;
         assert_eq!(old.status, 422, "the replaced code no longer works");
     }
     app.clock.advance(10 * 60 + 1);
-    let expired = app.send(Req::api("verify_email", &[("code", &second)]).cookie(Some(&cookie))).await;
+    let expired = app
+        .send(Req::api("verify_email", &[("code", &second)]).cookie(Some(&cookie)))
+        .await;
     assert_eq!(expired.status, 422, "expired after ten minutes");
-    assert_eq!(expired.json()["Validation"]["field_errors"][0]["message"], "CodeInvalid");
-    let stored: Vec<(String,)> = sqlx::query_as("SELECT code_hash FROM email_codes").fetch_all(&app.state.db.pool).await.unwrap();
-    assert!(stored.iter().all(|(hash,)| hash.len() == 64 && *hash != second), "only keyed hashes are stored");
+    assert_eq!(
+        expired.json()["Validation"]["field_errors"][0]["message"],
+        "CodeInvalid"
+    );
+    let stored: Vec<(String,)> = sqlx::query_as("SELECT code_hash FROM email_codes")
+        .fetch_all(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert!(
+        stored
+            .iter()
+            .all(|(hash,)| hash.len() == 64 && *hash != second),
+        "only keyed hashes are stored"
+    );
 }
 
 #[tokio::test]
@@ -247,20 +420,40 @@ async fn a_wrong_reused_or_malformed_verification_code_is_refused() {
     let cookie = registered.session_cookie().unwrap();
     let code = app.latest_code_for("verify@example.com").await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
-    assert_eq!(app.send(Req::api("verify_email", &[("code", wrong)]).cookie(Some(&cookie))).await.status, 422);
-    let malformed = app.send(Req::api("verify_email", &[("code", "12ab")]).cookie(Some(&cookie))).await;
-    assert_eq!(malformed.json()["Validation"]["field_errors"][0]["message"], "CodeFormat");
-    let ok = app.send(Req::api("verify_email", &[("code", &code)]).cookie(Some(&cookie))).await;
+    assert_eq!(
+        app.send(Req::api("verify_email", &[("code", wrong)]).cookie(Some(&cookie)))
+            .await
+            .status,
+        422
+    );
+    let malformed = app
+        .send(Req::api("verify_email", &[("code", "12ab")]).cookie(Some(&cookie)))
+        .await;
+    assert_eq!(
+        malformed.json()["Validation"]["field_errors"][0]["message"],
+        "CodeFormat"
+    );
+    let ok = app
+        .send(Req::api("verify_email", &[("code", &code)]).cookie(Some(&cookie)))
+        .await;
     assert_eq!(ok.status, 200);
-    let reused = app.send(Req::api("verify_email", &[("code", &code)]).cookie(ok.session_cookie().as_deref())).await;
-    assert_eq!(reused.status, 401, "the session has moved on; the code cannot be used again");
+    let reused = app
+        .send(Req::api("verify_email", &[("code", &code)]).cookie(ok.session_cookie().as_deref()))
+        .await;
+    assert_eq!(
+        reused.status, 401,
+        "the session has moved on; the code cannot be used again"
+    );
 }
 
 #[tokio::test]
 async fn account_numbers_are_unique_by_database_constraint() {
     let app = TestApp::new().await;
     app.register("one@example.com", PASSWORD).await;
-    let (number,): (String,) = sqlx::query_as("SELECT account_number FROM accounts").fetch_one(&app.state.db.pool).await.unwrap();
+    let (number,): (String,) = sqlx::query_as("SELECT account_number FROM accounts")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
     let duplicate = sqlx::query(
         "INSERT INTO accounts (id, email, password_hash, account_number, created_at, updated_at) VALUES ('x', 'two@example.com', 'h', $1, 0, 0)",
     )

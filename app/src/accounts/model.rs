@@ -205,9 +205,23 @@ mod tests {
 
     #[test]
     fn email_addresses_are_trimmed_lowercased_and_checked() {
-        assert_eq!(Email::parse("  Ana@Example.COM ").unwrap().as_str(), "ana@example.com");
-        for bad in ["", "ana", "ana@", "@example.com", "ana@example", "a b@example.com", "ana@@example.com",
-            "<img src=x onerror=alert(1)>@x.test", "ana@-example.com", ".ana@example.com", "ana..b@example.com"] {
+        assert_eq!(
+            Email::parse("  Ana@Example.COM ").unwrap().as_str(),
+            "ana@example.com"
+        );
+        for bad in [
+            "",
+            "ana",
+            "ana@",
+            "@example.com",
+            "ana@example",
+            "a b@example.com",
+            "ana@@example.com",
+            "<img src=x onerror=alert(1)>@x.test",
+            "ana@-example.com",
+            ".ana@example.com",
+            "ana..b@example.com",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad} should be rejected");
         }
         assert!(Email::parse(&format!("{}@example.com", "a".repeat(65))).is_err());
@@ -220,16 +234,28 @@ mod tests {
         let composed = "e\u{301}".repeat(12);
         assert_eq!(PasswordRules::length(&composed), 12);
         assert!(rules.check_length(&composed).is_ok());
-        assert_eq!(rules.check_length(&"😀".repeat(11)), Err(Msg::PasswordTooShort { min: 12 }));
-        assert_eq!(rules.check_length(&"漢".repeat(11)), Err(Msg::PasswordTooShort { min: 12 }));
+        assert_eq!(
+            rules.check_length(&"😀".repeat(11)),
+            Err(Msg::PasswordTooShort { min: 12 })
+        );
+        assert_eq!(
+            rules.check_length(&"漢".repeat(11)),
+            Err(Msg::PasswordTooShort { min: 12 })
+        );
         assert!(rules.check_length(&"😀".repeat(12)).is_ok());
         assert!(rules.check_length(&"a".repeat(128)).is_ok());
-        assert_eq!(rules.check_length(&"a".repeat(129)), Err(Msg::PasswordTooLong { max: 128 }));
+        assert_eq!(
+            rules.check_length(&"a".repeat(129)),
+            Err(Msg::PasswordTooLong { max: 128 })
+        );
     }
 
     #[test]
     fn security_answers_ignore_case_spacing_and_unicode_form() {
-        assert_eq!(normalise_answer("  San   José "), normalise_answer("san jose\u{301}"));
+        assert_eq!(
+            normalise_answer("  San   José "),
+            normalise_answer("san jose\u{301}")
+        );
         assert_eq!(normalise_answer("ÁNGEL"), "ángel");
     }
 
@@ -238,7 +264,10 @@ mod tests {
         let number = AccountNumber::from_body([1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1]);
         assert_eq!(number.digits().len(), 12);
         assert_eq!(AccountNumber::parse(number.digits()), Some(number.clone()));
-        assert_eq!(AccountNumber::parse(&number.formatted()), Some(number.clone()));
+        assert_eq!(
+            AccountNumber::parse(&number.formatted()),
+            Some(number.clone())
+        );
         let formatted = number.formatted();
         assert!(formatted.len() == 14 && formatted.chars().filter(|c| *c == ' ').count() == 2);
         assert_eq!(AccountNumber::parse("12345"), None);
@@ -247,7 +276,12 @@ mod tests {
 
     #[test]
     fn the_check_digit_catches_every_single_digit_error() {
-        let bodies = [[0; 11], [9; 11], [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5], [2, 7, 1, 8, 2, 8, 1, 8, 2, 8, 4]];
+        let bodies = [
+            [0; 11],
+            [9; 11],
+            [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5],
+            [2, 7, 1, 8, 2, 8, 1, 8, 2, 8, 4],
+        ];
         for body in bodies {
             let number = AccountNumber::from_body(body);
             let digits: Vec<u8> = number.digits().bytes().collect();
@@ -259,7 +293,11 @@ mod tests {
                     let mut typo = digits.clone();
                     typo[position] = replacement;
                     let typo = String::from_utf8(typo).unwrap();
-                    assert_eq!(AccountNumber::parse(&typo), None, "{typo} should fail the check");
+                    assert_eq!(
+                        AccountNumber::parse(&typo),
+                        None,
+                        "{typo} should fail the check"
+                    );
                 }
             }
         }
@@ -275,7 +313,10 @@ mod tests {
             }
             let mut swapped = digits.clone();
             swapped.swap(i, i + 1);
-            assert_eq!(AccountNumber::parse(&String::from_utf8(swapped).unwrap()), None);
+            assert_eq!(
+                AccountNumber::parse(&String::from_utf8(swapped).unwrap()),
+                None
+            );
         }
     }
 }

@@ -3,8 +3,8 @@
 use super::{
     model::{PasswordRules, SECURITY_QUESTION_IDS},
     server_fns::{
-        get_profile, get_registration_settings, CheckPassword, Register, ResendVerificationCode, SignIn, Step,
-        VerifyEmail,
+        get_profile, get_registration_settings, CheckPassword, Register, ResendVerificationCode,
+        SignIn, Step, VerifyEmail,
     },
 };
 use crate::{
@@ -37,7 +37,8 @@ pub fn LandingPage() -> impl IntoView {
 pub fn RegisterPage() -> impl IntoView {
     let s = use_strings();
     let register = ServerAction::<Register>::new();
-    let error: Signal<Option<AppError>> = Signal::derive(move || register.value().get().and_then(|r| r.err()));
+    let error: Signal<Option<AppError>> =
+        Signal::derive(move || register.value().get().and_then(|r| r.err()));
     let settings = Resource::new(|| (), |_| get_registration_settings());
     view! {
         <Title text=s.register_title/>
@@ -70,7 +71,10 @@ fn PasswordFields(rules: PasswordRules, error: Signal<Option<AppError>>) -> impl
         set_password.set(value.clone());
         if rules.check_length(&value).is_ok() {
             let email = document_email();
-            check.dispatch(CheckPassword { password: value, email });
+            check.dispatch(CheckPassword {
+                password: value,
+                email,
+            });
         }
     });
     let feedback = move || {
@@ -84,7 +88,15 @@ fn PasswordFields(rules: PasswordRules, error: Signal<Option<AppError>>) -> impl
             Ok(()) => match check.value().get() {
                 Some(Ok(feedback)) => match feedback.problem {
                     Some(problem) => (problem.text(locale), 0),
-                    None => (format!("{} {} {}", s.password_ok, s.strength_prefix, s.strength_labels[feedback.score.min(4) as usize]), feedback.score),
+                    None => (
+                        format!(
+                            "{} {} {}",
+                            s.password_ok,
+                            s.strength_prefix,
+                            s.strength_labels[feedback.score.min(4) as usize]
+                        ),
+                        feedback.score,
+                    ),
                 },
                 _ => (String::new(), 0),
             },
@@ -165,7 +177,11 @@ pub fn VerifyEmailPage() -> impl IntoView {
     let verify = ServerAction::<VerifyEmail>::new();
     let resend = ServerAction::<ResendVerificationCode>::new();
     let error: Signal<Option<AppError>> = Signal::derive(move || {
-        verify.value().get().and_then(|r| r.err()).or_else(|| resend.value().get().and_then(|r| r.err()))
+        verify
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .or_else(|| resend.value().get().and_then(|r| r.err()))
     });
     let sent = query_flag("sent");
     view! {
@@ -191,7 +207,8 @@ pub fn VerifyEmailPage() -> impl IntoView {
 pub fn SignInPage() -> impl IntoView {
     let s = use_strings();
     let sign_in = ServerAction::<SignIn>::new();
-    let error: Signal<Option<AppError>> = Signal::derive(move || sign_in.value().get().and_then(|r| r.err()));
+    let error: Signal<Option<AppError>> =
+        Signal::derive(move || sign_in.value().get().and_then(|r| r.err()));
     let signed_out = query_flag("signed_out");
     let expired = query_flag("expired");
     view! {
@@ -277,7 +294,10 @@ fn CopyButton(text: String) -> impl IntoView {
     let copy = move |_| {
         #[cfg(feature = "hydrate")]
         {
-            let promise = window().navigator().clipboard().write_text(&text.get_value());
+            let promise = window()
+                .navigator()
+                .clipboard()
+                .write_text(&text.get_value());
             leptos::task::spawn_local(async move {
                 if wasm_bindgen_futures::JsFuture::from(promise).await.is_ok() {
                     set_copied.set(true);

@@ -52,7 +52,11 @@ pub async fn current_step() -> Result<Step, AppError> {
     use crate::session::store::use_session;
     let session = use_session()?;
     let state = session.state();
-    Ok(if state.is_none() && session.expired() { Step::Expired } else { Step::of(state.as_ref()) })
+    Ok(if state.is_none() && session.expired() {
+        Step::Expired
+    } else {
+        Step::of(state.as_ref())
+    })
 }
 
 /// Creates an account and emails a verification code; then redirects to the code page.
@@ -70,113 +74,203 @@ pub async fn register(
     answer3: String,
 ) -> Result<(), AppError> {
     use super::service::{self, RegistrationForm};
-    use crate::{infra::{request::{client_ip, finish, request_locale}, state::use_app_state}, session::store::use_session};
-    finish(async move {
-        let state = use_app_state()?;
-        let session = use_session()?;
-        let form = RegistrationForm {
-            email,
-            password,
-            password_confirmation,
-            questions: [(question1, answer1), (question2, answer2), (question3, answer3)],
-        };
-        let registration = service::validate_registration(form, &state.policy.password, state.policy.security_questions)?;
-        service::register(&state, &session, client_ip()?, request_locale(), registration).await?;
-        leptos_axum::redirect("/verify-email");
-        Ok(())
-    }
-    .await)
+    use crate::{
+        infra::{
+            request::{client_ip, finish, request_locale},
+            state::use_app_state,
+        },
+        session::store::use_session,
+    };
+    finish(
+        async move {
+            let state = use_app_state()?;
+            let session = use_session()?;
+            let form = RegistrationForm {
+                email,
+                password,
+                password_confirmation,
+                questions: [
+                    (question1, answer1),
+                    (question2, answer2),
+                    (question3, answer3),
+                ],
+            };
+            let registration = service::validate_registration(
+                form,
+                &state.policy.password,
+                state.policy.security_questions,
+            )?;
+            service::register(
+                &state,
+                &session,
+                client_ip()?,
+                request_locale(),
+                registration,
+            )
+            .await?;
+            leptos_axum::redirect("/verify-email");
+            Ok(())
+        }
+        .await,
+    )
 }
 
 /// Live feedback on a password being typed: the server-side rules and a strength estimate.
 #[server(prefix = "/api", endpoint = "check_password")]
 pub async fn check_password(password: String, email: String) -> Result<PasswordFeedback, AppError> {
     use super::model::Email;
-    use crate::infra::{passwords, rate_limit, request::{client_ip, finish}, state::use_app_state};
-    finish(async move {
-        let state = use_app_state()?;
-        if state.policy.rate_limits {
-            let bucket = format!("password_check:ip:{}", client_ip()?);
-            rate_limit::hit(&state.db, &bucket, rate_limit::PASSWORD_CHECKS_PER_IP, state.now()).await?;
+    use crate::infra::{
+        passwords, rate_limit,
+        request::{client_ip, finish},
+        state::use_app_state,
+    };
+    finish(
+        async move {
+            let state = use_app_state()?;
+            if state.policy.rate_limits {
+                let bucket = format!("password_check:ip:{}", client_ip()?);
+                rate_limit::hit(
+                    &state.db,
+                    &bucket,
+                    rate_limit::PASSWORD_CHECKS_PER_IP,
+                    state.now(),
+                )
+                .await?;
+            }
+            let email = Email::parse(&email).ok();
+            let problem =
+                passwords::check_password(&state.policy.password, &password, email.as_ref()).err();
+            let score = if problem.is_some() {
+                0
+            } else {
+                passwords::strength(&password, email.as_ref())
+            };
+            Ok(PasswordFeedback { problem, score })
         }
-        let email = Email::parse(&email).ok();
-        let problem = passwords::check_password(&state.policy.password, &password, email.as_ref()).err();
-        let score = if problem.is_some() { 0 } else { passwords::strength(&password, email.as_ref()) };
-        Ok(PasswordFeedback { problem, score })
-    }
-    .await)
+        .await,
+    )
 }
 
 /// Checks the emailed code; then redirects to authenticator set-up.
 #[server(prefix = "/api", endpoint = "verify_email")]
 pub async fn verify_email(code: String) -> Result<(), AppError> {
-    use crate::{infra::{request::finish, state::use_app_state}, session::store::use_session};
-    finish(async move {
-        let state = use_app_state()?;
-        let next = super::service::verify_email(&state, &use_session()?, &code).await?;
-        leptos_axum::redirect(next.home_path());
-        Ok(())
-    }
-    .await)
+    use crate::{
+        infra::{request::finish, state::use_app_state},
+        session::store::use_session,
+    };
+    finish(
+        async move {
+            let state = use_app_state()?;
+            let next = super::service::verify_email(&state, &use_session()?, &code).await?;
+            leptos_axum::redirect(next.home_path());
+            Ok(())
+        }
+        .await,
+    )
 }
 
 /// Sends a new verification code.
 #[server(prefix = "/api", endpoint = "resend_verification_code")]
 pub async fn resend_verification_code() -> Result<(), AppError> {
-    use crate::{infra::{request::{finish, request_locale}, state::use_app_state}, session::store::use_session};
-    finish(async move {
-        let state = use_app_state()?;
-        super::service::resend_verification_code(&state, &use_session()?, request_locale()).await?;
-        leptos_axum::redirect("/verify-email?sent=1");
-        Ok(())
-    }
-    .await)
+    use crate::{
+        infra::{
+            request::{finish, request_locale},
+            state::use_app_state,
+        },
+        session::store::use_session,
+    };
+    finish(
+        async move {
+            let state = use_app_state()?;
+            super::service::resend_verification_code(&state, &use_session()?, request_locale())
+                .await?;
+            leptos_axum::redirect("/verify-email?sent=1");
+            Ok(())
+        }
+        .await,
+    )
 }
 
 /// Checks email and password; redirects to the next step (normally the authenticator code).
 #[server(prefix = "/api", endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
-    use crate::{infra::{passwords::secret, request::{client_ip, finish, request_locale}, state::use_app_state}, session::store::use_session};
-    finish(async move {
-        let state = use_app_state()?;
-        let next = super::service::sign_in(&state, &use_session()?, client_ip()?, request_locale(), &email, secret(password)).await?;
-        leptos_axum::redirect(next.home_path());
-        Ok(())
-    }
-    .await)
+    use crate::{
+        infra::{
+            passwords::secret,
+            request::{client_ip, finish, request_locale},
+            state::use_app_state,
+        },
+        session::store::use_session,
+    };
+    finish(
+        async move {
+            let state = use_app_state()?;
+            let next = super::service::sign_in(
+                &state,
+                &use_session()?,
+                client_ip()?,
+                request_locale(),
+                &email,
+                secret(password),
+            )
+            .await?;
+            leptos_axum::redirect(next.home_path());
+            Ok(())
+        }
+        .await,
+    )
 }
 
 /// Ends the session on the server and in the browser.
 #[server(prefix = "/api", endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    use crate::{infra::{request::finish, state::use_app_state}, session::store::use_session};
-    finish(async move {
-        let state = use_app_state()?;
-        let session = use_session()?;
-        if let Some(account_id) = session.state().as_ref().and_then(|s| s.account_id().map(str::to_owned)) {
-            tracing::info!(account_id = %account_id, "signed out");
+    use crate::{
+        infra::{request::finish, state::use_app_state},
+        session::store::use_session,
+    };
+    finish(
+        async move {
+            let state = use_app_state()?;
+            let session = use_session()?;
+            if let Some(account_id) = session
+                .state()
+                .as_ref()
+                .and_then(|s| s.account_id().map(str::to_owned))
+            {
+                tracing::info!(account_id = %account_id, "signed out");
+            }
+            session.destroy(&state.db).await?;
+            leptos_axum::redirect("/sign-in?signed_out=1");
+            Ok(())
         }
-        session.destroy(&state.db).await?;
-        leptos_axum::redirect("/sign-in?signed_out=1");
-        Ok(())
-    }
-    .await)
+        .await,
+    )
 }
 
 /// The signed-in account's Profile.
 #[server(prefix = "/api", endpoint = "get_profile")]
 pub async fn get_profile() -> Result<Profile, AppError> {
     use super::{model::AccountNumber, service::signed_in_account, store};
-    use crate::{infra::{request::finish, state::use_app_state}, session::store::use_session};
-    finish(async move {
-        let state = use_app_state()?;
-        let account_id = signed_in_account(&use_session()?)?;
-        let account = store::find_by_id(&state.db, &account_id).await?.ok_or(AppError::Unauthorized)?;
-        let account_number = AccountNumber::parse(&account.account_number)
-            .ok_or_else(|| AppError::internal("stored account number fails its check digit"))?;
-        Ok(Profile { email: account.email, account_number })
-    }
-    .await)
+    use crate::{
+        infra::{request::finish, state::use_app_state},
+        session::store::use_session,
+    };
+    finish(
+        async move {
+            let state = use_app_state()?;
+            let account_id = signed_in_account(&use_session()?)?;
+            let account = store::find_by_id(&state.db, &account_id)
+                .await?
+                .ok_or(AppError::Unauthorized)?;
+            let account_number = AccountNumber::parse(&account.account_number)
+                .ok_or_else(|| AppError::internal("stored account number fails its check digit"))?;
+            Ok(Profile {
+                email: account.email,
+                account_number,
+            })
+        }
+        .await,
+    )
 }
 
 /// What the registration form needs to know about this server's policy.

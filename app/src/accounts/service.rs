@@ -1,7 +1,9 @@
 //! Registration, email verification and password sign-in: the rules that span several stores.
 
 use super::{
-    model::{normalise_answer, security_question_index, AccountNumber, Email, PasswordRules, ANSWER_LEN},
+    model::{
+        normalise_answer, security_question_index, AccountNumber, Email, PasswordRules, ANSWER_LEN,
+    },
     store::{self, AccountRow, NewAccount, PURPOSE_VERIFY_EMAIL},
 };
 use crate::{
@@ -47,13 +49,22 @@ pub struct RegistrationForm {
 }
 
 /// Validates a registration form, collecting every problem with the field it belongs to.
-pub fn validate_registration(form: RegistrationForm, rules: &PasswordRules, with_questions: bool) -> Result<Registration, AppError> {
+pub fn validate_registration(
+    form: RegistrationForm,
+    rules: &PasswordRules,
+    with_questions: bool,
+) -> Result<Registration, AppError> {
     let mut errors = Vec::new();
-    let email = Email::parse(&form.email).map_err(|m| errors.push(FieldError::new("email", m))).ok();
+    let email = Email::parse(&form.email)
+        .map_err(|m| errors.push(FieldError::new("email", m)))
+        .ok();
     if let Err(message) = check_password(rules, &form.password, email.as_ref()) {
         errors.push(FieldError::new("password", message));
     } else if form.password != form.password_confirmation {
-        errors.push(FieldError::new("password_confirmation", Msg::PasswordMismatch));
+        errors.push(FieldError::new(
+            "password_confirmation",
+            Msg::PasswordMismatch,
+        ));
     }
     let mut answers = Vec::new();
     if with_questions {
@@ -61,9 +72,15 @@ pub fn validate_registration(form: RegistrationForm, rules: &PasswordRules, with
         for (i, (question, answer)) in form.questions.iter().enumerate() {
             let n = i + 1;
             if security_question_index(question).is_none() {
-                errors.push(FieldError::new(&format!("question{n}"), Msg::QuestionUnknown));
+                errors.push(FieldError::new(
+                    &format!("question{n}"),
+                    Msg::QuestionUnknown,
+                ));
             } else if seen.contains(question) {
-                errors.push(FieldError::new(&format!("question{n}"), Msg::QuestionsMustDiffer));
+                errors.push(FieldError::new(
+                    &format!("question{n}"),
+                    Msg::QuestionsMustDiffer,
+                ));
             }
             seen.push(question.clone());
             let normalised = normalise_answer(answer);
@@ -71,16 +88,28 @@ pub fn validate_registration(form: RegistrationForm, rules: &PasswordRules, with
             if normalised.is_empty() {
                 errors.push(FieldError::new(&format!("answer{n}"), Msg::Required));
             } else if len < ANSWER_LEN.0 {
-                errors.push(FieldError::new(&format!("answer{n}"), Msg::AnswerTooShort { min: ANSWER_LEN.0 }));
+                errors.push(FieldError::new(
+                    &format!("answer{n}"),
+                    Msg::AnswerTooShort { min: ANSWER_LEN.0 },
+                ));
             } else if len > ANSWER_LEN.1 {
-                errors.push(FieldError::new(&format!("answer{n}"), Msg::AnswerTooLong { max: ANSWER_LEN.1 }));
+                errors.push(FieldError::new(
+                    &format!("answer{n}"),
+                    Msg::AnswerTooLong { max: ANSWER_LEN.1 },
+                ));
             }
             answers.push((question.clone(), secret(normalised)));
         }
     }
     match (errors.is_empty(), email) {
-        (true, Some(email)) => Ok(Registration { email, password: secret(form.password), answers }),
-        _ => Err(AppError::Validation { field_errors: errors }),
+        (true, Some(email)) => Ok(Registration {
+            email,
+            password: secret(form.password),
+            answers,
+        }),
+        _ => Err(AppError::Validation {
+            field_errors: errors,
+        }),
     }
 }
 
@@ -98,9 +127,21 @@ fn new_email_code() -> String {
 
 /// Registers an account (or, for a known address, emails its owner instead) and starts the
 /// email-verification step. Both paths do the same hashing work and give the same answer.
-pub async fn register(state: &AppState, session: &SessionHandle, ip: IpAddr, locale: Locale, registration: Registration) -> Result<(), AppError> {
+pub async fn register(
+    state: &AppState,
+    session: &SessionHandle,
+    ip: IpAddr,
+    locale: Locale,
+    registration: Registration,
+) -> Result<(), AppError> {
     let now = state.now();
-    hit(state, &format!("register:ip:{ip}"), rate_limit::REGISTER_PER_IP, now).await?;
+    hit(
+        state,
+        &format!("register:ip:{ip}"),
+        rate_limit::REGISTER_PER_IP,
+        now,
+    )
+    .await?;
     let password_hash = state.hasher.hash(&registration.password).await?;
     let mut answer_hashes = Vec::new();
     for (question, answer) in &registration.answers {
@@ -117,7 +158,13 @@ pub async fn register(state: &AppState, session: &SessionHandle, ip: IpAddr, loc
         }
         let id = crypto::random_hex(16);
         let number = new_account_number();
-        let account = NewAccount { id: &id, email, password_hash: &password_hash, account_number: &number, email_verified_at: None };
+        let account = NewAccount {
+            id: &id,
+            email,
+            password_hash: &password_hash,
+            account_number: &number,
+            email_verified_at: None,
+        };
         match store::insert_account(&mut tx, &account, now).await {
             Ok(()) => {
                 store::insert_security_answers(&mut tx, &id, &answer_hashes, now).await?;
@@ -138,10 +185,16 @@ pub async fn register(state: &AppState, session: &SessionHandle, ip: IpAddr, loc
         None => {
             tracing::info!(ip = %ip, "registration for an existing email; owner notified");
             let (subject, body) = existing_account_email(locale, &state.policy.base_url);
-            state.mailer.send(email, subject, body).await.map_err(AppError::internal)?;
+            state
+                .mailer
+                .send(email, subject, body)
+                .await
+                .map_err(AppError::internal)?;
         }
     }
-    session.rotate_to(&state.db, AuthState::VerifyingEmail { account_id }, now).await
+    session
+        .rotate_to(&state.db, AuthState::VerifyingEmail { account_id }, now)
+        .await
 }
 
 async fn hit(state: &AppState, bucket: &str, limit: Limit, now: i64) -> Result<(), AppError> {
@@ -152,13 +205,39 @@ async fn hit(state: &AppState, bucket: &str, limit: Limit, now: i64) -> Result<(
     }
 }
 
-async fn send_verification_code(state: &AppState, account_id: &str, email: &str, locale: Locale, now: i64) -> Result<(), AppError> {
-    hit(state, &format!("email_code_send:{account_id}"), rate_limit::EMAIL_CODE_SENDS, now).await?;
+async fn send_verification_code(
+    state: &AppState,
+    account_id: &str,
+    email: &str,
+    locale: Locale,
+    now: i64,
+) -> Result<(), AppError> {
+    hit(
+        state,
+        &format!("email_code_send:{account_id}"),
+        rate_limit::EMAIL_CODE_SENDS,
+        now,
+    )
+    .await?;
     let code = new_email_code();
-    let code_hash = state.keys.mac_hex(format!("{account_id}:{code}").as_bytes());
-    store::replace_email_code(&state.db, account_id, PURPOSE_VERIFY_EMAIL, &code_hash, now + EMAIL_CODE_TTL_SECS, now).await?;
+    let code_hash = state
+        .keys
+        .mac_hex(format!("{account_id}:{code}").as_bytes());
+    store::replace_email_code(
+        &state.db,
+        account_id,
+        PURPOSE_VERIFY_EMAIL,
+        &code_hash,
+        now + EMAIL_CODE_TTL_SECS,
+        now,
+    )
+    .await?;
     let (subject, body) = verification_email(locale, &code);
-    state.mailer.send(email, subject, body).await.map_err(AppError::internal)?;
+    state
+        .mailer
+        .send(email, subject, body)
+        .await
+        .map_err(AppError::internal)?;
     Ok(())
 }
 
@@ -197,18 +276,41 @@ fn verifying_account(session: &SessionHandle) -> Result<Option<String>, AppError
 }
 
 /// Checks the emailed code and moves the session on to authenticator set-up.
-pub async fn verify_email(state: &AppState, session: &SessionHandle, code: &str) -> Result<AuthState, AppError> {
+pub async fn verify_email(
+    state: &AppState,
+    session: &SessionHandle,
+    code: &str,
+) -> Result<AuthState, AppError> {
     let now = state.now();
     let account_id = verifying_account(session)?;
     let code = mfa::model::OneTimeCode::parse(code).map_err(|m| AppError::field("code", m))?;
     // Registrations for an existing address have no code to match; they are throttled the same way.
-    let throttle_key = account_id.clone().or_else(|| session.id_hash()).unwrap_or_default();
-    hit(state, &format!("email_code_verify:{throttle_key}"), rate_limit::EMAIL_CODE_ATTEMPTS, now).await?;
+    let throttle_key = account_id
+        .clone()
+        .or_else(|| session.id_hash())
+        .unwrap_or_default();
+    hit(
+        state,
+        &format!("email_code_verify:{throttle_key}"),
+        rate_limit::EMAIL_CODE_ATTEMPTS,
+        now,
+    )
+    .await?;
     let Some(account_id) = account_id else {
         return Err(AppError::field("code", Msg::CodeInvalid));
     };
-    let code_hash = state.keys.mac_hex(format!("{account_id}:{}", code.as_str()).as_bytes());
-    if !store::consume_email_code(&state.db, &account_id, PURPOSE_VERIFY_EMAIL, &code_hash, now).await? {
+    let code_hash = state
+        .keys
+        .mac_hex(format!("{account_id}:{}", code.as_str()).as_bytes());
+    if !store::consume_email_code(
+        &state.db,
+        &account_id,
+        PURPOSE_VERIFY_EMAIL,
+        &code_hash,
+        now,
+    )
+    .await?
+    {
         tracing::info!(account_id = %account_id, "wrong, expired or used email code");
         return Err(AppError::field("code", Msg::CodeInvalid));
     }
@@ -220,11 +322,17 @@ pub async fn verify_email(state: &AppState, session: &SessionHandle, code: &str)
 }
 
 /// Sends a fresh code (the old one stops working). Says the same whether or not an email went out.
-pub async fn resend_verification_code(state: &AppState, session: &SessionHandle, locale: Locale) -> Result<(), AppError> {
+pub async fn resend_verification_code(
+    state: &AppState,
+    session: &SessionHandle,
+    locale: Locale,
+) -> Result<(), AppError> {
     let now = state.now();
     match verifying_account(session)? {
         Some(account_id) => {
-            let account = store::find_by_id(&state.db, &account_id).await?.ok_or(AppError::Unauthorized)?;
+            let account = store::find_by_id(&state.db, &account_id)
+                .await?
+                .ok_or(AppError::Unauthorized)?;
             send_verification_code(state, &account_id, &account.email, locale, now).await
         }
         None => Ok(()),
@@ -233,19 +341,45 @@ pub async fn resend_verification_code(state: &AppState, session: &SessionHandle,
 
 /// Checks email and password and moves the session to the next step. Unknown addresses and wrong
 /// passwords get the same error after the same work; failures are throttled per address and per IP.
-pub async fn sign_in(state: &AppState, session: &SessionHandle, ip: IpAddr, locale: Locale, email: &str, password: SecretString) -> Result<AuthState, AppError> {
+pub async fn sign_in(
+    state: &AppState,
+    session: &SessionHandle,
+    ip: IpAddr,
+    locale: Locale,
+    email: &str,
+    password: SecretString,
+) -> Result<AuthState, AppError> {
     let now = state.now();
-    hit(state, &format!("sign_in:ip:{ip}"), rate_limit::SIGN_IN_PER_IP, now).await?;
+    hit(
+        state,
+        &format!("sign_in:ip:{ip}"),
+        rate_limit::SIGN_IN_PER_IP,
+        now,
+    )
+    .await?;
     let email = Email::parse(email).map_err(|m| AppError::field("email", m))?;
-    if PasswordRules::length(secrecy::ExposeSecret::expose_secret(&password)) > PasswordRules::HARD_CAP {
-        return Err(AppError::field("password", Msg::PasswordTooLong { max: PasswordRules::HARD_CAP }));
+    if PasswordRules::length(secrecy::ExposeSecret::expose_secret(&password))
+        > PasswordRules::HARD_CAP
+    {
+        return Err(AppError::field(
+            "password",
+            Msg::PasswordTooLong {
+                max: PasswordRules::HARD_CAP,
+            },
+        ));
     }
     let subject = crypto::sha256_hex(email.as_str().as_bytes());
     if state.policy.rate_limits {
         rate_limit::check_account(&state.db, &subject, now).await?;
     }
     let account = store::find_by_email(&state.db, email.as_str()).await?;
-    let verified = state.hasher.verify(&password, account.as_ref().map(|a| a.password_hash.as_str())).await?;
+    let verified = state
+        .hasher
+        .verify(
+            &password,
+            account.as_ref().map(|a| a.password_hash.as_str()),
+        )
+        .await?;
     let Some(account) = account.filter(|_| verified.matches) else {
         rate_limit::record_account_failure(&state.db, &subject, now).await?;
         tracing::info!(ip = %ip, subject = %subject, "sign-in failed");
@@ -266,12 +400,20 @@ pub async fn sign_in(state: &AppState, session: &SessionHandle, ip: IpAddr, loca
     Ok(next)
 }
 
-async fn next_state_after_password(state: &AppState, account: &AccountRow) -> Result<AuthState, AppError> {
+async fn next_state_after_password(
+    state: &AppState,
+    account: &AccountRow,
+) -> Result<AuthState, AppError> {
     let account_id = account.id.clone();
     if account.email_verified_at.is_none() {
-        return Ok(AuthState::VerifyingEmail { account_id: Some(account_id) });
+        return Ok(AuthState::VerifyingEmail {
+            account_id: Some(account_id),
+        });
     }
-    if mfa::store::confirmed(&state.db, &account.id).await?.is_none() {
+    if mfa::store::confirmed(&state.db, &account.id)
+        .await?
+        .is_none()
+    {
         return Ok(AuthState::EnrollingTotp { account_id });
     }
     Ok(AuthState::AwaitingSecondFactor { account_id })
@@ -287,10 +429,16 @@ pub fn signed_in_account(session: &SessionHandle) -> Result<String, AppError> {
 }
 
 /// Creates a verified account directly (admin command for demo and benchmark data).
-pub async fn create_verified_account(state: &AppState, email: &str, password: &str, totp_secret: Option<&[u8]>) -> Result<AccountNumber, AppError> {
+pub async fn create_verified_account(
+    state: &AppState,
+    email: &str,
+    password: &str,
+    totp_secret: Option<&[u8]>,
+) -> Result<AccountNumber, AppError> {
     let now = state.now();
     let email = Email::parse(email).map_err(|m| AppError::field("email", m))?;
-    check_password(&state.policy.password, password, Some(&email)).map_err(|m| AppError::field("password", m))?;
+    check_password(&state.policy.password, password, Some(&email))
+        .map_err(|m| AppError::field("password", m))?;
     let password_hash = state.hasher.hash(&secret(password)).await?;
     let id = crypto::random_hex(16);
     let number = new_account_number();
@@ -298,7 +446,13 @@ pub async fn create_verified_account(state: &AppState, email: &str, password: &s
     if store::email_taken(&mut tx, email.as_str()).await? {
         return Err(AppError::Conflict);
     }
-    let account = NewAccount { id: &id, email: email.as_str(), password_hash: &password_hash, account_number: &number, email_verified_at: Some(now) };
+    let account = NewAccount {
+        id: &id,
+        email: email.as_str(),
+        password_hash: &password_hash,
+        account_number: &number,
+        email_verified_at: Some(now),
+    };
     store::insert_account(&mut tx, &account, now).await?;
     tx.commit().await?;
     if let Some(secret_bytes) = totp_secret {

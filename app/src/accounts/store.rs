@@ -33,25 +33,35 @@ const ACCOUNT_COLUMNS: &str = "id, email, password_hash, account_number, email_v
 
 /// The account with this (normalised) email address.
 pub async fn find_by_email(db: &Db, email: &str) -> Result<Option<AccountRow>, AppError> {
-    let row = sqlx::query(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE email = $1"))
-        .bind(email)
-        .fetch_optional(&db.pool)
-        .await?;
+    let row = sqlx::query(&format!(
+        "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE email = $1"
+    ))
+    .bind(email)
+    .fetch_optional(&db.pool)
+    .await?;
     Ok(row.map(account_from_row).transpose()?)
 }
 
 /// The account with this id.
 pub async fn find_by_id(db: &Db, id: &str) -> Result<Option<AccountRow>, AppError> {
-    let row = sqlx::query(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await?;
+    let row = sqlx::query(&format!(
+        "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
     Ok(row.map(account_from_row).transpose()?)
 }
 
 /// True when an account uses this email (inside a write transaction, so the answer holds).
-pub async fn email_taken(tx: &mut Transaction<'static, Any>, email: &str) -> Result<bool, AppError> {
-    let row = sqlx::query("SELECT COUNT(*) FROM accounts WHERE email = $1").bind(email).fetch_one(&mut **tx).await?;
+pub async fn email_taken(
+    tx: &mut Transaction<'static, Any>,
+    email: &str,
+) -> Result<bool, AppError> {
+    let row = sqlx::query("SELECT COUNT(*) FROM accounts WHERE email = $1")
+        .bind(email)
+        .fetch_one(&mut **tx)
+        .await?;
     Ok(row.try_get::<i64, _>(0)? > 0)
 }
 
@@ -71,7 +81,11 @@ pub struct NewAccount<'a> {
 }
 
 /// Inserts an account; fails with a unique violation if the email or account number is taken.
-pub async fn insert_account(tx: &mut Transaction<'static, Any>, account: &NewAccount<'_>, now: i64) -> Result<(), sqlx::Error> {
+pub async fn insert_account(
+    tx: &mut Transaction<'static, Any>,
+    account: &NewAccount<'_>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO accounts (id, email, password_hash, account_number, email_verified_at, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $6)",
@@ -120,7 +134,12 @@ pub async fn mark_email_verified(db: &Db, account_id: &str, now: i64) -> Result<
 }
 
 /// Replaces the password hash (used when upgrading weak parameters at sign-in).
-pub async fn update_password_hash(db: &Db, account_id: &str, hash: &str, now: i64) -> Result<(), AppError> {
+pub async fn update_password_hash(
+    db: &Db,
+    account_id: &str,
+    hash: &str,
+    now: i64,
+) -> Result<(), AppError> {
     sqlx::query("UPDATE accounts SET password_hash = $1, updated_at = $2 WHERE id = $3")
         .bind(hash)
         .bind(now)
@@ -143,11 +162,13 @@ pub async fn replace_email_code(
     now: i64,
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
-    sqlx::query("DELETE FROM email_codes WHERE account_id = $1 AND purpose = $2 AND used_at IS NULL")
-        .bind(account_id)
-        .bind(purpose)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "DELETE FROM email_codes WHERE account_id = $1 AND purpose = $2 AND used_at IS NULL",
+    )
+    .bind(account_id)
+    .bind(purpose)
+    .execute(&mut *tx)
+    .await?;
     sqlx::query(
         "INSERT INTO email_codes (id, account_id, purpose, code_hash, expires_at, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $6)",
@@ -165,7 +186,13 @@ pub async fn replace_email_code(
 }
 
 /// Uses the code if it matches, is unused and unexpired; true when it was consumed now.
-pub async fn consume_email_code(db: &Db, account_id: &str, purpose: &str, code_hash: &str, now: i64) -> Result<bool, AppError> {
+pub async fn consume_email_code(
+    db: &Db,
+    account_id: &str,
+    purpose: &str,
+    code_hash: &str,
+    now: i64,
+) -> Result<bool, AppError> {
     let result = sqlx::query(
         "UPDATE email_codes SET used_at = $1, updated_at = $1
          WHERE account_id = $2 AND purpose = $3 AND code_hash = $4 AND used_at IS NULL AND expires_at > $1",

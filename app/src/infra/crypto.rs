@@ -86,7 +86,13 @@ impl Keys {
         let nonce = XNonce::from_slice(&nonce_bytes);
         let ciphertext = self
             .aead
-            .encrypt(nonce, Payload { msg: plaintext, aad: context.as_bytes() })
+            .encrypt(
+                nonce,
+                Payload {
+                    msg: plaintext,
+                    aad: context.as_bytes(),
+                },
+            )
             .expect("XChaCha20-Poly1305 encryption does not fail for in-memory input");
         let mut out = nonce_bytes.to_vec();
         out.extend_from_slice(&ciphertext);
@@ -100,14 +106,21 @@ impl Keys {
         }
         let (nonce, ciphertext) = data.split_at(24);
         self.aead
-            .decrypt(XNonce::from_slice(nonce), Payload { msg: ciphertext, aad: context.as_bytes() })
+            .decrypt(
+                XNonce::from_slice(nonce),
+                Payload {
+                    msg: ciphertext,
+                    aad: context.as_bytes(),
+                },
+            )
             .map_err(|_| CryptoError)
     }
 
     /// HMAC-SHA256 of `data` under the MAC key, as hex: how short one-time codes are stored, so a
     /// copy of the database alone cannot brute-force them.
     pub fn mac_hex(&self, data: &[u8]) -> String {
-        let mut mac = <HmacSha256 as Mac>::new_from_slice(&self.mac_key).expect("HMAC accepts any key length");
+        let mut mac = <HmacSha256 as Mac>::new_from_slice(&self.mac_key)
+            .expect("HMAC accepts any key length");
         mac.update(data);
         hex(&mac.finalize().into_bytes())
     }
@@ -124,7 +137,9 @@ mod tests {
         assert_ne!(&sealed[24..], b"secret");
         assert_eq!(keys.decrypt(&sealed, "account-1").unwrap(), b"secret");
         assert!(keys.decrypt(&sealed, "account-2").is_err());
-        assert!(Keys::from_master(&[8u8; 32]).decrypt(&sealed, "account-1").is_err());
+        assert!(Keys::from_master(&[8u8; 32])
+            .decrypt(&sealed, "account-1")
+            .is_err());
         let mut tampered = sealed.clone();
         *tampered.last_mut().unwrap() ^= 1;
         assert!(keys.decrypt(&tampered, "account-1").is_err());

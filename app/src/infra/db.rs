@@ -77,8 +77,10 @@ impl Db {
                     conn.execute("PRAGMA journal_mode = WAL").await?;
                     conn.execute("PRAGMA synchronous = FULL").await?;
                     conn.execute("PRAGMA foreign_keys = ON").await?;
-                    conn.execute(format!("PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}").as_str())
-                        .await?;
+                    conn.execute(
+                        format!("PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}").as_str(),
+                    )
+                    .await?;
                     Ok(())
                 })
             })
@@ -105,8 +107,15 @@ impl Db {
         let mut settings = Vec::new();
         match self.kind {
             DbKind::Sqlite => {
-                for pragma in ["journal_mode", "synchronous", "foreign_keys", "busy_timeout"] {
-                    let row: AnyRow = sqlx::query(&format!("PRAGMA {pragma}")).fetch_one(&mut *conn).await?;
+                for pragma in [
+                    "journal_mode",
+                    "synchronous",
+                    "foreign_keys",
+                    "busy_timeout",
+                ] {
+                    let row: AnyRow = sqlx::query(&format!("PRAGMA {pragma}"))
+                        .fetch_one(&mut *conn)
+                        .await?;
                     let value = row
                         .try_get::<String, _>(0)
                         .or_else(|_| row.try_get::<i64, _>(0).map(|v| v.to_string()))?;
@@ -115,12 +124,17 @@ impl Db {
             }
             DbKind::Postgres => {
                 for name in ["fsync", "synchronous_commit", "full_page_writes"] {
-                    let row: AnyRow = sqlx::query(&format!("SHOW {name}")).fetch_one(&mut *conn).await?;
+                    let row: AnyRow = sqlx::query(&format!("SHOW {name}"))
+                        .fetch_one(&mut *conn)
+                        .await?;
                     settings.push((name.to_owned(), row.try_get::<String, _>(0)?));
                 }
             }
         }
-        Ok(DurabilityReport { kind: self.kind, settings })
+        Ok(DurabilityReport {
+            kind: self.kind,
+            settings,
+        })
     }
 
     /// Begins a write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`), so
@@ -150,7 +164,10 @@ pub struct DurabilityReport {
 impl DurabilityReport {
     /// The value reported for `name`.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.settings.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.settings
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// Every setting that is not durable enough; empty when all is well.
@@ -165,7 +182,10 @@ impl DurabilityReport {
                 expect("journal_mode", &|v| v.eq_ignore_ascii_case("wal"));
                 expect("synchronous", &|v| v == "2");
                 expect("foreign_keys", &|v| v == "1");
-                expect("busy_timeout", &|v| v.parse::<i64>().is_ok_and(|ms| ms >= SQLITE_BUSY_TIMEOUT_MS));
+                expect("busy_timeout", &|v| {
+                    v.parse::<i64>()
+                        .is_ok_and(|ms| ms >= SQLITE_BUSY_TIMEOUT_MS)
+                });
             }
             DbKind::Postgres => {
                 expect("fsync", &|v| v == "on");

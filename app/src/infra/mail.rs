@@ -40,7 +40,10 @@ impl Mailer {
         let (credentials, host_port) = match rest.rsplit_once('@') {
             Some((userinfo, host_port)) => {
                 let (user, pass) = userinfo.split_once(':').unwrap_or((userinfo, ""));
-                (Some(Credentials::new(user.to_owned(), pass.to_owned())), host_port)
+                (
+                    Some(Credentials::new(user.to_owned(), pass.to_owned())),
+                    host_port,
+                )
             }
             None => (None, rest),
         };
@@ -48,7 +51,8 @@ impl Mailer {
         let (host, port) = match host_port.rsplit_once(':') {
             Some((host, port)) => (
                 host,
-                port.parse::<u16>().map_err(|_| MailError::Url("bad port".into()))?,
+                port.parse::<u16>()
+                    .map_err(|_| MailError::Url("bad port".into()))?,
             ),
             None => (host_port, 25),
         };
@@ -59,14 +63,21 @@ impl Mailer {
         if let Some(credentials) = credentials {
             builder = builder.credentials(credentials);
         }
-        let from = from.parse().map_err(|e| MailError::Build(format!("from address: {e}")))?;
-        Ok(Self { transport: builder.build(), from })
+        let from = from
+            .parse()
+            .map_err(|e| MailError::Build(format!("from address: {e}")))?;
+        Ok(Self {
+            transport: builder.build(),
+            from,
+        })
     }
 
     /// Sends a plain-text message.
     #[tracing::instrument(skip_all, fields(subject = %subject))]
     pub async fn send(&self, to: &str, subject: &str, body: String) -> Result<(), MailError> {
-        let to: Mailbox = to.parse().map_err(|e| MailError::Build(format!("to address: {e}")))?;
+        let to: Mailbox = to
+            .parse()
+            .map_err(|e| MailError::Build(format!("to address: {e}")))?;
         let message = Message::builder()
             .from(self.from.clone())
             .to(to)
@@ -106,7 +117,9 @@ async fn serve_smtp_session(
 ) -> std::io::Result<()> {
     let (reader, mut writer) = stream.into_split();
     let mut reader = BufReader::new(reader);
-    writer.write_all(b"220 caseport-mail-sink ESMTP\r\n").await?;
+    writer
+        .write_all(b"220 caseport-mail-sink ESMTP\r\n")
+        .await?;
     let mut line = String::new();
     loop {
         line.clear();
@@ -115,13 +128,20 @@ async fn serve_smtp_session(
         }
         let command = line.trim_end().to_ascii_uppercase();
         if command.starts_with("EHLO") {
-            writer.write_all(b"250-caseport-mail-sink\r\n250 8BITMIME\r\n").await?;
-        } else if command.starts_with("HELO") || command.starts_with("MAIL") || command.starts_with("RCPT")
-            || command.starts_with("RSET") || command.starts_with("NOOP")
+            writer
+                .write_all(b"250-caseport-mail-sink\r\n250 8BITMIME\r\n")
+                .await?;
+        } else if command.starts_with("HELO")
+            || command.starts_with("MAIL")
+            || command.starts_with("RCPT")
+            || command.starts_with("RSET")
+            || command.starts_with("NOOP")
         {
             writer.write_all(b"250 OK\r\n").await?;
         } else if command == "DATA" {
-            writer.write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n").await?;
+            writer
+                .write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n")
+                .await?;
             let mut message = String::new();
             loop {
                 line.clear();

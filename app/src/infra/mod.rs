@@ -6,5 +6,5 @@ pub mod db;
 pub mod mail;
 pub mod passwords;
 pub mod rate_limit;
-pub mod state;
 pub mod request;
+pub mod state;

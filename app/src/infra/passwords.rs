@@ -25,7 +25,14 @@ pub static COMMON_PASSWORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| 
 });
 
 /// Words that make a password guessable for this service, whoever the user is.
-const SERVICE_WORDS: [&str; 6] = ["caseport", "uscis", "casestatusportal", "casestatus", "caseportal", "immigration"];
+const SERVICE_WORDS: [&str; 6] = [
+    "caseport",
+    "uscis",
+    "casestatusportal",
+    "casestatus",
+    "caseportal",
+    "immigration",
+];
 
 fn squash(text: &str) -> String {
     text.nfc()
@@ -40,20 +47,29 @@ fn is_context_variant(password: &str, email: Option<&Email>) -> bool {
         return false;
     }
     let core = squashed.trim_end_matches(|c: char| c.is_ascii_digit());
-    let core = if core.is_empty() { squashed.as_str() } else { core };
+    let core = if core.is_empty() {
+        squashed.as_str()
+    } else {
+        core
+    };
     let mut words: Vec<String> = SERVICE_WORDS.iter().map(|w| (*w).to_owned()).collect();
     if let Some(email) = email {
         words.push(squash(email.as_str()));
         words.push(squash(email.local_part()));
     }
     words.iter().filter(|w| w.len() >= 3).any(|word| {
-        core == word || (core.len() % word.len() == 0 && core == word.repeat(core.len() / word.len()))
+        core == word
+            || (core.len() % word.len() == 0 && core == word.repeat(core.len() / word.len()))
     })
 }
 
 /// Checks every password rule: length, the common-password list (whole password, any case), and
 /// variants of the email address or service name. Returns the first rule broken.
-pub fn check_password(rules: &PasswordRules, password: &str, email: Option<&Email>) -> Result<(), Msg> {
+pub fn check_password(
+    rules: &PasswordRules,
+    password: &str,
+    email: Option<&Email>,
+) -> Result<(), Msg> {
     rules.check_length(password)?;
     let normalised: String = password.nfc().collect::<String>().to_lowercase();
     if COMMON_PASSWORDS.contains(normalised.as_str()) {
@@ -70,7 +86,9 @@ pub fn strength(password: &str, email: Option<&Email>) -> u8 {
     if password.is_empty() {
         return 0;
     }
-    let inputs: Vec<&str> = email.map(|e| vec![e.as_str(), e.local_part()]).unwrap_or_default();
+    let inputs: Vec<&str> = email
+        .map(|e| vec![e.as_str(), e.local_part()])
+        .unwrap_or_default();
     u8::from(zxcvbn::zxcvbn(password, &inputs).score())
 }
 
@@ -92,7 +110,9 @@ pub struct PasswordHasher {
 
 impl std::fmt::Debug for PasswordHasher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PasswordHasher").field("params", &self.params).finish()
+        f.debug_struct("PasswordHasher")
+            .field("params", &self.params)
+            .finish()
     }
 }
 
@@ -102,7 +122,11 @@ impl PasswordHasher {
         let params = Params::default();
         let dummy_hash = hash_with(&params, "caseport dummy password for unknown accounts")
             .expect("hashing a constant with default parameters succeeds");
-        Self { params, permits: Semaphore::new(concurrency.max(1)), dummy_hash }
+        Self {
+            params,
+            permits: Semaphore::new(concurrency.max(1)),
+            dummy_hash,
+        }
     }
 
     /// The parameters new hashes use.
@@ -122,7 +146,11 @@ impl PasswordHasher {
 
     /// Verifies `secret` against `stored`; with `None` (no such account) it verifies against a dummy
     /// hash so that the answer takes as long and says the same.
-    pub async fn verify(&self, secret: &SecretString, stored: Option<&str>) -> Result<Verified, AppError> {
+    pub async fn verify(
+        &self,
+        secret: &SecretString,
+        stored: Option<&str>,
+    ) -> Result<Verified, AppError> {
         let _permit = self.permits.acquire().await.map_err(AppError::internal)?;
         let known = stored.is_some();
         let stored = stored.unwrap_or(&self.dummy_hash).to_owned();
@@ -132,11 +160,16 @@ impl PasswordHasher {
             let Ok(parsed) = PasswordHash::new(&stored) else {
                 return (false, false);
             };
-            let matches = Argon2::default().verify_password(secret.expose_secret().as_bytes(), &parsed).is_ok();
+            let matches = Argon2::default()
+                .verify_password(secret.expose_secret().as_bytes(), &parsed)
+                .is_ok();
             (matches, weaker_than(&parsed, &current))
         })
         .await?;
-        Ok(Verified { matches: matches && known, needs_rehash: needs_rehash && known })
+        Ok(Verified {
+            matches: matches && known,
+            needs_rehash: needs_rehash && known,
+        })
     }
 }
 
@@ -184,36 +217,71 @@ mod tests {
     fn every_shipped_common_password_that_meets_the_length_rule_is_rejected() {
         let list = include_str!("../../data/common-passwords.txt");
         let mut checked = 0;
-        for entry in list.lines().filter(|l| !l.starts_with('#') && !l.is_empty()).take(30_000) {
+        for entry in list
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .take(30_000)
+        {
             if rules().check_length(entry).is_err() {
                 continue;
             }
-            assert_eq!(check_password(&rules(), entry, None), Err(Msg::PasswordCommon), "{entry}");
-            assert_eq!(check_password(&rules(), &entry.to_uppercase(), None), Err(Msg::PasswordCommon), "{entry}");
+            assert_eq!(
+                check_password(&rules(), entry, None),
+                Err(Msg::PasswordCommon),
+                "{entry}"
+            );
+            assert_eq!(
+                check_password(&rules(), &entry.to_uppercase(), None),
+                Err(Msg::PasswordCommon),
+                "{entry}"
+            );
             checked += 1;
         }
-        assert!(checked > 100, "only {checked} entries were long enough to test");
+        assert!(
+            checked > 100,
+            "only {checked} entries were long enough to test"
+        );
         assert!(list.lines().filter(|l| !l.starts_with('#')).count() >= 3000);
     }
 
     #[test]
     fn only_whole_password_matches_are_blocked() {
-        assert_eq!(check_password(&rules(), "correct password horse staple", None), Ok(()));
+        assert_eq!(
+            check_password(&rules(), "correct password horse staple", None),
+            Ok(())
+        );
     }
 
     #[test]
     fn variants_of_the_email_and_service_name_are_rejected() {
         let email = Email::parse("maria.lopez2024@example.com").unwrap();
-        for bad in ["mariaLopez2024", "maria.lopez2024@example.com", "MARIA LOPEZ 2024 2024", "Caseport2026!!!!",
-            "USCIS-USCIS-USCIS", "case status portal", "caseportcaseport"] {
-            assert_eq!(check_password(&rules(), bad, Some(&email)), Err(Msg::PasswordContext), "{bad}");
+        for bad in [
+            "mariaLopez2024",
+            "maria.lopez2024@example.com",
+            "MARIA LOPEZ 2024 2024",
+            "Caseport2026!!!!",
+            "USCIS-USCIS-USCIS",
+            "case status portal",
+            "caseportcaseport",
+        ] {
+            assert_eq!(
+                check_password(&rules(), bad, Some(&email)),
+                Err(Msg::PasswordContext),
+                "{bad}"
+            );
         }
-        assert_eq!(check_password(&rules(), "maria likes quiet harbours", Some(&email)), Ok(()));
+        assert_eq!(
+            check_password(&rules(), "maria likes quiet harbours", Some(&email)),
+            Ok(())
+        );
     }
 
     #[test]
     fn no_composition_rules_and_any_unicode_is_accepted() {
-        assert_eq!(check_password(&rules(), "qhzrtwnbvkxmplsdfgjy", None), Ok(()));
+        assert_eq!(
+            check_password(&rules(), "qhzrtwnbvkxmplsdfgjy", None),
+            Ok(())
+        );
         assert_eq!(check_password(&rules(), &" ".repeat(15), None), Ok(()));
         assert_eq!(check_password(&rules(), &"🦀🌵".repeat(8), None), Ok(()));
     }
@@ -227,7 +295,10 @@ mod tests {
     #[tokio::test]
     async fn hashes_are_argon2id_with_owasp_parameters_and_a_16_byte_salt() {
         let hasher = PasswordHasher::new(1);
-        let hash = hasher.hash(&secret("a long enough password")).await.unwrap();
+        let hash = hasher
+            .hash(&secret("a long enough password"))
+            .await
+            .unwrap();
         let re = |s: &str| -> Option<(u32, u32, u32)> {
             let rest = s.strip_prefix("$argon2id$v=19$m=")?;
             let (m, rest) = rest.split_once(",t=")?;
@@ -245,12 +316,36 @@ mod tests {
     async fn verification_reports_weak_parameters_and_unknown_accounts_never_match() {
         let hasher = PasswordHasher::new(1);
         let weak = hash_with_params("legacy password!", 4096, 1, 1);
-        let result = hasher.verify(&secret("legacy password!"), Some(&weak)).await.unwrap();
-        assert_eq!(result, Verified { matches: true, needs_rehash: true });
+        let result = hasher
+            .verify(&secret("legacy password!"), Some(&weak))
+            .await
+            .unwrap();
+        assert_eq!(
+            result,
+            Verified {
+                matches: true,
+                needs_rehash: true
+            }
+        );
         let strong = hasher.hash(&secret("legacy password!")).await.unwrap();
-        let result = hasher.verify(&secret("legacy password!"), Some(&strong)).await.unwrap();
-        assert_eq!(result, Verified { matches: true, needs_rehash: false });
-        let result = hasher.verify(&secret("caseport dummy password for unknown accounts"), None).await.unwrap();
+        let result = hasher
+            .verify(&secret("legacy password!"), Some(&strong))
+            .await
+            .unwrap();
+        assert_eq!(
+            result,
+            Verified {
+                matches: true,
+                needs_rehash: false
+            }
+        );
+        let result = hasher
+            .verify(
+                &secret("caseport dummy password for unknown accounts"),
+                None,
+            )
+            .await
+            .unwrap();
         assert!(!result.matches);
     }
 }

@@ -14,17 +14,35 @@ pub struct Limit {
 }
 
 /// Sign-in attempts from one client address (Login.gov: 20 per minute).
-pub const SIGN_IN_PER_IP: Limit = Limit { max: 20, window_secs: 60 };
+pub const SIGN_IN_PER_IP: Limit = Limit {
+    max: 20,
+    window_secs: 60,
+};
 /// Registrations from one client address.
-pub const REGISTER_PER_IP: Limit = Limit { max: 40, window_secs: 3600 };
+pub const REGISTER_PER_IP: Limit = Limit {
+    max: 40,
+    window_secs: 3600,
+};
 /// Verification emails per account (including the first).
-pub const EMAIL_CODE_SENDS: Limit = Limit { max: 3, window_secs: 600 };
+pub const EMAIL_CODE_SENDS: Limit = Limit {
+    max: 3,
+    window_secs: 600,
+};
 /// Wrong-or-right email code attempts per account.
-pub const EMAIL_CODE_ATTEMPTS: Limit = Limit { max: 10, window_secs: 900 };
+pub const EMAIL_CODE_ATTEMPTS: Limit = Limit {
+    max: 10,
+    window_secs: 900,
+};
 /// Authenticator code attempts per account.
-pub const TOTP_ATTEMPTS: Limit = Limit { max: 10, window_secs: 900 };
+pub const TOTP_ATTEMPTS: Limit = Limit {
+    max: 10,
+    window_secs: 900,
+};
 /// Password feedback checks from one client address.
-pub const PASSWORD_CHECKS_PER_IP: Limit = Limit { max: 600, window_secs: 600 };
+pub const PASSWORD_CHECKS_PER_IP: Limit = Limit {
+    max: 600,
+    window_secs: 600,
+};
 
 /// Counts one hit on `bucket`; `Err(RateLimited)` once the window's limit is passed.
 pub async fn hit(db: &Db, bucket: &str, limit: Limit, now: i64) -> Result<(), AppError> {
@@ -71,7 +89,9 @@ pub async fn check_account(db: &Db, subject: &str, now: i64) -> Result<(), AppEr
             .fetch_optional(&db.pool)
             .await?;
     match locked_until.flatten() {
-        Some(until) if until > now => Err(AppError::RateLimited { retry_after: (until - now) as u64 }),
+        Some(until) if until > now => Err(AppError::RateLimited {
+            retry_after: (until - now) as u64,
+        }),
         _ => Ok(()),
     }
 }
@@ -79,12 +99,11 @@ pub async fn check_account(db: &Db, subject: &str, now: i64) -> Result<(), AppEr
 /// Records a failed password for the account and starts a pause when the count calls for one.
 pub async fn record_account_failure(db: &Db, subject: &str, now: i64) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
-    let previous: Option<(i64, i64)> = sqlx::query_as(
-        "SELECT failures, last_failure_at FROM login_failures WHERE subject = $1",
-    )
-    .bind(subject)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let previous: Option<(i64, i64)> =
+        sqlx::query_as("SELECT failures, last_failure_at FROM login_failures WHERE subject = $1")
+            .bind(subject)
+            .fetch_optional(&mut *tx)
+            .await?;
     let failures = match previous {
         Some((failures, last)) if last > now - ACCOUNT_FAILURE_WINDOW_SECS => failures + 1,
         _ => 1,

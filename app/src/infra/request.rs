@@ -21,7 +21,9 @@ pub fn client_ip() -> Result<IpAddr, AppError> {
 
 /// The language of the current request (cookie, else `Accept-Language`).
 pub fn request_locale() -> Locale {
-    parts().and_then(|p| p.extensions.get::<Locale>().copied()).unwrap_or_default()
+    parts()
+        .and_then(|p| p.extensions.get::<Locale>().copied())
+        .unwrap_or_default()
 }
 
 /// Finishes a server function: an error is answered with its HTTP status (and `Retry-After` when
@@ -29,14 +31,25 @@ pub fn request_locale() -> Locale {
 pub fn finish<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     if let Err(error) = &result {
         let is_form_post = parts()
-            .and_then(|p| p.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).map(|v| v.contains("text/html")))
+            .and_then(|p| {
+                p.headers
+                    .get(http::header::ACCEPT)
+                    .and_then(|v| v.to_str().ok())
+                    .map(|v| v.contains("text/html"))
+            })
             .unwrap_or(false);
         if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
             if !is_form_post {
-                response.set_status(http::StatusCode::from_u16(error.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
+                response.set_status(
+                    http::StatusCode::from_u16(error.status())
+                        .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+                );
             }
             if let AppError::RateLimited { retry_after } = error {
-                response.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(*retry_after));
+                response.insert_header(
+                    http::header::RETRY_AFTER,
+                    http::HeaderValue::from(*retry_after),
+                );
             }
         }
     }
@@ -63,5 +76,8 @@ pub fn set_page_security_headers() {
             response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
         }
     }
-    response.insert_header(http::header::CACHE_CONTROL, http::HeaderValue::from_static("no-store"));
+    response.insert_header(
+        http::header::CACHE_CONTROL,
+        http::HeaderValue::from_static("no-store"),
+    );
 }

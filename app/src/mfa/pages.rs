@@ -26,7 +26,8 @@ pub fn SetupAuthenticatorPage() -> impl IntoView {
 fn SetupAuthenticator() -> impl IntoView {
     let s = use_strings();
     let confirm = ServerAction::<ConfirmTotpEnrolment>::new();
-    let error: Signal<Option<AppError>> = Signal::derive(move || confirm.value().get().and_then(|r| r.err()));
+    let error: Signal<Option<AppError>> =
+        Signal::derive(move || confirm.value().get().and_then(|r| r.err()));
     let enrolment = Resource::new(|| (), |_| get_totp_enrolment());
     view! {
         <h1>{s.setup_title}</h1>
@@ -61,7 +62,8 @@ fn SetupAuthenticator() -> impl IntoView {
 pub fn SignInCodePage() -> impl IntoView {
     let s = use_strings();
     let verify = ServerAction::<VerifyTotp>::new();
-    let error: Signal<Option<AppError>> = Signal::derive(move || verify.value().get().and_then(|r| r.err()));
+    let error: Signal<Option<AppError>> =
+        Signal::derive(move || verify.value().get().and_then(|r| r.err()));
     view! {
         <Title text=s.code_title/>
         <RequireStep required=Step::AwaitingSecondFactor>

@@ -21,46 +21,83 @@ fn enrolling_account(session: &SessionHandle) -> Result<String, AppError> {
     }
 }
 
-fn decrypt_secret(state: &AppState, account_id: &str, ciphertext: &[u8]) -> Result<Vec<u8>, AppError> {
-    state.keys.decrypt(ciphertext, account_id).map_err(AppError::internal)
+fn decrypt_secret(
+    state: &AppState,
+    account_id: &str,
+    ciphertext: &[u8],
+) -> Result<Vec<u8>, AppError> {
+    state
+        .keys
+        .decrypt(ciphertext, account_id)
+        .map_err(AppError::internal)
 }
 
 /// The QR code and key for the authenticator being set up; a new 160-bit secret on first view.
-pub async fn enrolment(state: &AppState, session: &SessionHandle) -> Result<TotpEnrolment, AppError> {
+pub async fn enrolment(
+    state: &AppState,
+    session: &SessionHandle,
+) -> Result<TotpEnrolment, AppError> {
     let account_id = enrolling_account(session)?;
-    let account = accounts::store::find_by_id(&state.db, &account_id).await?.ok_or(AppError::Unauthorized)?;
+    let account = accounts::store::find_by_id(&state.db, &account_id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
     let fresh_secret = crypto::random_bytes::<{ totp::SECRET_LEN }>();
     let ciphertext = state.keys.encrypt(&fresh_secret, &account_id);
     let pending = store::pending_or_create(&state.db, &account_id, ciphertext, state.now()).await?;
     let secret = decrypt_secret(state, &account_id, &pending.secret_ciphertext)?;
     let otpauth_uri = totp::otpauth_uri(&secret, &account.email);
-    let qr_data_uri = totp::qr_data_uri(&otpauth_uri).ok_or_else(|| AppError::internal("QR code generation failed"))?;
-    Ok(TotpEnrolment { secret_grouped: totp::grouped(&totp::base32(&secret)), otpauth_uri, qr_data_uri })
+    let qr_data_uri = totp::qr_data_uri(&otpauth_uri)
+        .ok_or_else(|| AppError::internal("QR code generation failed"))?;
+    Ok(TotpEnrolment {
+        secret_grouped: totp::grouped(&totp::base32(&secret)),
+        otpauth_uri,
+        qr_data_uri,
+    })
 }
 
 async fn throttle(state: &AppState, account_id: &str) -> Result<(), AppError> {
     if state.policy.rate_limits {
-        rate_limit::hit(&state.db, &format!("totp:{account_id}"), rate_limit::TOTP_ATTEMPTS, state.now()).await?;
+        rate_limit::hit(
+            &state.db,
+            &format!("totp:{account_id}"),
+            rate_limit::TOTP_ATTEMPTS,
+            state.now(),
+        )
+        .await?;
     }
     Ok(())
 }
 
 /// Confirms set-up with a code from the new app, then signs in (new session id).
-pub async fn confirm_enrolment(state: &AppState, session: &SessionHandle, code: &str) -> Result<(), AppError> {
+pub async fn confirm_enrolment(
+    state: &AppState,
+    session: &SessionHandle,
+    code: &str,
+) -> Result<(), AppError> {
     let account_id = enrolling_account(session)?;
     let code = OneTimeCode::parse(code).map_err(|m| AppError::field("code", m))?;
     throttle(state, &account_id).await?;
     let now = state.now();
-    let pending = store::pending(&state.db, &account_id).await?.ok_or(AppError::field("code", Msg::CodeInvalid))?;
+    let pending = store::pending(&state.db, &account_id)
+        .await?
+        .ok_or(AppError::field("code", Msg::CodeInvalid))?;
     let secret = decrypt_secret(state, &account_id, &pending.secret_ciphertext)?;
-    let step = totp::verify(&secret, code.as_str(), now, None).map_err(|_| AppError::field("code", Msg::CodeInvalid))?;
+    let step = totp::verify(&secret, code.as_str(), now, None)
+        .map_err(|_| AppError::field("code", Msg::CodeInvalid))?;
     store::confirm(&state.db, &account_id, &pending.id, step, now).await?;
     tracing::info!(account_id = %account_id, "authenticator app enrolled");
-    session.rotate_to(&state.db, AuthState::SignedIn { account_id }, now).await
+    session
+        .rotate_to(&state.db, AuthState::SignedIn { account_id }, now)
+        .await
 }
 
 /// Checks the authenticator code after the password; a code is accepted once only.
-pub async fn verify_sign_in_code(state: &AppState, session: &SessionHandle, locale: Locale, code: &str) -> Result<(), AppError> {
+pub async fn verify_sign_in_code(
+    state: &AppState,
+    session: &SessionHandle,
+    locale: Locale,
+    code: &str,
+) -> Result<(), AppError> {
     let account_id = match session.state() {
         Some(AuthState::AwaitingSecondFactor { account_id }) => account_id,
         _ if session.expired() => return Err(AppError::SessionExpired),
@@ -69,7 +106,9 @@ pub async fn verify_sign_in_code(state: &AppState, session: &SessionHandle, loca
     let code = OneTimeCode::parse(code).map_err(|m| AppError::field("code", m))?;
     throttle(state, &account_id).await?;
     let now = state.now();
-    let authenticator = store::confirmed(&state.db, &account_id).await?.ok_or(AppError::Unauthorized)?;
+    let authenticator = store::confirmed(&state.db, &account_id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
     let secret = decrypt_secret(state, &account_id, &authenticator.secret_ciphertext)?;
     let replayed = match totp::verify(&secret, code.as_str(), now, authenticator.last_used_step) {
         Ok(step) => !store::claim_step(&state.db, &authenticator.id, step, now).await?,
@@ -85,7 +124,9 @@ pub async fn verify_sign_in_code(state: &AppState, session: &SessionHandle, loca
         return Err(AppError::field("code", Msg::CodeReused));
     }
     tracing::info!(account_id = %account_id, "signed in with two factors");
-    session.rotate_to(&state.db, AuthState::SignedIn { account_id }, now).await
+    session
+        .rotate_to(&state.db, AuthState::SignedIn { account_id }, now)
+        .await
 }
 
 /// Tells the owner that a used code was tried again: a sign of a phished or watched code.

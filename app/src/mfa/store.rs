@@ -34,7 +34,11 @@ pub async fn pending_or_create(
     .fetch_optional(&mut *tx)
     .await?;
     let authenticator = match existing {
-        Some(row) => Authenticator { id: row.try_get(0)?, secret_ciphertext: row.try_get(1)?, last_used_step: None },
+        Some(row) => Authenticator {
+            id: row.try_get(0)?,
+            secret_ciphertext: row.try_get(1)?,
+            last_used_step: None,
+        },
         None => {
             let id = crypto::random_hex(16);
             sqlx::query(
@@ -47,7 +51,11 @@ pub async fn pending_or_create(
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            Authenticator { id, secret_ciphertext: new_ciphertext, last_used_step: None }
+            Authenticator {
+                id,
+                secret_ciphertext: new_ciphertext,
+                last_used_step: None,
+            }
         }
     };
     tx.commit().await?;
@@ -63,8 +71,14 @@ pub async fn pending(db: &Db, account_id: &str) -> Result<Option<Authenticator>,
     .bind(account_id)
     .fetch_optional(&db.pool)
     .await?;
-    row.map(|row| Ok(Authenticator { id: row.try_get(0)?, secret_ciphertext: row.try_get(1)?, last_used_step: None }))
-        .transpose()
+    row.map(|row| {
+        Ok(Authenticator {
+            id: row.try_get(0)?,
+            secret_ciphertext: row.try_get(1)?,
+            last_used_step: None,
+        })
+    })
+    .transpose()
 }
 
 /// The account's confirmed authenticator, if it has one.
@@ -88,7 +102,12 @@ pub async fn confirmed(db: &Db, account_id: &str) -> Result<Option<Authenticator
 
 /// Records `step` as used, only if it is later than the last one: two concurrent requests with
 /// the same code cannot both succeed. Returns false when the step was already used.
-pub async fn claim_step(db: &Db, authenticator_id: &str, step: i64, now: i64) -> Result<bool, AppError> {
+pub async fn claim_step(
+    db: &Db,
+    authenticator_id: &str,
+    step: i64,
+    now: i64,
+) -> Result<bool, AppError> {
     let result = sqlx::query(
         "UPDATE totp_authenticators SET last_used_step = $1, updated_at = $2
          WHERE id = $3 AND (last_used_step IS NULL OR last_used_step < $1)",
@@ -102,7 +121,13 @@ pub async fn claim_step(db: &Db, authenticator_id: &str, step: i64, now: i64) ->
 }
 
 /// Marks the pending authenticator confirmed with its first used step, and removes other pending ones.
-pub async fn confirm(db: &Db, account_id: &str, authenticator_id: &str, step: i64, now: i64) -> Result<(), AppError> {
+pub async fn confirm(
+    db: &Db,
+    account_id: &str,
+    authenticator_id: &str,
+    step: i64,
+    now: i64,
+) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     sqlx::query(
         "UPDATE totp_authenticators SET confirmed_at = $1, last_used_step = $2, updated_at = $1
@@ -123,7 +148,12 @@ pub async fn confirm(db: &Db, account_id: &str, authenticator_id: &str, step: i6
 }
 
 /// Inserts an already-confirmed authenticator (admin seeding of demo and benchmark accounts).
-pub async fn insert_confirmed(db: &Db, account_id: &str, ciphertext: Vec<u8>, now: i64) -> Result<(), AppError> {
+pub async fn insert_confirmed(
+    db: &Db,
+    account_id: &str,
+    ciphertext: Vec<u8>,
+    now: i64,
+) -> Result<(), AppError> {
     sqlx::query(
         "INSERT INTO totp_authenticators (id, account_id, secret_ciphertext, confirmed_at, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $4, $4)",

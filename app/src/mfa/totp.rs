@@ -46,10 +46,18 @@ pub fn step_at(now: i64) -> i64 {
 
 /// Checks `code` at time `now`. Steps T-1, T and T+1 are tried; a match on a step not after
 /// `last_used_step` is a replay. Returns the matched step, which the caller must persist.
-pub fn verify(secret: &[u8], code: &str, now: i64, last_used_step: Option<i64>) -> Result<i64, TotpRejection> {
+pub fn verify(
+    secret: &[u8],
+    code: &str,
+    now: i64,
+    last_used_step: Option<i64>,
+) -> Result<i64, TotpRejection> {
     let current = step_at(now);
     let matched = (current - SKEW_STEPS..=current + SKEW_STEPS).find(|step| {
-        crate::infra::crypto::constant_time_eq(code_for_step(secret, *step).as_bytes(), code.as_bytes())
+        crate::infra::crypto::constant_time_eq(
+            code_for_step(secret, *step).as_bytes(),
+            code.as_bytes(),
+        )
     });
     match matched {
         None => Err(TotpRejection::Wrong),
@@ -70,7 +78,11 @@ pub fn base32(secret: &[u8]) -> String {
 
 /// Decodes a Base32 secret (spaces ignored); used by the admin command that seeds demo accounts.
 pub fn decode_base32(text: &str) -> Option<Vec<u8>> {
-    let cleaned: String = text.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+    let cleaned: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_uppercase();
     Secret::Encoded(cleaned).to_bytes().ok()
 }
 
@@ -93,7 +105,10 @@ pub fn qr_data_uri(text: &str) -> Option<String> {
         .min_dimensions(200, 200)
         .quiet_zone(true)
         .build();
-    Some(format!("data:image/svg+xml;base64,{}", STANDARD.encode(svg)))
+    Some(format!(
+        "data:image/svg+xml;base64,{}",
+        STANDARD.encode(svg)
+    ))
 }
 
 #[cfg(test)]
@@ -105,7 +120,12 @@ mod tests {
 
     #[test]
     fn codes_match_the_rfc_6238_sha1_vectors() {
-        for (time, code) in [(59, "287082"), (1_111_111_109, "081804"), (1_234_567_890, "005924"), (2_000_000_000, "279037")] {
+        for (time, code) in [
+            (59, "287082"),
+            (1_111_111_109, "081804"),
+            (1_234_567_890, "005924"),
+            (2_000_000_000, "279037"),
+        ] {
             assert_eq!(code_for_step(RFC_SECRET, step_at(time)), code);
         }
     }
@@ -114,10 +134,16 @@ mod tests {
     fn codes_for_one_step_either_side_are_accepted_and_two_steps_are_not() {
         let t = step_at(NOW);
         for step in [t - 1, t, t + 1] {
-            assert_eq!(verify(RFC_SECRET, &code_for_step(RFC_SECRET, step), NOW, None), Ok(step));
+            assert_eq!(
+                verify(RFC_SECRET, &code_for_step(RFC_SECRET, step), NOW, None),
+                Ok(step)
+            );
         }
         for step in [t - 2, t + 2] {
-            assert_eq!(verify(RFC_SECRET, &code_for_step(RFC_SECRET, step), NOW, None), Err(TotpRejection::Wrong));
+            assert_eq!(
+                verify(RFC_SECRET, &code_for_step(RFC_SECRET, step), NOW, None),
+                Err(TotpRejection::Wrong)
+            );
         }
     }
 
@@ -126,17 +152,39 @@ mod tests {
         let t = step_at(NOW);
         let code = code_for_step(RFC_SECRET, t);
         let used = verify(RFC_SECRET, &code, NOW, None).unwrap();
-        assert_eq!(verify(RFC_SECRET, &code, NOW, Some(used)), Err(TotpRejection::Reused));
+        assert_eq!(
+            verify(RFC_SECRET, &code, NOW, Some(used)),
+            Err(TotpRejection::Reused)
+        );
         // An older code than the last one used is also refused, even inside the window.
-        assert_eq!(verify(RFC_SECRET, &code_for_step(RFC_SECRET, t - 1), NOW, Some(used)), Err(TotpRejection::Reused));
-        assert_eq!(verify(RFC_SECRET, &code_for_step(RFC_SECRET, t + 1), NOW, Some(used)), Ok(t + 1));
+        assert_eq!(
+            verify(
+                RFC_SECRET,
+                &code_for_step(RFC_SECRET, t - 1),
+                NOW,
+                Some(used)
+            ),
+            Err(TotpRejection::Reused)
+        );
+        assert_eq!(
+            verify(
+                RFC_SECRET,
+                &code_for_step(RFC_SECRET, t + 1),
+                NOW,
+                Some(used)
+            ),
+            Ok(t + 1)
+        );
     }
 
     #[test]
     fn the_otpauth_uri_carries_a_160_bit_base32_secret() {
         let secret = [0xA5u8; SECRET_LEN];
         let uri = otpauth_uri(&secret, "ana@example.com");
-        assert!(uri.starts_with("otpauth://totp/Caseport:ana%40example.com?"), "{uri}");
+        assert!(
+            uri.starts_with("otpauth://totp/Caseport:ana%40example.com?"),
+            "{uri}"
+        );
         let encoded = base32(&secret);
         assert_eq!(encoded.len(), 32);
         assert!(uri.contains(&format!("secret={encoded}")));
@@ -145,6 +193,8 @@ mod tests {
 
     #[test]
     fn the_qr_code_is_an_svg_data_uri() {
-        assert!(qr_data_uri("otpauth://totp/x").unwrap().starts_with("data:image/svg+xml;base64,"));
+        assert!(qr_data_uri("otpauth://totp/x")
+            .unwrap()
+            .starts_with("data:image/svg+xml;base64,"));
     }
 }

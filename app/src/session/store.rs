@@ -42,10 +42,11 @@ pub enum Loaded {
 /// the request as activity (reads count).
 pub async fn load(db: &Db, policy: &Policy, token: &str, now: i64) -> Result<Loaded, AppError> {
     let id_hash = crypto::sha256_hex(token.as_bytes());
-    let row = sqlx::query("SELECT state, created_at, last_seen_at FROM sessions WHERE id_hash = $1")
-        .bind(&id_hash)
-        .fetch_optional(&db.pool)
-        .await?;
+    let row =
+        sqlx::query("SELECT state, created_at, last_seen_at FROM sessions WHERE id_hash = $1")
+            .bind(&id_hash)
+            .fetch_optional(&db.pool)
+            .await?;
     let Some(row) = row else {
         return Ok(Loaded::Missing);
     };
@@ -56,7 +57,10 @@ pub async fn load(db: &Db, policy: &Policy, token: &str, now: i64) -> Result<Loa
     let absolute_expired = now - created_at > policy.session_absolute_secs;
     if idle_expired || absolute_expired {
         delete(db, &id_hash).await?;
-        tracing::info!(reason = if idle_expired { "idle" } else { "absolute" }, "session expired");
+        tracing::info!(
+            reason = if idle_expired { "idle" } else { "absolute" },
+            "session expired"
+        );
         return Ok(Loaded::Expired);
     }
     let state: AuthState = serde_json::from_str(&state_json)
@@ -68,17 +72,28 @@ pub async fn load(db: &Db, policy: &Policy, token: &str, now: i64) -> Result<Loa
             .execute(&db.pool)
             .await?;
     }
-    Ok(Loaded::Valid(SessionRecord { id_hash, state, created_at, last_seen_at: now }))
+    Ok(Loaded::Valid(SessionRecord {
+        id_hash,
+        state,
+        created_at,
+        last_seen_at: now,
+    }))
 }
 
 async fn delete(db: &Db, id_hash: &str) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(&db.pool).await?;
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+        .bind(id_hash)
+        .execute(&db.pool)
+        .await?;
     Ok(())
 }
 
 /// Deletes every session of an account (after a credential change or by an administrator).
 pub async fn delete_all_for_account(db: &Db, account_id: &str) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM sessions WHERE account_id = $1").bind(account_id).execute(&db.pool).await?;
+    sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+        .bind(account_id)
+        .execute(&db.pool)
+        .await?;
     Ok(())
 }
 
@@ -110,15 +125,23 @@ impl SessionHandle {
     /// The handle for a request, as loaded by the middleware.
     pub fn from_loaded(loaded: Loaded) -> Self {
         let slot = match loaded {
-            Loaded::Valid(record) => Slot { current: Some(record), ..Slot::default() },
-            Loaded::Expired => Slot { expired: true, ..Slot::default() },
+            Loaded::Valid(record) => Slot {
+                current: Some(record),
+                ..Slot::default()
+            },
+            Loaded::Expired => Slot {
+                expired: true,
+                ..Slot::default()
+            },
             Loaded::Missing => Slot::default(),
         };
         Self(Arc::new(Mutex::new(slot)))
     }
 
     fn slot(&self) -> std::sync::MutexGuard<'_, Slot> {
-        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The current flow step, if there is a live session.
@@ -150,7 +173,10 @@ impl SessionHandle {
         let state_json = serde_json::to_string(&state).map_err(AppError::internal)?;
         let mut tx = db.begin_write().await?;
         if let Some(old) = &old {
-            sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(old).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+                .bind(old)
+                .execute(&mut *tx)
+                .await?;
         }
         sqlx::query(
             "INSERT INTO sessions (id_hash, account_id, state, created_at, last_seen_at, authenticated_at, updated_at)
@@ -165,7 +191,12 @@ impl SessionHandle {
         .await?;
         tx.commit().await?;
         let mut slot = self.slot();
-        slot.current = Some(SessionRecord { id_hash, state, created_at: now, last_seen_at: now });
+        slot.current = Some(SessionRecord {
+            id_hash,
+            state,
+            created_at: now,
+            last_seen_at: now,
+        });
         slot.cookie = CookieAction::Set(token);
         Ok(())
     }

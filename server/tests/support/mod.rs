@@ -35,18 +35,30 @@ pub async fn fresh_db() -> Db {
     match std::env::var("CASEPORT_TEST_DATABASE_URL") {
         Ok(admin_url) if admin_url.starts_with("postgres") => {
             let name = format!("caseport_test_{}", random_hex(8));
-            let admin = Db::connect(&admin_url).await.expect("connect to PostgreSQL admin database");
-            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin.pool).await.expect("create test database");
+            let admin = Db::connect(&admin_url)
+                .await
+                .expect("connect to PostgreSQL admin database");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&admin.pool)
+                .await
+                .expect("create test database");
             admin.pool.close().await;
-            let base = admin_url.rsplit_once('/').map(|(base, _)| base).expect("URL with a database name");
-            let db = Db::connect(&format!("{base}/{name}")).await.expect("connect to test database");
+            let base = admin_url
+                .rsplit_once('/')
+                .map(|(base, _)| base)
+                .expect("URL with a database name");
+            let db = Db::connect(&format!("{base}/{name}"))
+                .await
+                .expect("connect to test database");
             db.migrate().await.expect("migrations apply");
             db
         }
         _ => {
             let dir = std::env::temp_dir().join(format!("caseport-test-{}", random_hex(8)));
             std::fs::create_dir_all(&dir).expect("temp dir");
-            let db = Db::connect(&format!("sqlite://{}", dir.join("test.db").display())).await.expect("open SQLite");
+            let db = Db::connect(&format!("sqlite://{}", dir.join("test.db").display()))
+                .await
+                .expect("open SQLite");
             db.migrate().await.expect("migrations apply");
             db
         }
@@ -78,17 +90,28 @@ impl TestResponse {
         self.set_cookies()
             .into_iter()
             .find(|c| c.starts_with("__Host-caseport-session=") && !c.contains("Max-Age=0"))
-            .and_then(|c| c.split(';').next().map(|kv| kv["__Host-caseport-session=".len()..].to_owned()))
+            .and_then(|c| {
+                c.split(';')
+                    .next()
+                    .map(|kv| kv["__Host-caseport-session=".len()..].to_owned())
+            })
     }
 
     /// Every `Set-Cookie` header.
     pub fn set_cookies(&self) -> Vec<String> {
-        self.headers.get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok().map(str::to_owned)).collect()
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(str::to_owned))
+            .collect()
     }
 
     /// A header as text.
     pub fn header(&self, name: &str) -> Option<String> {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
     }
 
     /// The body parsed as JSON.
@@ -117,7 +140,10 @@ impl Req {
         Self {
             method: Method::POST,
             path: format!("/api/{endpoint}"),
-            form: form.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+            form: form
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
             cookie: None,
             peer: "127.0.0.1".parse().unwrap(),
             headers: Vec::new(),
@@ -129,7 +155,11 @@ impl Req {
 
     /// A GET of a page.
     pub fn get(path: &str) -> Self {
-        Self { method: Method::GET, path: path.to_owned(), ..Self::api("", &[]) }
+        Self {
+            method: Method::GET,
+            path: path.to_owned(),
+            ..Self::api("", &[])
+        }
     }
 
     /// With this session cookie.
@@ -159,7 +189,10 @@ impl Req {
 
 /// Policy used by tests unless changed.
 pub fn test_policy() -> Policy {
-    Policy { base_url: ORIGIN.into(), ..Policy::default() }
+    Policy {
+        base_url: ORIGIN.into(),
+        ..Policy::default()
+    }
 }
 
 impl TestApp {
@@ -176,7 +209,9 @@ impl TestApp {
     /// A new app on `db`.
     pub async fn with_db(db: Db, policy: Policy) -> Self {
         let outbox = std::env::temp_dir().join(format!("caseport-mail-{}", random_hex(8)));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind mail sink");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind mail sink");
         let smtp_port = listener.local_addr().unwrap().port();
         tokio::spawn(run_mail_sink(listener, outbox.clone()));
         let clock = Arc::new(ManualClock::new(START));
@@ -184,7 +219,13 @@ impl TestApp {
             db,
             clock: clock.clone() as Arc<dyn Clock>,
             keys: Arc::new(Keys::from_master(&[42u8; 32])),
-            mailer: Arc::new(Mailer::new(&format!("smtp://127.0.0.1:{smtp_port}"), "Caseport <no-reply@caseport.test>").unwrap()),
+            mailer: Arc::new(
+                Mailer::new(
+                    &format!("smtp://127.0.0.1:{smtp_port}"),
+                    "Caseport <no-reply@caseport.test>",
+                )
+                .unwrap(),
+            ),
             hasher: Arc::new(PasswordHasher::new(2)),
             policy: Arc::new(policy),
             leptos_options: leptos::prelude::LeptosOptions::builder()
@@ -193,14 +234,21 @@ impl TestApp {
                 .build(),
         };
         let router = server::app(state.clone());
-        Self { state, clock, outbox, router }
+        Self {
+            state,
+            clock,
+            outbox,
+            router,
+        }
     }
 
     /// Sends a request through the whole router.
     pub async fn send(&self, req: Req) -> TestResponse {
         let mut builder = Request::builder().method(req.method.clone()).uri(&req.path);
         if req.same_origin {
-            builder = builder.header("sec-fetch-site", "same-origin").header("origin", ORIGIN);
+            builder = builder
+                .header("sec-fetch-site", "same-origin")
+                .header("origin", ORIGIN);
         }
         if let Some(cookie) = &req.cookie {
             builder = builder.header(header::COOKIE, format!("__Host-caseport-session={cookie}"));
@@ -209,8 +257,13 @@ impl TestApp {
             builder = builder.header(name.as_str(), value.as_str());
         }
         let body = if req.method == Method::POST {
-            let content_type = req.content_type.clone().unwrap_or_else(|| "application/x-www-form-urlencoded".into());
-            builder = builder.header(header::CONTENT_TYPE, content_type).header(header::ACCEPT, "application/json");
+            let content_type = req
+                .content_type
+                .clone()
+                .unwrap_or_else(|| "application/x-www-form-urlencoded".into());
+            builder = builder
+                .header(header::CONTENT_TYPE, content_type)
+                .header(header::ACCEPT, "application/json");
             match &req.raw_body {
                 Some(raw) => Body::from(raw.clone()),
                 None => Body::from(serde_urlencoded(&req.form)),
@@ -220,12 +273,20 @@ impl TestApp {
             Body::empty()
         };
         let mut request = builder.body(body).unwrap();
-        request.extensions_mut().insert(ConnectInfo(SocketAddr::new(req.peer, 40000)));
+        request
+            .extensions_mut()
+            .insert(ConnectInfo(SocketAddr::new(req.peer, 40000)));
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024).await.unwrap();
-        TestResponse { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024)
+            .await
+            .unwrap();
+        TestResponse {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
 
     /// Every message the SMTP listener received, oldest first.
@@ -234,7 +295,10 @@ impl TestApp {
             .map(|dir| dir.filter_map(|e| e.ok().map(|e| e.path())).collect())
             .unwrap_or_default();
         paths.sort();
-        paths.iter().filter_map(|p| std::fs::read_to_string(p).ok()).collect()
+        paths
+            .iter()
+            .filter_map(|p| std::fs::read_to_string(p).ok())
+            .collect()
     }
 
     /// Waits until at least `count` messages have arrived.
@@ -252,10 +316,15 @@ impl TestApp {
     /// The newest verification code sent to `email`.
     pub async fn latest_code_for(&self, email: &str) -> String {
         for _ in 0..200 {
-            let found = self.mails().iter().rev().find(|m| m.contains(email) && m.contains("verification code is")).and_then(|m| {
-                let index = m.find("verification code is ")? + "verification code is ".len();
-                Some(m[index..index + 6].to_owned())
-            });
+            let found = self
+                .mails()
+                .iter()
+                .rev()
+                .find(|m| m.contains(email) && m.contains("verification code is"))
+                .and_then(|m| {
+                    let index = m.find("verification code is ")? + "verification code is ".len();
+                    Some(m[index..index + 6].to_owned())
+                });
             if let Some(code) = found {
                 return code;
             }
@@ -267,41 +336,75 @@ impl TestApp {
     /// Counts rows of a table.
     pub async fn count(&self, table: &str) -> i64 {
         use sqlx::Row;
-        sqlx::query(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&self.state.db.pool).await.unwrap().try_get(0).unwrap()
+        sqlx::query(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(&self.state.db.pool)
+            .await
+            .unwrap()
+            .try_get(0)
+            .unwrap()
     }
 
     /// Registers `email` with `password` and returns the session cookie (at the verify-email step).
     pub async fn register(&self, email: &str, password: &str) -> TestResponse {
-        self.send(Req::api("register", &registration_form(email, password))).await
+        self.send(Req::api("register", &registration_form(email, password)))
+            .await
     }
 
     /// Registers, verifies the email and enrols TOTP: returns (cookie, TOTP secret bytes).
     pub async fn signed_up(&self, email: &str, password: &str) -> (String, Vec<u8>) {
         let registered = self.register(email, password).await;
         assert!(registered.status.is_success(), "register: {registered:?}");
-        let cookie = registered.session_cookie().expect("session after registration");
+        let cookie = registered
+            .session_cookie()
+            .expect("session after registration");
         let code = self.latest_code_for(email).await;
-        let verified = self.send(Req::api("verify_email", &[("code", &code)]).cookie(Some(&cookie))).await;
+        let verified = self
+            .send(Req::api("verify_email", &[("code", &code)]).cookie(Some(&cookie)))
+            .await;
         assert!(verified.status.is_success(), "verify: {verified:?}");
-        let cookie = verified.session_cookie().expect("rotated session after verification");
-        let enrolment = self.send(Req::api("get_totp_enrolment", &[]).cookie(Some(&cookie))).await;
+        let cookie = verified
+            .session_cookie()
+            .expect("rotated session after verification");
+        let enrolment = self
+            .send(Req::api("get_totp_enrolment", &[]).cookie(Some(&cookie)))
+            .await;
         assert!(enrolment.status.is_success(), "enrolment: {enrolment:?}");
-        let grouped = enrolment.json()["secret_grouped"].as_str().unwrap().to_owned();
+        let grouped = enrolment.json()["secret_grouped"]
+            .as_str()
+            .unwrap()
+            .to_owned();
         let secret = app::mfa::totp::decode_base32(&grouped).unwrap();
         let code = totp_at(&secret, self.clock.now());
-        let confirmed = self.send(Req::api("confirm_totp_enrolment", &[("code", &code)]).cookie(Some(&cookie))).await;
+        let confirmed = self
+            .send(Req::api("confirm_totp_enrolment", &[("code", &code)]).cookie(Some(&cookie)))
+            .await;
         assert!(confirmed.status.is_success(), "confirm: {confirmed:?}");
-        (confirmed.session_cookie().expect("signed-in session"), secret)
+        (
+            confirmed.session_cookie().expect("signed-in session"),
+            secret,
+        )
     }
 
     /// Signs in with password and the TOTP code of `step_offset` steps from now; returns the final response.
-    pub async fn sign_in(&self, email: &str, password: &str, secret: &[u8], step_offset: i64) -> TestResponse {
-        let first = self.send(Req::api("sign_in", &[("email", email), ("password", password)])).await;
+    pub async fn sign_in(
+        &self,
+        email: &str,
+        password: &str,
+        secret: &[u8],
+        step_offset: i64,
+    ) -> TestResponse {
+        let first = self
+            .send(Req::api(
+                "sign_in",
+                &[("email", email), ("password", password)],
+            ))
+            .await;
         let Some(cookie) = first.session_cookie() else {
             return first;
         };
         let code = totp_at(secret, self.clock.now() + step_offset * 30);
-        self.send(Req::api("verify_totp", &[("code", &code)]).cookie(Some(&cookie))).await
+        self.send(Req::api("verify_totp", &[("code", &code)]).cookie(Some(&cookie)))
+            .await
     }
 }
 
@@ -323,18 +426,31 @@ pub fn registration_form<'a>(email: &'a str, password: &'a str) -> Vec<(&'static
 /// An independent RFC 6238 implementation (HMAC-SHA1 via the `hmac`/`sha1` crates would do too;
 /// this uses totp-rs only through its raw generator with explicit parameters).
 pub fn totp_at(secret: &[u8], unix: i64) -> String {
-    let totp = totp_rs::TOTP::new_unchecked(totp_rs::Algorithm::SHA1, 6, 0, 30, secret.to_vec(), None, String::new());
+    let totp = totp_rs::TOTP::new_unchecked(
+        totp_rs::Algorithm::SHA1,
+        6,
+        0,
+        30,
+        secret.to_vec(),
+        None,
+        String::new(),
+    );
     totp.generate(unix as u64)
 }
 
 fn serde_urlencoded(form: &[(String, String)]) -> String {
-    form.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&")
+    form.iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 fn encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             b' ' => "+".to_owned(),
             _ => format!("%{b:02X}"),
         })

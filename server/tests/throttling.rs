@@ -1,0 +1,306 @@
+//! Throttling over HTTP: per-account progressive delay, per-IP limit, unspoofable client address
+//! (SECURITY.md items 9, 11, 12).
+
+mod support;
+
+use app::infra::state::Policy;
+use std::{net::IpAddr, sync::Arc};
+use support::*;
+
+const WRONG: &str = "definitely not the password";
+
+fn sign_in(email: &str, password: &str, ip: &str) -> Req {
+    Req::api("sign_in", &[("email", email), ("password", password)]).from_ip(ip)
+}
+
+/// The numeric `Retry-After` of a 429, checked against the JSON body.
+fn retry_after(response: &TestResponse) -> i64 {
+    assert_eq!(response.status, 429, "{response:?}");
+    let header = response
+        .header("retry-after")
+        .unwrap_or_else(|| panic!("429 without Retry-After: {response:?}"));
+    let seconds: i64 = header
+        .trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("Retry-After is not a number of seconds: {header:?}"));
+    assert!(seconds > 0, "Retry-After {seconds}");
+    assert_eq!(
+        response.json()["RateLimited"]["retry_after"].as_i64(),
+        Some(seconds),
+        "body and header agree"
+    );
+    seconds
+}
+
+fn assert_invalid_credentials(response: &TestResponse, context: &str) {
+    assert_eq!(response.status, 401, "{context}: {response:?}");
+    assert_eq!(response.json(), "InvalidCredentials", "{context}");
+}
+
+fn random_public_ip() -> String {
+    let b: [u8; 4] = rand::random();
+    format!("{}.{}.{}.{}", 1 + b[0] % 200, b[1], b[2], 1 + b[3] % 250)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Item 9: per-account throttling with progressive delay.
+
+#[tokio::test]
+async fn item9_ten_failures_pause_the_account_even_for_the_correct_password_then_success_resets() {
+    let app = TestApp::new().await;
+    let email = "throttled@example.com";
+    app.signed_up(email, PASSWORD).await;
+
+    for i in 1..=10 {
+        app.clock.advance(80); // ten failures spread over 13 min 20 s
+        let response = app
+            .send(sign_in(email, WRONG, &format!("198.51.100.{i}")))
+            .await;
+        assert_invalid_credentials(&response, &format!("failure {i}"));
+    }
+    let eleventh = app.send(sign_in(email, PASSWORD, "198.51.100.11")).await;
+    let wait = retry_after(&eleventh);
+    assert!(
+        eleventh.session_cookie().is_none(),
+        "a paused sign-in must not create a session"
+    );
+    // Still paused one second before the pause ends.
+    app.clock.advance(wait - 1);
+    assert_eq!(
+        app.send(sign_in(email, PASSWORD, "198.51.100.12"))
+            .await
+            .status,
+        429,
+        "pause ended early"
+    );
+
+    app.clock.advance(2);
+    let success = app.send(sign_in(email, PASSWORD, "198.51.100.13")).await;
+    assert_eq!(
+        success.status, 200,
+        "after Retry-After the correct password works: {success:?}"
+    );
+    let cookie = success
+        .session_cookie()
+        .expect("session cookie for the TOTP step");
+    let step = app
+        .send(Req::api("current_step", &[]).cookie(Some(&cookie)))
+        .await;
+    assert_eq!(step.json(), "AwaitingSecondFactor");
+
+    // The counter was reset: nine new failures do not pause, and the next correct password works.
+    for i in 1..=9 {
+        app.clock.advance(10);
+        let response = app
+            .send(sign_in(email, WRONG, &format!("198.51.101.{i}")))
+            .await;
+        assert_invalid_credentials(&response, &format!("post-reset failure {i}"));
+    }
+    let again = app.send(sign_in(email, PASSWORD, "198.51.101.10")).await;
+    assert_eq!(
+        again.status, 200,
+        "nine failures after a reset must not pause: {again:?}"
+    );
+    let single = app.send(sign_in(email, WRONG, "198.51.101.11")).await;
+    assert_invalid_credentials(&single, "single bad attempt after the reset");
+}
+
+#[tokio::test]
+async fn item9_the_pause_grows_with_further_failures() {
+    let app = TestApp::new().await;
+    let email = "progressive@example.com";
+    app.signed_up(email, PASSWORD).await;
+    for i in 1..=10 {
+        app.clock.advance(5);
+        assert_invalid_credentials(
+            &app.send(sign_in(email, WRONG, &format!("198.51.102.{i}")))
+                .await,
+            "failure",
+        );
+    }
+    let first = retry_after(&app.send(sign_in(email, PASSWORD, "198.51.102.20")).await);
+    app.clock.advance(first + 1);
+    assert_invalid_credentials(
+        &app.send(sign_in(email, WRONG, "198.51.102.21")).await,
+        "11th failure",
+    );
+    let second = retry_after(&app.send(sign_in(email, PASSWORD, "198.51.102.22")).await);
+    assert!(
+        second > first,
+        "the delay must grow: {first} s then {second} s"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn item9_concurrent_failures_are_all_counted() {
+    let app = Arc::new(TestApp::new().await);
+    let email = "parallel@example.com";
+    app.signed_up(email, PASSWORD).await;
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 1..=10 {
+        let app = app.clone();
+        tasks.spawn(async move {
+            app.send(sign_in(email, WRONG, &format!("198.51.103.{i}")))
+                .await
+        });
+    }
+    while let Some(response) = tasks.join_next().await {
+        assert_invalid_credentials(&response.unwrap(), "parallel failure");
+    }
+    let eleventh = app.send(sign_in(email, PASSWORD, "198.51.103.50")).await;
+    assert_eq!(
+        eleventh.status, 429,
+        "10 failures sent in parallel must pause the account like 10 sequential ones: {eleventh:?}"
+    );
+}
+
+#[tokio::test]
+async fn item9_unknown_addresses_are_throttled_exactly_like_known_ones() {
+    let app = TestApp::new().await;
+    app.signed_up("known.account@example.com", PASSWORD).await;
+    let variants = [
+        "nobody.here@example.com",
+        "NoBody.Here@Example.com",
+        "  nobody.here@EXAMPLE.com ",
+    ];
+    let mut known = Vec::new();
+    let mut unknown = Vec::new();
+    for i in 1..=10 {
+        app.clock.advance(30);
+        known.push(
+            app.send(sign_in(
+                "known.account@example.com",
+                WRONG,
+                &format!("198.51.104.{i}"),
+            ))
+            .await,
+        );
+        unknown.push(
+            app.send(sign_in(variants[i % 3], WRONG, &format!("198.51.105.{i}")))
+                .await,
+        );
+    }
+    for (k, u) in known.iter().zip(&unknown) {
+        assert_invalid_credentials(u, "unknown address");
+        assert_eq!((k.status, &k.body), (u.status, &u.body));
+    }
+    let k = app
+        .send(sign_in(
+            "known.account@example.com",
+            PASSWORD,
+            "198.51.104.99",
+        ))
+        .await;
+    let u = app
+        .send(sign_in(
+            "nobody.here@example.com",
+            PASSWORD,
+            "198.51.105.99",
+        ))
+        .await;
+    assert_eq!(
+        u.status, 429,
+        "an unknown address is paused after 10 failures (counted per address): {u:?}"
+    );
+    assert_eq!(
+        (k.status, &k.body, k.header("retry-after")),
+        (u.status, &u.body, u.header("retry-after")),
+        "same answer"
+    );
+    retry_after(&u);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Item 11: per-IP limit across accounts.
+
+#[tokio::test]
+async fn item11_twenty_one_sign_ins_with_different_emails_from_one_ip_in_a_minute_hit_429() {
+    let app = TestApp::new().await;
+    let ip = "203.0.113.5";
+    for i in 1..=20 {
+        let response = app
+            .send(sign_in(&format!("stuffing{i}@example.com"), WRONG, ip))
+            .await;
+        assert_invalid_credentials(&response, &format!("attempt {i}"));
+    }
+    let twenty_first = app.send(sign_in("stuffing21@example.com", WRONG, ip)).await;
+    let wait = retry_after(&twenty_first);
+    assert!(wait <= 60, "the per-IP window is one minute: {wait}");
+    // Other addresses are unaffected.
+    assert_invalid_credentials(
+        &app.send(sign_in("other@example.com", WRONG, "203.0.113.6"))
+            .await,
+        "other IP",
+    );
+    // The limit is a window, not a ban.
+    app.clock.advance(61);
+    assert_invalid_credentials(
+        &app.send(sign_in("stuffing22@example.com", WRONG, ip)).await,
+        "after the window",
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Item 12: the client address cannot be spoofed.
+
+#[tokio::test]
+async fn item12_forwarded_for_from_an_untrusted_peer_is_ignored() {
+    let app = TestApp::new().await;
+    let peer = "192.0.2.10";
+    for i in 1..=30 {
+        let response = app
+            .send(
+                sign_in(&format!("spoof{i}@example.com"), WRONG, peer)
+                    .header("x-forwarded-for", &random_public_ip()),
+            )
+            .await;
+        if i <= 20 {
+            assert_invalid_credentials(&response, &format!("request {i}"));
+        } else {
+            assert_eq!(
+                response.status, 429,
+                "request {i} with a spoofed X-Forwarded-For must count against the peer"
+            );
+            retry_after(&response);
+        }
+    }
+}
+
+#[tokio::test]
+async fn item12_forwarded_for_from_a_trusted_proxy_identifies_clients_and_cannot_be_prepended() {
+    let proxy: IpAddr = "192.0.2.20".parse().unwrap();
+    let app = TestApp::with_policy(Policy {
+        trusted_proxies: vec![proxy],
+        ..test_policy()
+    })
+    .await;
+    let via_proxy = |email: String, xff: &str| {
+        sign_in(&email, WRONG, "192.0.2.20").header("x-forwarded-for", xff)
+    };
+
+    // 21 different clients behind the proxy: counted separately, none throttled.
+    for i in 1..=21 {
+        let response = app
+            .send(via_proxy(
+                format!("client{i}@example.com"),
+                &format!("203.0.113.{}", 100 + i),
+            ))
+            .await;
+        assert_invalid_credentials(&response, &format!("client {i} behind the proxy"));
+    }
+    // One client behind the proxy is still limited, even when it prepends spoofed hops.
+    for i in 1..=21 {
+        let xff = format!("{}, 198.18.0.7", random_public_ip());
+        let response = app
+            .send(via_proxy(format!("same{i}@example.com"), &xff))
+            .await;
+        if i <= 20 {
+            assert_invalid_credentials(&response, &format!("request {i} from one client"));
+        } else {
+            assert_eq!(
+                response.status, 429,
+                "the client the proxy saw is what counts, not spoofed hops: {response:?}"
+            );
+        }
+    }
+}
