@@ -8,6 +8,7 @@ use std::{
     io::Write,
     sync::{Arc, Mutex},
 };
+use app::infra::clock::Clock;
 use support::*;
 
 fn field_message(response: &TestResponse) -> serde_json::Value {

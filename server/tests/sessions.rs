@@ -5,6 +5,7 @@ mod support;
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use std::collections::HashSet;
+use app::infra::clock::Clock;
 use support::*;
 
 const COOKIE_NAME: &str = "__Host-caseport-session";

@@ -5,6 +5,7 @@ mod support;
 
 use app::infra::state::Policy;
 use std::{net::IpAddr, sync::Arc};
+use app::infra::clock::Clock;
 use support::*;
 
 const WRONG: &str = "definitely not the password";
