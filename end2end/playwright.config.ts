@@ -78,7 +78,7 @@ export default defineConfig({
     {
       // Server-rendered HTML only: every form posts to its server function, which redirects.
       name: 'no-js',
-      testMatch: /journey\.spec\.ts$/,
+      testMatch: /(journey|language)\.spec\.ts$/,
       use: { ...chromium, javaScriptEnabled: false },
     },
   ],

@@ -42,7 +42,7 @@ fn SiteHeader() -> impl IntoView {
                 <div class="usa-logo">
                     <a href="/" title=s.site_name>{s.site_name}</a>
                 </div>
-                <nav class="usa-nav" aria-label="Account">
+                <nav class="usa-nav" aria-label=s.account_navigation>
                     <LanguageSwitch/>
                     <Suspense fallback=|| ()>
                         {move || Suspend::new(async move {

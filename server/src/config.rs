@@ -256,6 +256,10 @@ mod tests {
     use super::*;
 
     #[test]
+    #[expect(
+        clippy::result_large_err,
+        reason = "figment::Jail fixes the closure's error type"
+    )]
     fn the_shipped_leptos_toml_is_valid_and_environment_variables_override_it() {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../Leptos.toml");
         figment::Jail::expect_with(|jail| {
@@ -272,6 +276,10 @@ mod tests {
     }
 
     #[test]
+    #[expect(
+        clippy::result_large_err,
+        reason = "figment::Jail fixes the closure's error type"
+    )]
     fn an_idle_timeout_above_thirty_minutes_is_refused() {
         figment::Jail::expect_with(|jail| {
             jail.set_env("CASEPORT_SESSION_IDLE_MINUTES", "31");

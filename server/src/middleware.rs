@@ -142,7 +142,10 @@ pub async fn guard_requests(
     let mut response = next.run(request).await;
     // Leptos only turns a page redirect into a 302 when the client said it accepts HTML; every GET
     // that names a new location is a redirect whatever the Accept header says.
-    if method == Method::GET && response.status() == StatusCode::OK && response.headers().contains_key(header::LOCATION) {
+    if method == Method::GET
+        && response.status() == StatusCode::OK
+        && response.headers().contains_key(header::LOCATION)
+    {
         *response.status_mut() = StatusCode::FOUND;
     }
     response
@@ -182,8 +185,8 @@ pub async fn sessions(
     mut request: Request<Body>,
     next: Next,
 ) -> Response {
-    let path = request.uri().path();
-    if is_static_asset(path) {
+    let path = request.uri().path().to_owned();
+    if is_static_asset(&path) {
         return next.run(request).await;
     }
     let loaded = match cookie(request.headers(), SESSION_COOKIE) {
@@ -194,6 +197,7 @@ pub async fn sessions(
     };
     let loaded = match loaded {
         Ok(loaded) => loaded,
+        Err(error) if path.starts_with("/api/") => return api_error_response(&error),
         Err(error) => return error_response(&error),
     };
     let expired = loaded == Loaded::Expired;
@@ -232,6 +236,21 @@ fn append(headers: &mut HeaderMap, name: header::HeaderName, value: &str) {
     if let Ok(value) = HeaderValue::from_str(value) {
         headers.append(name, value);
     }
+}
+
+/// A server-function error as the browser's server-function client decodes it: JSON `AppError`.
+pub fn api_error_response(error: &app::error::AppError) -> Response {
+    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body = serde_json::to_string(error).unwrap_or_else(|_| "\"BadRequest\"".to_owned());
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::HeaderName::from_static("serverfnerror"), "1"),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 /// A generic error page body with the correlation id; no internals.

@@ -661,7 +661,7 @@ const LEAKS: [&str; 16] = [
     "/root/",
     "panicked",
     "no such table",
-    "relation",
+    "relation \"",
     "login_failures",
     "security_answers",
     "accounts",

@@ -3,12 +3,12 @@
 
 mod support;
 
+use app::infra::clock::Clock;
 use app::{infra::crypto::Keys, mfa::totp};
 use std::{
     io::Write,
     sync::{Arc, Mutex},
 };
-use app::infra::clock::Clock;
 use support::*;
 
 fn field_message(response: &TestResponse) -> serde_json::Value {

@@ -61,7 +61,6 @@ pub async fn current_step() -> Result<Step, AppError> {
 
 /// Creates an account and emails a verification code; then redirects to the code page.
 #[server(prefix = "/api", endpoint = "register")]
-#[allow(clippy::too_many_arguments)]
 pub async fn register(
     email: String,
     password: String,

@@ -45,6 +45,9 @@ pub enum DbSetupError {
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 
+/// The PostgreSQL advisory lock key that serialises Caseport's write transactions.
+const WRITE_LOCK_KEY: i64 = 0x4361_7365_706f_7274;
+
 /// Busy timeout for SQLite, in milliseconds.
 pub const SQLITE_BUSY_TIMEOUT_MS: i64 = 5000;
 
@@ -137,12 +140,21 @@ impl Db {
         })
     }
 
-    /// Begins a write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`), so
-    /// concurrent read-then-write transactions wait on the busy timeout instead of failing.
+    /// Begins a write transaction that holds the database's write lock from its first statement, so
+    /// read-then-write transactions run one at a time and lose no update: `BEGIN IMMEDIATE` on
+    /// SQLite (waiting on the busy timeout instead of failing), and on PostgreSQL a transaction-scoped
+    /// advisory lock that gives the same single-writer behaviour.
     pub async fn begin_write(&self) -> Result<Transaction<'static, sqlx::Any>, AppError> {
         Ok(match self.kind {
             DbKind::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            DbKind::Postgres => self.pool.begin().await?,
+            DbKind::Postgres => {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(WRITE_LOCK_KEY)
+                    .execute(&mut *tx)
+                    .await?;
+                tx
+            }
         })
     }
 

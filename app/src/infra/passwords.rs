@@ -54,8 +54,13 @@ fn is_context_variant(password: &str, email: Option<&Email>) -> bool {
     };
     let mut words: Vec<String> = SERVICE_WORDS.iter().map(|w| (*w).to_owned()).collect();
     if let Some(email) = email {
-        words.push(squash(email.as_str()));
-        words.push(squash(email.local_part()));
+        for word in [squash(email.as_str()), squash(email.local_part())] {
+            words.push(
+                word.trim_end_matches(|c: char| c.is_ascii_digit())
+                    .to_owned(),
+            );
+            words.push(word);
+        }
     }
     words.iter().filter(|w| w.len() >= 3).any(|word| {
         core == word

@@ -169,6 +169,10 @@ impl Req {
     }
 
     /// From this client address.
+    #[expect(
+        clippy::wrong_self_convention,
+        reason = "a builder step that reads as 'a request from this IP'"
+    )]
     pub fn from_ip(mut self, ip: &str) -> Self {
         self.peer = ip.parse().unwrap();
         self
