@@ -151,17 +151,7 @@ async fn sign_in_via(router: axum::Router, email: &str, password: &str, ip: &str
     request
         .extensions_mut()
         .insert(ConnectInfo(std::net::SocketAddr::new(peer, 40000)));
-    let response = router.oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
-        .await
-        .unwrap();
-    TestResponse {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
+    read_response(router.oneshot(request).await.unwrap()).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

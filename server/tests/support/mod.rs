@@ -280,17 +280,7 @@ impl TestApp {
         request
             .extensions_mut()
             .insert(ConnectInfo(SocketAddr::new(req.peer, 40000)));
-        let response = self.router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024)
-            .await
-            .unwrap();
-        TestResponse {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+        read_response(self.router.clone().oneshot(request).await.unwrap()).await
     }
 
     /// Every message the SMTP listener received, oldest first.
@@ -409,6 +399,20 @@ impl TestApp {
         let code = totp_at(secret, self.clock.now() + step_offset * 30);
         self.send(Req::api("verify_totp", &[("code", &code)]).cookie(Some(&cookie)))
             .await
+    }
+}
+
+/// Reads a whole response into a [`TestResponse`].
+pub async fn read_response(response: axum::response::Response) -> TestResponse {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024)
+        .await
+        .unwrap();
+    TestResponse {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
     }
 }
 
