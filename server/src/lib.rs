@@ -276,3 +276,77 @@ pub async fn run_housekeeping(state: AppState) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings_in(dir: &Path, environment: Environment) -> Settings {
+        figment::Figment::new()
+            .merge(figment::providers::Serialized::defaults(
+                serde_json::json!({
+                    "data_dir": dir,
+                    "environment": match environment {
+                        Environment::Development => "development",
+                        Environment::Production => "production",
+                    },
+                }),
+            ))
+            .extract()
+            .expect("settings from defaults")
+    }
+
+    fn temp_dir() -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "caseport-key-{}",
+            app::infra::crypto::random_hex(6)
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn production_refuses_to_start_without_a_master_key() {
+        let dir = temp_dir();
+        let error = load_master_key(&settings_in(&dir, Environment::Production)).unwrap_err();
+        assert!(error.to_string().contains("CASEPORT_MASTER_KEY"), "{error}");
+        assert!(
+            !dir.join("master.key").exists(),
+            "production never writes a key"
+        );
+    }
+
+    #[test]
+    fn development_generates_a_private_key_file_once_and_reuses_it() {
+        let dir = temp_dir();
+        let settings = settings_in(&dir, Environment::Development);
+        let first = load_master_key(&settings).unwrap();
+        assert_eq!(load_master_key(&settings).unwrap(), first);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.join("master.key"))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o077, 0, "key file readable only by its owner");
+        }
+        let production = settings_in(&dir, Environment::Production);
+        assert_eq!(
+            load_master_key(&production).unwrap(),
+            first,
+            "an existing key file is used in production"
+        );
+    }
+
+    #[test]
+    fn a_malformed_master_key_is_refused() {
+        let dir = temp_dir();
+        let mut settings = settings_in(&dir, Environment::Production);
+        settings.master_key = Some("dG9vIHNob3J0".into());
+        assert!(load_master_key(&settings)
+            .unwrap_err()
+            .to_string()
+            .contains("32 bytes"));
+    }
+}
