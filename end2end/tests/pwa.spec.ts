@@ -1,7 +1,7 @@
 // Progressive web app: manifest, service worker, offline page, and Chromium's own installability check.
 // Hydrated project only.
 import { expect, test } from '@playwright/test';
-import { openPage } from '../support/journey';
+import { openPage, registerAndEnrol, waitForPath } from '../support/journey';
 
 interface ManifestIcon {
   src: string;
@@ -91,4 +91,30 @@ test('Chromium finds the app installable once the service worker is ready', asyn
   } finally {
     await cdp.detach();
   }
+});
+
+test('the service worker never caches signed-in pages or server-function answers', async ({ page }) => {
+  await registerAndEnrol(page);
+  await expect
+    .poll(() => page.evaluate(async () => (await navigator.serviceWorker.ready).active?.state ?? 'none'), {
+      message: 'the service worker becomes active',
+      timeout: 20_000,
+    })
+    .toBe('activated');
+  // Load signed-in pages (and their server-function calls) while the worker controls the page.
+  await openPage(page, '/account');
+  await openPage(page, '/profile');
+  await waitForPath(page, '/profile');
+
+  const cached = await page.evaluate(async () => {
+    const urls: string[] = [];
+    for (const name of await caches.keys()) {
+      const cache = await caches.open(name);
+      for (const request of await cache.keys()) urls.push(new URL(request.url).pathname);
+    }
+    return urls;
+  });
+  const allowed = /^\/(offline\.html|manifest\.webmanifest|favicon\.ico|icons\/[\w.-]+|pkg\/caseport\.css)$/;
+  expect(cached.length, 'the offline page is precached').toBeGreaterThan(0);
+  expect(cached.filter((path) => !allowed.test(path)), `cached: ${cached.join(', ')}`).toEqual([]);
 });
