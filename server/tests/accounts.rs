@@ -462,3 +462,32 @@ async fn account_numbers_are_unique_by_database_constraint() {
     .await;
     assert!(app::infra::db::is_unique_violation(&duplicate.unwrap_err()));
 }
+
+#[tokio::test]
+async fn repeated_registrations_for_an_existing_email_cannot_flood_its_owner() {
+    let app = TestApp::new().await;
+    app.register("flooded@example.com", PASSWORD).await;
+    let first = app
+        .register("flooded@example.com", "another long password 1")
+        .await;
+    for n in 2..8 {
+        let again = app
+            .register("flooded@example.com", &format!("another long password {n}"))
+            .await;
+        assert_eq!(
+            (again.status, &again.body),
+            (first.status, &first.body),
+            "same answer every time"
+        );
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let to_owner = app
+        .mails()
+        .iter()
+        .filter(|m| m.contains("flooded@example.com"))
+        .count();
+    assert_eq!(
+        to_owner, 3,
+        "the verification code plus at most two notices in ten minutes"
+    );
+}

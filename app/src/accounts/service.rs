@@ -183,13 +183,27 @@ pub async fn register(
             send_verification_code(state, id, email, locale, now).await?;
         }
         None => {
-            tracing::info!(ip = %ip, "registration for an existing email; owner notified");
-            let (subject, body) = existing_account_email(locale, &state.policy.base_url);
-            state
-                .mailer
-                .send(email, subject, body)
+            // The owner is told at most as often as codes may be sent; beyond that the notice is
+            // skipped silently, because an error here would reveal that the address has an account.
+            let owner = store::find_by_email(&state.db, email).await?;
+            let bucket = format!(
+                "email_code_send:{}",
+                owner.map(|a| a.id).unwrap_or_default()
+            );
+            if hit(state, &bucket, rate_limit::EMAIL_CODE_SENDS, now)
                 .await
-                .map_err(AppError::internal)?;
+                .is_ok()
+            {
+                tracing::info!(ip = %ip, "registration for an existing email; owner notified");
+                let (subject, body) = existing_account_email(locale, &state.policy.base_url);
+                state
+                    .mailer
+                    .send(email, subject, body)
+                    .await
+                    .map_err(AppError::internal)?;
+            } else {
+                tracing::warn!(ip = %ip, "registration for an existing email; owner notice suppressed by rate limit");
+            }
         }
     }
     session
