@@ -78,21 +78,11 @@ async fn row_counts(app: &TestApp) -> BTreeMap<&'static str, i64> {
 
 /// A body in each encoding carrying fields most server functions take.
 fn body_for(content_type: &str, email: &str, password: &str) -> Vec<u8> {
-    let fields = [
-        ("email", email),
-        ("password", password),
-        ("password_confirmation", password),
-        ("code", "123456"),
-        ("question1", "first_school"),
-        ("answer1", "Lincoln Elementary"),
-        ("question2", "parents_city"),
-        ("answer2", "Oaxaca"),
-        ("question3", "first_car"),
-        ("answer3", "Volkswagen"),
-    ];
+    let mut fields = registration_form(email, password);
+    fields.push(("code", "123456"));
     if content_type.starts_with("multipart/form-data") {
         let mut body = String::new();
-        for (name, value) in fields {
+        for (name, value) in &fields {
             body.push_str(&format!(
                 "--x\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
             ));
