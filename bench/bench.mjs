@@ -4,7 +4,7 @@
 //   1. profile_vs_static   requests/s of the signed-in Profile page (GET /profile) divided by
 //                          requests/s of a static file of exactly the same byte size served by the
 //                          same binary (target/site/bench-static.html, written by this script).
-//   2. sign_in_vs_argon2   full sign-ins/s (POST /api/sign_in, then POST /api/verify_totp with the
+//   2. sign_in_vs_argon2   full sign-ins/s (POST /_fn/sign_in, then POST /_fn/verify_totp with the
 //                          session cookie) divided by raw argon2id verifications/s with the production
 //                          parameters (`caseport bench-argon2 --iterations 50`).
 //   3. pkg_brotli_bytes    brotli size (quality 11) of target/site/pkg/* JS + wasm + CSS, summed and
@@ -194,13 +194,13 @@ const snippet = (buf) => (buf ? buf.toString('utf8').replace(/\s+/g, ' ').slice(
 async function signIn(agent, account) {
   const jar = new CookieJar();
   const form = new URLSearchParams({ email: account.email, password: account.password }).toString();
-  let r = await request(agent, 'POST', '/api/sign_in', { headers: formHeaders(jar), body: form });
+  let r = await request(agent, 'POST', '/_fn/sign_in', { headers: formHeaders(jar), body: form });
   jar.update(r.headers['set-cookie']);
-  if (r.status >= 400) throw new Error(`POST /api/sign_in: HTTP ${r.status} ${snippet(r.body)}`);
+  if (r.status >= 400) throw new Error(`POST /_fn/sign_in: HTTP ${r.status} ${snippet(r.body)}`);
   const code = totpAt(account.secret, currentStep() + 1);
-  r = await request(agent, 'POST', '/api/verify_totp', { headers: formHeaders(jar), body: `code=${code}` });
+  r = await request(agent, 'POST', '/_fn/verify_totp', { headers: formHeaders(jar), body: `code=${code}` });
   jar.update(r.headers['set-cookie']);
-  if (r.status >= 400) throw new Error(`POST /api/verify_totp: HTTP ${r.status} ${snippet(r.body)}`);
+  if (r.status >= 400) throw new Error(`POST /_fn/verify_totp: HTTP ${r.status} ${snippet(r.body)}`);
   return jar;
 }
 

@@ -8,7 +8,7 @@
  *     icons, stylesheet);
  *   - handles page navigations network-only, falling back to the cached offline
  *     page when the network is unreachable; the page response itself is never stored;
- *   - never touches any other request: nothing under /api/, no server functions,
+ *   - never touches any other request: nothing under /api/ or /_fn/ (public APIs and server functions),
  *     no /pkg/*.wasm or *.js, no POSTs. Those go to the network untouched.
  * The server additionally sends Cache-Control: no-store on authenticated responses.
  */
@@ -122,7 +122,7 @@ self.addEventListener('fetch', (event) => {
 
   // Only the exact precached public files, without query strings, are served from the cache.
   if (url.search !== '' || !PRECACHE_URLS.includes(url.pathname) || url.pathname === OFFLINE_URL) {
-    return; // /api/, /pkg/*.wasm, /pkg/*.js and everything else: untouched.
+    return; // /api/, /_fn/, /pkg/*.wasm, /pkg/*.js and everything else: untouched.
   }
   if (url.pathname === CSS_URL) {
     event.respondWith(stylesheet(request));

@@ -1,9 +1,10 @@
 //! Page furniture shared by every page: header, footer, language switch, error summary, form fields.
 
 use crate::{
-    accounts::server_fns::{current_step, SignOut, Step},
+    accounts::server_fns::SignOut,
     error::AppError,
     i18n::{use_locale, use_strings, Msg},
+    session::{model::Step, server_fns::current_step},
 };
 use leptos::{either::Either, prelude::*};
 use leptos_router::{
@@ -11,10 +12,28 @@ use leptos_router::{
     hooks::{use_location, use_query_map},
 };
 
+/// The session's step, loaded once per page (again on each client-side navigation) and shared by
+/// the header and the page guards through context.
+#[derive(Clone, Copy)]
+pub struct CurrentStep(pub Resource<Result<Step, AppError>>);
+
+/// The [`CurrentStep`] provided by [`Layout`].
+pub fn use_current_step() -> Resource<Result<Step, AppError>> {
+    match use_context::<CurrentStep>() {
+        Some(CurrentStep(resource)) => resource,
+        None => Resource::new(|| (), |_| current_step()),
+    }
+}
+
 /// The standard page frame: banner, header, main region and footer.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let s = use_strings();
+    let location = use_location();
+    provide_context(CurrentStep(Resource::new(
+        move || location.pathname.get(),
+        |_| current_step(),
+    )));
     view! {
         <a class="usa-skipnav" href="#main-content">{s.skip_to_content}</a>
         <section class="usa-banner" aria-label=s.banner>
@@ -33,8 +52,7 @@ pub fn Layout(children: Children) -> impl IntoView {
 #[component]
 fn SiteHeader() -> impl IntoView {
     let s = use_strings();
-    let location = use_location();
-    let step = Resource::new(move || location.pathname.get(), |_| current_step());
+    let step = use_current_step();
     let sign_out = ServerAction::<SignOut>::new();
     view! {
         <header class="usa-header">
@@ -208,7 +226,7 @@ pub fn Field(
 /// the session's actual step (or to sign-in).
 #[component]
 pub fn RequireStep(required: Step, children: ChildrenFn) -> impl IntoView {
-    let step = Resource::new(|| (), |_| current_step());
+    let step = use_current_step();
     let children = StoredValue::new(children);
     let s = use_strings();
     view! {

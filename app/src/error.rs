@@ -62,9 +62,20 @@ pub enum AppError {
         /// Seconds until another attempt is allowed.
         retry_after: u64,
     },
-    /// The request itself was malformed (arguments missing or of the wrong type).
+    /// The request itself was malformed (arguments missing or of the wrong type, a body that is not
+    /// valid UTF-8 or carries NUL bytes, a repeated field).
     #[error("bad request")]
     BadRequest,
+    /// The request body is larger than the endpoint accepts.
+    #[error("request too large")]
+    TooLarge,
+    /// The server is too busy to take this request now (e.g. every password-hashing slot stayed
+    /// taken for the whole waiting time); try again after this many seconds.
+    #[error("temporarily unavailable")]
+    Unavailable {
+        /// Seconds until the request is worth trying again.
+        retry_after: u64,
+    },
     /// Something failed on the server; the id finds the details in the server log.
     #[error("internal error {correlation_id}")]
     Internal {
@@ -92,6 +103,8 @@ impl AppError {
             AppError::InvalidCredentials => 401,
             AppError::RateLimited { .. } => 429,
             AppError::BadRequest => 400,
+            AppError::TooLarge => 413,
+            AppError::Unavailable { .. } => 503,
             AppError::Internal { .. } => 500,
         }
     }
@@ -116,12 +129,30 @@ impl AppError {
                 },
             )],
             AppError::BadRequest => vec![(None, Msg::BadRequest)],
+            AppError::TooLarge => vec![(None, Msg::TooLarge)],
+            AppError::Unavailable { retry_after } => vec![(
+                None,
+                Msg::Unavailable {
+                    retry_after: *retry_after,
+                },
+            )],
             AppError::Internal { correlation_id } => vec![(
                 None,
                 Msg::Internal {
                     correlation_id: correlation_id.clone(),
                 },
             )],
+        }
+    }
+
+    /// Seconds the client should wait before trying again (`Retry-After`), for throttled and
+    /// overloaded answers.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            AppError::RateLimited { retry_after } | AppError::Unavailable { retry_after } => {
+                Some(*retry_after)
+            }
+            _ => None,
         }
     }
 
@@ -143,6 +174,10 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => AppError::BadRequest,
+            // On the server a decoding failure can only be the request's arguments (the browser
+            // sent something malformed); in the browser it is the server's answer that failed.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(_) => AppError::BadRequest,
             other => AppError::Internal {
                 correlation_id: format!("client-{}", short_kind(&other)),
             },

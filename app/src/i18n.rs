@@ -141,6 +141,13 @@ pub enum Msg {
     NotFound,
     /// Malformed request.
     BadRequest,
+    /// The request was too large.
+    TooLarge,
+    /// The server is too busy; try again shortly.
+    Unavailable {
+        /// Seconds to wait.
+        retry_after: u64,
+    },
     /// Already exists.
     Conflict,
     /// Server failure with its correlation id.
@@ -180,6 +187,8 @@ impl Msg {
             Msg::Forbidden => pick(es, "You are not allowed to do that.", "No tiene permiso para hacer eso."),
             Msg::NotFound => pick(es, "We could not find that.", "No pudimos encontrar eso."),
             Msg::BadRequest => pick(es, "Something in the form was missing or malformed. Try again.", "Faltaba algo en el formulario o no era válido. Inténtelo de nuevo."),
+            Msg::TooLarge => pick(es, "What you sent is too large.", "Lo que envió es demasiado grande."),
+            Msg::Unavailable { retry_after } => if es { format!("El servicio está muy ocupado. Inténtelo de nuevo en {retry_after} segundos.") } else { format!("The service is very busy. Try again in {retry_after} seconds.") },
             Msg::Conflict => pick(es, "That already exists.", "Eso ya existe."),
             Msg::Internal { correlation_id } => if es { format!("Algo salió mal de nuestro lado. Inténtelo de nuevo más tarde. Referencia: {correlation_id}") } else { format!("Something went wrong on our side. Try again later. Reference: {correlation_id}") },
             Msg::CodeSent => pick(es, "If the address can receive email, a new code is on its way.", "Si la dirección puede recibir correo, va en camino un código nuevo."),

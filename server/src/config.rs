@@ -78,6 +78,15 @@ pub struct Settings {
     /// Password hashes computed at once (each uses about 19 MiB).
     #[serde(default = "defaults::hash_concurrency")]
     pub hash_concurrency: usize,
+    /// Longest wait for a password-hashing slot before answering 503, in milliseconds.
+    #[serde(default = "defaults::hash_wait_ms")]
+    pub hash_wait_ms: u64,
+    /// Seconds a client has to send a request's header before the connection is closed.
+    #[serde(default = "defaults::header_read_timeout_secs")]
+    pub header_read_timeout_secs: u64,
+    /// Seconds a request (body included) may take before it is answered 503.
+    #[serde(default = "defaults::request_timeout_secs")]
+    pub request_timeout_secs: u64,
     /// `json` (default) or `pretty` logs.
     #[serde(default = "defaults::log_format")]
     pub log_format: String,
@@ -130,6 +139,15 @@ mod defaults {
             .map(|n| n.get())
             .unwrap_or(2)
     }
+    pub fn hash_wait_ms() -> u64 {
+        5000
+    }
+    pub fn header_read_timeout_secs() -> u64 {
+        10
+    }
+    pub fn request_timeout_secs() -> u64 {
+        30
+    }
     pub fn log_format() -> String {
         "json".into()
     }
@@ -177,7 +195,7 @@ fn ip_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<IpAddr>, D:
 }
 
 /// Every settings key; only these `CASEPORT_*` variables are read (others belong to tests and tools).
-const KEYS: [&str; 20] = [
+const KEYS: [&str; 23] = [
     "listen",
     "base_url",
     "database_url",
@@ -197,6 +215,9 @@ const KEYS: [&str; 20] = [
     "security_questions",
     "trusted_proxies",
     "hash_concurrency",
+    "hash_wait_ms",
+    "header_read_timeout_secs",
+    "request_timeout_secs",
     "log_format",
 ];
 
@@ -243,6 +264,15 @@ impl Settings {
         }
         if !(self.base_url.starts_with("https://") || self.base_url.starts_with("http://")) {
             return invalid("base_url must start with https:// (or http:// for local use)");
+        }
+        if !(1..=60_000).contains(&self.hash_wait_ms) {
+            return invalid("hash_wait_ms must be between 1 and 60000");
+        }
+        if !(1..=300).contains(&self.header_read_timeout_secs) {
+            return invalid("header_read_timeout_secs must be between 1 and 300");
+        }
+        if !(1..=600).contains(&self.request_timeout_secs) {
+            return invalid("request_timeout_secs must be between 1 and 600");
         }
         if !(self.log_format == "json" || self.log_format == "pretty") {
             return invalid("log_format must be json or pretty");

@@ -1,6 +1,8 @@
 //! The Caseport HTTP server: builds the application state from settings and the axum router.
 
+pub mod api;
 pub mod config;
+pub mod forwarded;
 pub mod middleware;
 
 use app::{
@@ -118,6 +120,14 @@ pub fn policy_from(settings: &Settings) -> Policy {
     }
 }
 
+/// The connection and request limits from the settings.
+pub fn limits_from(settings: &Settings) -> ServerLimits {
+    ServerLimits {
+        header_read_timeout: std::time::Duration::from_secs(settings.header_read_timeout_secs),
+        request_timeout: std::time::Duration::from_secs(settings.request_timeout_secs),
+    }
+}
+
 /// Opens and migrates the database, refusing to continue unless it is configured durably.
 pub async fn open_database(url: &str, data_dir: &Path) -> Result<Db, StartupError> {
     if url.starts_with("sqlite:") {
@@ -158,7 +168,10 @@ pub async fn build_state(settings: &Settings) -> Result<AppState, StartupError> 
         clock: Arc::new(SystemClock) as Arc<dyn Clock>,
         keys: Arc::new(Keys::from_master(&master_key)),
         mailer: Arc::new(Mailer::new(&settings.smtp_url, &settings.mail_from)?),
-        hasher: Arc::new(PasswordHasher::new(settings.hash_concurrency)),
+        hasher: Arc::new(PasswordHasher::with_max_wait(
+            settings.hash_concurrency,
+            std::time::Duration::from_millis(settings.hash_wait_ms),
+        )),
         policy: Arc::new(policy_from(settings)),
         leptos_options: leptos_options(settings),
     })
@@ -177,6 +190,7 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         .route("/language", post(switch_language))
+        .nest("/api", api::router())
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())
         })
@@ -229,19 +243,15 @@ struct LanguageForm {
 }
 
 /// Remembers the chosen language for a year and returns to the page the person was on.
-async fn switch_language(Form(form): Form<LanguageForm>) -> Response {
+async fn switch_language(
+    State(state): State<AppState>,
+    Form(form): Form<LanguageForm>,
+) -> Response {
     let Some(locale) = app::i18n::Locale::from_tag(&form.lang) else {
         return (StatusCode::UNPROCESSABLE_ENTITY, "Unknown language").into_response();
     };
-    let local_path = form.return_to.starts_with('/')
-        && !form.return_to.starts_with("//")
-        && !form.return_to.contains('\\');
-    let target = if local_path {
-        form.return_to.as_str()
-    } else {
-        "/"
-    };
-    let mut response = Redirect::to(target).into_response();
+    let target = same_origin_path(&state.policy.base_url, &form.return_to);
+    let mut response = Redirect::to(&target).into_response();
     let cookie = format!(
         "{}={}; Path=/; Max-Age=31536000; SameSite=Lax; Secure",
         middleware::LANGUAGE_COOKIE,
@@ -251,6 +261,110 @@ async fn switch_language(Form(form): Form<LanguageForm>) -> Response {
         response.headers_mut().insert(header::SET_COOKIE, value);
     }
     response
+}
+
+/// Where to send someone back to: `return_to` resolved against the site's own origin, kept only
+/// if it stays on that origin (path and query, never a fragment); anything else is `/`. Parsed
+/// as a URL, so `//evil.example`, `/\\evil.example`, `https:evil.example` and encoded or
+/// whitespace tricks resolve to another origin (or fail) and are refused.
+pub fn same_origin_path(base_url: &str, return_to: &str) -> String {
+    let Ok(base) = url::Url::parse(base_url) else {
+        return "/".into();
+    };
+    if return_to.trim() != return_to || return_to.chars().any(char::is_control) {
+        return "/".into();
+    }
+    match base.join(return_to) {
+        Ok(target) if target.origin() == base.origin() && return_to.starts_with('/') => {
+            match target.query() {
+                Some(query) => format!("{}?{query}", target.path()),
+                None => target.path().to_owned(),
+            }
+        }
+        _ => "/".into(),
+    }
+}
+
+/// Limits on how long one connection or request may hold the server.
+#[derive(Debug, Clone, Copy)]
+pub struct ServerLimits {
+    /// A client must send a request's whole header within this time, or the connection is closed
+    /// (slow-header attacks tie up nothing).
+    pub header_read_timeout: std::time::Duration,
+    /// A request (body included) must be answered within this time; past it the client gets 503.
+    pub request_timeout: std::time::Duration,
+}
+
+/// Serves `router` on `listener` until `shutdown` completes, then lets open requests finish (for
+/// at most `request_timeout`). Each connection gets the peer address as `ConnectInfo`, a
+/// header-read timeout, and every request a timeout for the whole exchange.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    limits: ServerLimits,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
+    use hyper_util::{
+        rt::{TokioExecutor, TokioIo, TokioTimer},
+        server::{conn::auto, graceful::GracefulShutdown},
+        service::TowerToHyperService,
+    };
+    let router = router
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            limits.request_timeout,
+        ))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            limits.request_timeout,
+        ));
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout);
+    builder.http2().timer(TokioTimer::new());
+    let graceful = GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    // Out of file descriptors and the like: back off instead of spinning.
+                    tracing::warn!(%error, "accept failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let service = tower::ServiceExt::map_request(
+            router.clone(),
+            move |mut request: axum::extract::Request<hyper::body::Incoming>| {
+                request
+                    .extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
+                request
+            },
+        );
+        let connection = builder
+            .serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service))
+            .into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(error) = connection.await {
+                tracing::debug!(%error, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    if tokio::time::timeout(limits.request_timeout, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("open connections did not finish in time; stopping anyway");
+    }
+    Ok(())
 }
 
 /// Deletes expired sessions and old throttling windows every few minutes.
@@ -303,6 +417,31 @@ mod tests {
         ));
         std::fs::create_dir_all(&dir).unwrap();
         dir
+    }
+
+    #[test]
+    fn the_language_switch_returns_only_to_paths_on_the_same_origin() {
+        let base = "https://caseport.example";
+        for (given, expected) in [
+            ("/profile", "/profile"),
+            ("/sign-in?expired=1", "/sign-in?expired=1"),
+            ("/a/../profile", "/profile"),
+            ("/profile#section", "/profile"),
+            ("//evil.example/x", "/"),
+            ("/\\evil.example", "/"),
+            ("\\\\evil.example", "/"),
+            ("https://evil.example/", "/"),
+            ("https:evil.example", "/"),
+            ("https://caseport.example/profile", "/"),
+            ("javascript:alert(1)", "/"),
+            ("/%0d%0aSet-Cookie:x=1", "/%0d%0aSet-Cookie:x=1"),
+            (" //evil.example", "/"),
+            ("/\tevil", "/"),
+            ("", "/"),
+            ("profile", "/"),
+        ] {
+            assert_eq!(same_origin_path(base, given), expected, "{given:?}");
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use clap::{Parser, Subcommand};
 use server::{build_state, config::Settings, open_database, StartupError};
-use std::{io::BufRead, net::SocketAddr, path::PathBuf, process::ExitCode};
+use std::{io::BufRead, path::PathBuf, process::ExitCode};
 
 #[derive(Parser)]
 #[command(
@@ -35,6 +35,9 @@ enum Command {
         /// Enrol an authenticator app with this Base32 secret (at least 16 bytes).
         #[arg(long)]
         totp_secret: Option<String>,
+        /// What the account may do: applicant (default), officer, supervisor or support.
+        #[arg(long, default_value = "applicant", value_parser = parse_role)]
+        role: app::session::model::Role,
     },
     /// Measure argon2id verifications per second with the production parameters.
     BenchArgon2 {
@@ -79,7 +82,8 @@ async fn main() -> ExitCode {
             email,
             password_stdin: _,
             totp_secret,
-        } => create_account(settings, email, totp_secret).await,
+            role,
+        } => create_account(settings, email, totp_secret, role).await,
         Command::BenchArgon2 { iterations } => bench_argon2(iterations).await,
     };
     match result {
@@ -110,11 +114,12 @@ async fn serve(settings: Settings) -> Result<(), StartupError> {
         .await
         .map_err(|e| StartupError::Io(format!("listen {}: {e}", settings.listen)))?;
     tracing::info!(address = %settings.listen, base_url = %settings.base_url, "Caseport listening");
-    axum::serve(
+    server::serve(
         listener,
-        server::app(state).into_make_service_with_connect_info::<SocketAddr>(),
+        server::app(state),
+        server::limits_from(&settings),
+        shutdown_signal(),
     )
-    .with_graceful_shutdown(shutdown_signal())
     .await
     .map_err(|e| StartupError::Io(e.to_string()))
 }
@@ -139,10 +144,16 @@ async fn shutdown_signal() {
     }
 }
 
+fn parse_role(text: &str) -> Result<app::session::model::Role, String> {
+    app::session::model::Role::parse(text)
+        .ok_or_else(|| "expected applicant, officer, supervisor or support".to_owned())
+}
+
 async fn create_account(
     settings: Settings,
     email: String,
     totp_secret: Option<String>,
+    role: app::session::model::Role,
 ) -> Result<(), StartupError> {
     let mut password = String::new();
     std::io::stdin()
@@ -167,6 +178,7 @@ async fn create_account(
         &email,
         &password,
         secret.as_deref(),
+        role,
     )
     .await
     {

@@ -3,15 +3,9 @@
 
 mod support;
 
-use axum::{
-    body::Body,
-    extract::ConnectInfo,
-    http::{header, Method, Request},
-    Router,
-};
-use std::{collections::BTreeMap, net::SocketAddr};
+use axum::http::{header, Method};
+use std::collections::BTreeMap;
 use support::*;
-use tower::ServiceExt;
 
 const EVIL: &str = "https://evil.example";
 const TABLES: [&str; 7] = [
@@ -23,50 +17,6 @@ const TABLES: [&str; 7] = [
     "login_failures",
     "rate_limits",
 ];
-
-/// Sends a hand-built request through a router for `app`'s state.
-async fn raw(
-    router: &Router,
-    method: Method,
-    path: &str,
-    headers: &[(&str, String)],
-    body: Vec<u8>,
-) -> TestResponse {
-    let mut builder = Request::builder().method(method).uri(path);
-    for (name, value) in headers {
-        builder = builder.header(*name, value.as_str());
-    }
-    let mut request = builder.body(Body::from(body)).unwrap();
-    request
-        .extensions_mut()
-        .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))));
-    read_response(router.clone().oneshot(request).await.unwrap()).await
-}
-
-/// Every registered server function: (path, method), sorted, with sign-out last (it ends the session).
-fn server_fn_routes() -> Vec<(String, Method)> {
-    let mut routes: Vec<(String, Method)> = leptos::server_fn::axum::server_fn_paths()
-        .map(|(path, method)| (path.to_owned(), method))
-        .collect();
-    routes.sort_by_key(|(path, _)| (path.ends_with("/sign_out"), path.clone()));
-    assert!(
-        routes.len() >= 10,
-        "server functions not registered: {routes:?}"
-    );
-    for expected in [
-        "/api/sign_in",
-        "/api/register",
-        "/api/get_profile",
-        "/api/verify_totp",
-        "/api/sign_out",
-    ] {
-        assert!(
-            routes.iter().any(|(p, _)| p == expected),
-            "{expected} missing from {routes:?}"
-        );
-    }
-    routes
-}
 
 async fn row_counts(app: &TestApp) -> BTreeMap<&'static str, i64> {
     let mut counts = BTreeMap::new();
@@ -101,11 +51,11 @@ fn body_for(content_type: &str, email: &str, password: &str) -> Vec<u8> {
 
 /// Server functions that a signed-in, same-origin request with the generic body must complete.
 const MUST_SUCCEED: [&str; 5] = [
-    "/api/current_step",
-    "/api/get_registration_settings",
-    "/api/get_profile",
-    "/api/check_password",
-    "/api/sign_out",
+    "/_fn/current_step",
+    "/_fn/get_registration_settings",
+    "/_fn/get_profile",
+    "/_fn/check_password",
+    "/_fn/sign_out",
 ];
 
 const CONTENT_TYPES: [&str; 3] = [
@@ -303,7 +253,7 @@ async fn item36_server_functions_are_post_only_and_accept_only_their_declared_en
     let session_cookie = format!("__Host-caseport-session={cookie}");
 
     for (path, method) in &routes {
-        assert!(path.starts_with("/api/"), "{path}");
+        assert!(path.starts_with("/_fn/"), "{path}");
         assert_eq!(
             *method,
             Method::POST,
@@ -572,7 +522,7 @@ async fn item42_every_response_carries_hsts_a_nonce_csp_nosniff_and_a_referrer_p
         "cross-site 403".into(),
         Req::api("sign_out", &[]).cross_site(),
     ));
-    requests.push(("GET /api 405".into(), Req::get("/api/get_profile")));
+    requests.push(("GET /_fn 405".into(), Req::get("/_fn/get_profile")));
     requests.push((
         "unknown server fn".into(),
         Req::api("no_such_function", &[]),

@@ -140,7 +140,7 @@ async fn sign_in_via(router: axum::Router, email: &str, password: &str, ip: &str
         email.replace('@', "%40"),
         password.replace(' ', "+")
     );
-    let mut request = Request::post("/api/sign_in")
+    let mut request = Request::post("/_fn/sign_in")
         .header("sec-fetch-site", "same-origin")
         .header("origin", ORIGIN)
         .header("content-type", "application/x-www-form-urlencoded")

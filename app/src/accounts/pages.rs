@@ -4,13 +4,14 @@ use super::{
     model::{PasswordRules, SECURITY_QUESTION_IDS},
     server_fns::{
         get_profile, get_registration_settings, CheckPassword, Register, ResendVerificationCode,
-        SignIn, Step, VerifyEmail,
+        SignIn, VerifyEmail,
     },
 };
 use crate::{
     components::{query_flag, ErrorSummary, Field, Notice, RequireStep},
     error::AppError,
     i18n::{use_locale, use_strings, Msg},
+    session::model::Step,
 };
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;

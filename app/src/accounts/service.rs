@@ -2,7 +2,8 @@
 
 use super::{
     model::{
-        normalise_answer, security_question_index, AccountNumber, Email, PasswordRules, ANSWER_LEN,
+        normalise_answer, security_question_index, AccountNumber, Email, PasswordRules, Profile,
+        ANSWER_LEN,
     },
     store::{self, AccountRow, NewAccount, PURPOSE_VERIFY_EMAIL},
 };
@@ -17,7 +18,10 @@ use crate::{
         state::AppState,
     },
     mfa,
-    session::{model::AuthState, store::SessionHandle},
+    session::{
+        model::{AuthState, Role},
+        store::SessionHandle,
+    },
 };
 use rand::{rngs::OsRng, Rng};
 use secrecy::SecretString;
@@ -137,7 +141,7 @@ pub async fn register(
     let now = state.now();
     hit(
         state,
-        &format!("register:ip:{ip}"),
+        &format!("register:ip:{}", rate_limit::ip_key(ip)),
         rate_limit::REGISTER_PER_IP,
         now,
     )
@@ -164,6 +168,7 @@ pub async fn register(
             password_hash: &password_hash,
             account_number: &number,
             email_verified_at: None,
+            role: Role::Applicant,
         };
         match store::insert_account(&mut tx, &account, now).await {
             Ok(()) => {
@@ -366,7 +371,7 @@ pub async fn sign_in(
     let now = state.now();
     hit(
         state,
-        &format!("sign_in:ip:{ip}"),
+        &format!("sign_in:ip:{}", rate_limit::ip_key(ip)),
         rate_limit::SIGN_IN_PER_IP,
         now,
     )
@@ -433,13 +438,17 @@ async fn next_state_after_password(
     Ok(AuthState::AwaitingSecondFactor { account_id })
 }
 
-/// The signed-in account's id, or the right error for where the session is.
-pub fn signed_in_account(session: &SessionHandle) -> Result<String, AppError> {
-    match session.state() {
-        Some(AuthState::SignedIn { account_id }) => Ok(account_id),
-        _ if session.expired() => Err(AppError::SessionExpired),
-        _ => Err(AppError::Unauthorized),
-    }
+/// The Profile of an account.
+pub async fn profile(state: &AppState, account_id: &str) -> Result<Profile, AppError> {
+    let account = store::find_by_id(&state.db, account_id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let account_number = AccountNumber::parse(&account.account_number)
+        .ok_or_else(|| AppError::internal("stored account number fails its check digit"))?;
+    Ok(Profile {
+        email: account.email,
+        account_number,
+    })
 }
 
 /// Creates a verified account directly (admin command for demo and benchmark data).
@@ -448,6 +457,7 @@ pub async fn create_verified_account(
     email: &str,
     password: &str,
     totp_secret: Option<&[u8]>,
+    role: Role,
 ) -> Result<AccountNumber, AppError> {
     let now = state.now();
     let email = Email::parse(email).map_err(|m| AppError::field("email", m))?;
@@ -466,6 +476,7 @@ pub async fn create_verified_account(
         password_hash: &password_hash,
         account_number: &number,
         email_verified_at: Some(now),
+        role,
     };
     store::insert_account(&mut tx, &account, now).await?;
     tx.commit().await?;

@@ -1,6 +1,7 @@
 //! SQL for accounts, security answers and emailed codes.
 
 use super::model::AccountNumber;
+use crate::session::model::Role;
 use crate::{error::AppError, infra::db::Db};
 use sqlx::{any::AnyRow, Any, Row, Transaction};
 
@@ -78,6 +79,8 @@ pub struct NewAccount<'a> {
     pub account_number: &'a AccountNumber,
     /// Set when the email is already known to be verified (admin seeding).
     pub email_verified_at: Option<i64>,
+    /// What the account may do.
+    pub role: Role,
 }
 
 /// Inserts an account; fails with a unique violation if the email or account number is taken.
@@ -87,14 +90,15 @@ pub async fn insert_account(
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO accounts (id, email, password_hash, account_number, email_verified_at, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $6)",
+        "INSERT INTO accounts (id, email, password_hash, account_number, email_verified_at, role, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
     )
     .bind(account.id)
     .bind(account.email)
     .bind(account.password_hash)
     .bind(account.account_number.digits())
     .bind(account.email_verified_at)
+    .bind(account.role.as_str())
     .bind(now)
     .execute(&mut **tx)
     .await?;

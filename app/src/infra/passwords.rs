@@ -107,11 +107,22 @@ pub struct Verified {
 }
 
 /// Argon2id hashing with the OWASP parameters (m=19456 KiB, t=2, p=1), run on the blocking pool.
+///
+/// At most `concurrency` hashes run at once (each holds about 19 MiB); a request waits at most
+/// `max_wait` for a slot and is then answered 503 with `Retry-After`, so a flood of password
+/// requests can neither exhaust memory nor queue without end.
 pub struct PasswordHasher {
     params: Params,
     permits: Semaphore,
+    max_wait: std::time::Duration,
     dummy_hash: String,
 }
+
+/// How long a request may wait for a hashing slot unless told otherwise.
+pub const DEFAULT_HASH_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// `Retry-After` seconds when no hashing slot came free in time.
+const BUSY_RETRY_AFTER_SECS: u64 = 5;
 
 impl std::fmt::Debug for PasswordHasher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -122,15 +133,34 @@ impl std::fmt::Debug for PasswordHasher {
 }
 
 impl PasswordHasher {
-    /// A hasher allowing `concurrency` hashes at once (each takes about 19 MiB of memory).
+    /// A hasher allowing `concurrency` hashes at once (each takes about 19 MiB of memory), waiting
+    /// at most [`DEFAULT_HASH_WAIT`] for a slot.
     pub fn new(concurrency: usize) -> Self {
+        Self::with_max_wait(concurrency, DEFAULT_HASH_WAIT)
+    }
+
+    /// A hasher allowing `concurrency` hashes at once, waiting at most `max_wait` for a slot.
+    pub fn with_max_wait(concurrency: usize, max_wait: std::time::Duration) -> Self {
         let params = Params::default();
         let dummy_hash = hash_with(&params, "caseport dummy password for unknown accounts")
             .expect("hashing a constant with default parameters succeeds");
         Self {
             params,
             permits: Semaphore::new(concurrency.max(1)),
+            max_wait,
             dummy_hash,
+        }
+    }
+
+    async fn slot(&self) -> Result<tokio::sync::SemaphorePermit<'_>, AppError> {
+        match tokio::time::timeout(self.max_wait, self.permits.acquire()).await {
+            Ok(permit) => permit.map_err(AppError::internal),
+            Err(_) => {
+                tracing::warn!("no password-hashing slot came free in time");
+                Err(AppError::Unavailable {
+                    retry_after: BUSY_RETRY_AFTER_SECS,
+                })
+            }
         }
     }
 
@@ -141,7 +171,7 @@ impl PasswordHasher {
 
     /// Hashes `secret` (a password or a normalised security answer) to a PHC string.
     pub async fn hash(&self, secret: &SecretString) -> Result<String, AppError> {
-        let _permit = self.permits.acquire().await.map_err(AppError::internal)?;
+        let _permit = self.slot().await?;
         let params = self.params.clone();
         let secret = secret.clone();
         tokio::task::spawn_blocking(move || hash_with(&params, secret.expose_secret()))
@@ -156,7 +186,7 @@ impl PasswordHasher {
         secret: &SecretString,
         stored: Option<&str>,
     ) -> Result<Verified, AppError> {
-        let _permit = self.permits.acquire().await.map_err(AppError::internal)?;
+        let _permit = self.slot().await?;
         let known = stored.is_some();
         let stored = stored.unwrap_or(&self.dummy_hash).to_owned();
         let secret = secret.clone();
@@ -295,6 +325,37 @@ mod tests {
     fn strength_is_reported_but_does_not_reject() {
         assert!(strength("qhzrtwnbvkxmplsdfgjy", None) >= 3);
         assert!(strength("aaaaaaaaaaaa", None) <= 1);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_request_that_waits_too_long_for_a_hashing_slot_is_told_to_come_back() {
+        let hasher = std::sync::Arc::new(PasswordHasher::with_max_wait(
+            1,
+            std::time::Duration::from_millis(1),
+        ));
+        let attempts = (0..6)
+            .map(|_| {
+                let hasher = hasher.clone();
+                tokio::spawn(async move { hasher.hash(&secret("a long enough password")).await })
+            })
+            .collect::<Vec<_>>();
+        let results: Vec<_> = futures_join(attempts).await;
+        let busy = results
+            .iter()
+            .filter(|r| matches!(r, Err(AppError::Unavailable { retry_after }) if *retry_after > 0))
+            .count();
+        let done = results.iter().filter(|r| r.is_ok()).count();
+        assert!(done >= 1, "{results:?}");
+        assert!(busy >= 1, "nobody was turned away: {results:?}");
+        assert_eq!(done + busy, 6, "{results:?}");
+    }
+
+    async fn futures_join<T>(handles: Vec<tokio::task::JoinHandle<T>>) -> Vec<T> {
+        let mut out = Vec::new();
+        for handle in handles {
+            out.push(handle.await.expect("task"));
+        }
+        out
     }
 
     #[tokio::test]

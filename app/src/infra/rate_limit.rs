@@ -3,6 +3,33 @@
 use super::db::Db;
 use crate::error::AppError;
 use sqlx::Row;
+use std::net::IpAddr;
+
+/// The key a client address is counted under. IPv4 addresses count one by one; an IPv6 client
+/// usually holds a whole /64 (one customer's network), so all of it shares one bucket, otherwise a
+/// single household could take 2^64 fresh addresses to walk past every per-address limit.
+pub fn ip_key(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let segments = v6.segments();
+                let network = std::net::Ipv6Addr::new(
+                    segments[0],
+                    segments[1],
+                    segments[2],
+                    segments[3],
+                    0,
+                    0,
+                    0,
+                    0,
+                );
+                format!("{network}/64")
+            }
+        },
+    }
+}
 
 /// A limit of `max` hits per `window_secs` seconds.
 #[derive(Debug, Clone, Copy)]
@@ -139,6 +166,17 @@ pub async fn reset_account(db: &Db, subject: &str) -> Result<(), AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ipv6_clients_are_counted_per_64_and_ipv4_per_address() {
+        let key = |text: &str| ip_key(text.parse().unwrap());
+        assert_eq!(key("192.0.2.1"), "192.0.2.1");
+        assert_ne!(key("192.0.2.1"), key("192.0.2.2"));
+        assert_eq!(key("::ffff:192.0.2.1"), "192.0.2.1");
+        assert_eq!(key("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+        assert_eq!(key("2001:db8:1:2:aaaa::1"), key("2001:db8:1:2:ffff:1:2:3"));
+        assert_ne!(key("2001:db8:1:2::1"), key("2001:db8:1:3::1"));
+    }
 
     #[test]
     fn the_delay_starts_at_the_tenth_failure_and_doubles_up_to_a_cap() {

@@ -26,36 +26,6 @@ pub fn request_locale() -> Locale {
         .unwrap_or_default()
 }
 
-/// Finishes a server function: an error is answered with its HTTP status (and `Retry-After` when
-/// throttled), except for plain HTML form posts, which must stay redirects back to the form.
-pub fn finish<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    if let Err(error) = &result {
-        let is_form_post = parts()
-            .and_then(|p| {
-                p.headers
-                    .get(http::header::ACCEPT)
-                    .and_then(|v| v.to_str().ok())
-                    .map(|v| v.contains("text/html"))
-            })
-            .unwrap_or(false);
-        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-            if !is_form_post {
-                response.set_status(
-                    http::StatusCode::from_u16(error.status())
-                        .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
-                );
-            }
-            if let AppError::RateLimited { retry_after } = error {
-                response.insert_header(
-                    http::header::RETRY_AFTER,
-                    http::HeaderValue::from(*retry_after),
-                );
-            }
-        }
-    }
-    result
-}
-
 /// The Content-Security-Policy of an HTML page whose scripts carry `nonce`.
 pub fn page_csp(nonce: &str) -> String {
     format!(

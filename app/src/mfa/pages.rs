@@ -2,10 +2,10 @@
 
 use super::server_fns::{get_totp_enrolment, ConfirmTotpEnrolment, VerifyTotp};
 use crate::{
-    accounts::server_fns::Step,
     components::{ErrorSummary, Field, RequireStep},
     error::AppError,
     i18n::use_strings,
+    session::model::Step,
 };
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;

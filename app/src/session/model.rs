@@ -64,3 +64,98 @@ impl AuthState {
         }
     }
 }
+
+/// Where the current session is in the flow, without any identifiers (what the browser may know).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Step {
+    /// No session.
+    SignedOut,
+    /// A session timed out on this request.
+    Expired,
+    /// Waiting for the emailed code.
+    VerifyingEmail,
+    /// Must set up an authenticator.
+    EnrollingTotp,
+    /// Waiting for the authenticator code.
+    AwaitingSecondFactor,
+    /// Fully signed in.
+    SignedIn,
+}
+
+impl Step {
+    /// The step of a session state.
+    pub fn of(state: Option<&AuthState>) -> Self {
+        match state {
+            None => Step::SignedOut,
+            Some(AuthState::VerifyingEmail { .. }) => Step::VerifyingEmail,
+            Some(AuthState::EnrollingTotp { .. }) => Step::EnrollingTotp,
+            Some(AuthState::AwaitingSecondFactor { .. }) => Step::AwaitingSecondFactor,
+            Some(AuthState::SignedIn { .. }) => Step::SignedIn,
+        }
+    }
+
+    /// The page where this step is completed.
+    pub fn path(self) -> &'static str {
+        match self {
+            Step::SignedOut | Step::Expired => "/sign-in",
+            Step::VerifyingEmail => "/verify-email",
+            Step::EnrollingTotp => "/setup-authenticator",
+            Step::AwaitingSecondFactor => "/sign-in/code",
+            Step::SignedIn => "/account",
+        }
+    }
+}
+
+/// What a signed-in account may do. Stored on the account and read again on every request, so a
+/// changed role takes effect at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// A person with cases (everyone who registers).
+    Applicant,
+    /// Works cases in the back office.
+    Officer,
+    /// Assigns and oversees officers' work.
+    Supervisor,
+    /// Helps people with their accounts; sees no case content.
+    Support,
+}
+
+impl Role {
+    /// Every role, in the order they are listed to administrators.
+    pub const ALL: [Role; 4] = [
+        Role::Applicant,
+        Role::Officer,
+        Role::Supervisor,
+        Role::Support,
+    ];
+
+    /// The name stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Applicant => "applicant",
+            Role::Officer => "officer",
+            Role::Supervisor => "supervisor",
+            Role::Support => "support",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(text: &str) -> Option<Self> {
+        Role::ALL.into_iter().find(|role| role.as_str() == text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_round_trip_through_their_stored_names() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::parse("admin"), None);
+        assert_eq!(Role::parse("Officer"), None);
+    }
+}

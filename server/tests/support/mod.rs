@@ -66,6 +66,7 @@ pub async fn fresh_db() -> Db {
 }
 
 /// A running application with its clock, mail sink and router.
+#[derive(Clone)]
 pub struct TestApp {
     /// The state the router uses.
     pub state: AppState,
@@ -139,7 +140,7 @@ impl Req {
     pub fn api(endpoint: &str, form: &[(&str, &str)]) -> Self {
         Self {
             method: Method::POST,
-            path: format!("/api/{endpoint}"),
+            path: format!("/_fn/{endpoint}"),
             form: form
                 .iter()
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
@@ -243,6 +244,17 @@ impl TestApp {
             clock,
             outbox,
             router,
+        }
+    }
+
+    /// The same application (database, clock, mail) with another password hasher.
+    pub fn with_hasher(&self, hasher: PasswordHasher) -> Self {
+        let mut state = self.state.clone();
+        state.hasher = Arc::new(hasher);
+        Self {
+            router: server::app(state.clone()),
+            state,
+            ..self.clone()
         }
     }
 
@@ -467,3 +479,47 @@ fn encode(text: &str) -> String {
 
 /// A strong password for tests.
 pub const PASSWORD: &str = "correct horse battery staple";
+
+/// Sends a hand-built request through a router for `app`'s state.
+pub async fn raw(
+    router: &Router,
+    method: Method,
+    path: &str,
+    headers: &[(&str, String)],
+    body: Vec<u8>,
+) -> TestResponse {
+    let mut builder = Request::builder().method(method).uri(path);
+    for (name, value) in headers {
+        builder = builder.header(*name, value.as_str());
+    }
+    let mut request = builder.body(Body::from(body)).unwrap();
+    request
+        .extensions_mut()
+        .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))));
+    read_response(router.clone().oneshot(request).await.unwrap()).await
+}
+
+/// Every registered server function: (path, method), sorted, with sign-out last (it ends the session).
+pub fn server_fn_routes() -> Vec<(String, Method)> {
+    let mut routes: Vec<(String, Method)> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, method)| (path.to_owned(), method))
+        .collect();
+    routes.sort_by_key(|(path, _)| (path.ends_with("/sign_out"), path.clone()));
+    assert!(
+        routes.len() >= 10,
+        "server functions not registered: {routes:?}"
+    );
+    for expected in [
+        "/_fn/sign_in",
+        "/_fn/register",
+        "/_fn/get_profile",
+        "/_fn/verify_totp",
+        "/_fn/sign_out",
+    ] {
+        assert!(
+            routes.iter().any(|(p, _)| p == expected),
+            "{expected} missing from {routes:?}"
+        );
+    }
+    routes
+}
