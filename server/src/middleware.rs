@@ -427,6 +427,13 @@ pub async fn sessions(
     request.extensions_mut().insert(handle.clone());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if let Some(token) = handle.device_to_remember() {
+        append(
+            headers,
+            header::SET_COOKIE,
+            &app::accounts::devices::cookie_header(&token),
+        );
+    }
     match handle.cookie_action() {
         CookieAction::Set(token) => append(
             headers,
@@ -439,9 +446,12 @@ pub async fn sessions(
                 header::SET_COOKIE,
                 &sessions::clear_cookie_header(),
             );
+            // Not "cookies": that would also forget the known-device cookie, which must outlive
+            // the session so strangers' failures cannot lock its owner out (the session cookie
+            // itself is expired by the Set-Cookie above).
             headers.insert(
                 "clear-site-data",
-                HeaderValue::from_static("\"cache\", \"cookies\", \"storage\""),
+                HeaderValue::from_static("\"cache\", \"storage\""),
             );
         }
         CookieAction::Keep if expired => append(

@@ -188,30 +188,196 @@ async fn item9_ten_concurrent_failures_pause_the_account_like_ten_sequential_one
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn item9_the_failure_counter_loses_no_concurrent_update() {
-    use app::infra::rate_limit::{check_account, record_account_failure};
+    use app::infra::rate_limit::{reserve_attempt, ACCOUNT_FAILURES_BEFORE_DELAY};
     let app = TestApp::new().await;
-    let subject = app::infra::crypto::sha256_hex(b"counter@example.com");
+    let subject = "counter-subject".to_owned();
     let now = app.clock.now();
     let mut tasks = tokio::task::JoinSet::new();
-    for _ in 0..10 {
+    for _ in 0..40 {
         let db = app.state.db.clone();
         let subject = subject.clone();
-        tasks.spawn(async move { record_account_failure(&db, &subject, now).await });
+        tasks.spawn(async move { reserve_attempt(&db, &subject, now).await });
     }
+    let mut admitted = 0;
+    let mut refused = 0;
     while let Some(result) = tasks.join_next().await {
-        result.unwrap().expect("recording a failure succeeds");
+        match result.unwrap() {
+            Ok(()) => admitted += 1,
+            Err(app::error::AppError::RateLimited { retry_after }) if retry_after > 0 => {
+                refused += 1
+            }
+            Err(other) => panic!("unexpected error: {other:?}"),
+        }
     }
+    assert_eq!(
+        admitted, ACCOUNT_FAILURES_BEFORE_DELAY,
+        "exactly the allowance is admitted, however many arrive at once ({refused} refused)"
+    );
     let (failures,): (i64,) =
         sqlx::query_as("SELECT failures FROM login_failures WHERE subject = $1")
             .bind(&subject)
             .fetch_one(&app.state.db.pool)
             .await
             .unwrap();
-    assert_eq!(failures, 10, "concurrent failures were lost");
-    assert!(
-        check_account(&app.state.db, &subject, now).await.is_err(),
-        "ten failures must pause sign-in"
+    assert_eq!(
+        failures, ACCOUNT_FAILURES_BEFORE_DELAY,
+        "no reservation was lost"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn item9_forty_simultaneous_wrong_passwords_from_forty_addresses_check_no_more_than_the_allowance(
+) {
+    let app = TestApp::new().await;
+    let email = "stampede@example.com";
+    app.signed_up(email, PASSWORD).await;
+    // Hashing is no bottleneck here: every attempt could reach the password check at once.
+    let mut state = app.state.clone();
+    state.hasher = Arc::new(app::infra::passwords::PasswordHasher::new(40));
+    let router = server::app(state);
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 1..=40 {
+        let router = router.clone();
+        tasks.spawn(
+            async move { sign_in_via(router, email, WRONG, &format!("203.0.113.{i}")).await },
+        );
+    }
+    let mut checked = 0;
+    let mut refused = 0;
+    while let Some(response) = tasks.join_next().await {
+        let response = response.unwrap();
+        match response.status.as_u16() {
+            401 => checked += 1,
+            429 => refused += 1,
+            other => panic!("unexpected status {other}: {response:?}"),
+        }
+    }
+    assert!(
+        checked <= app::infra::rate_limit::ACCOUNT_FAILURES_BEFORE_DELAY,
+        "{checked} attempts reached the password check ({refused} refused)"
+    );
+    assert_eq!(checked + refused, 40);
+    let owner = app.send(sign_in(email, PASSWORD, "203.0.113.99")).await;
+    assert_eq!(
+        owner.status, 429,
+        "the account is paused for unknown browsers"
+    );
+}
+
+/// A sign-in from a browser that holds a known-device cookie.
+fn sign_in_with_device(email: &str, password: &str, ip: &str, device: &str) -> Req {
+    sign_in(email, password, ip).header(
+        "cookie",
+        &format!("{}={device}", app::accounts::devices::DEVICE_COOKIE),
+    )
+}
+
+/// Signs in fully (password and code) and returns the known-device token the browser was given.
+async fn device_token_after_sign_in(app: &TestApp, email: &str, secret: &[u8]) -> String {
+    app.clock.advance(30);
+    let done = app.sign_in(email, PASSWORD, secret, 0).await;
+    assert_eq!(done.status, 200, "{done:?}");
+    let prefix = format!("{}=", app::accounts::devices::DEVICE_COOKIE);
+    let set = done
+        .set_cookies()
+        .into_iter()
+        .find(|c| c.starts_with(&prefix))
+        .expect("a full sign-in remembers the browser");
+    assert!(set.contains("HttpOnly") && set.contains("Secure") && set.contains("Path=/"));
+    set[prefix.len()..].split(';').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn item57_strangers_failing_elsewhere_do_not_lock_the_owner_out_of_a_known_browser() {
+    let app = TestApp::new().await;
+    let email = "owner@example.com";
+    let (_, secret) = app.signed_up(email, PASSWORD).await;
+    let device = device_token_after_sign_in(&app, email, &secret).await;
+
+    for i in 1..=12 {
+        app.clock.advance(5);
+        let _ = app
+            .send(sign_in(email, WRONG, &format!("192.0.2.{i}")))
+            .await;
+    }
+    let stranger = app.send(sign_in(email, PASSWORD, "192.0.2.50")).await;
+    assert_eq!(
+        stranger.status, 429,
+        "unknown browsers stay paused: {stranger:?}"
+    );
+
+    let owner = app
+        .send(sign_in_with_device(
+            email,
+            PASSWORD,
+            "198.51.100.1",
+            &device,
+        ))
+        .await;
+    assert_eq!(owner.status, 200, "the known browser signs in: {owner:?}");
+    let forged = app
+        .send(sign_in_with_device(
+            email,
+            PASSWORD,
+            "198.51.100.3",
+            &format!("{device}x"),
+        ))
+        .await;
+    assert_eq!(forged.status, 429, "an altered token is ignored");
+
+    // A device token is bound to its account and cannot be forged or moved.
+    let other = "other@example.com";
+    app.signed_up(other, PASSWORD).await;
+    for i in 1..=10 {
+        app.clock.advance(5);
+        let _ = app
+            .send(sign_in(other, WRONG, &format!("192.0.3.{i}")))
+            .await;
+    }
+    let moved = app
+        .send(sign_in_with_device(
+            other,
+            PASSWORD,
+            "198.51.100.2",
+            &device,
+        ))
+        .await;
+    assert_eq!(
+        moved.status, 429,
+        "another account's device token is ignored"
+    );
+}
+
+#[tokio::test]
+async fn item57_a_known_browser_that_keeps_failing_is_paused_itself() {
+    let app = TestApp::new().await;
+    let email = "careless@example.com";
+    let (_, secret) = app.signed_up(email, PASSWORD).await;
+    let device = device_token_after_sign_in(&app, email, &secret).await;
+    for i in 1..=10 {
+        app.clock.advance(5);
+        let response = app
+            .send(sign_in_with_device(
+                email,
+                WRONG,
+                &format!("198.51.100.{i}"),
+                &device,
+            ))
+            .await;
+        assert_invalid_credentials(&response, "wrong password from the known browser");
+    }
+    let paused = app
+        .send(sign_in_with_device(
+            email,
+            PASSWORD,
+            "198.51.100.20",
+            &device,
+        ))
+        .await;
+    assert_eq!(paused.status, 429, "{paused:?}");
+    // Its failures were its own: the account is not paused for other browsers.
+    let elsewhere = app.send(sign_in(email, PASSWORD, "198.51.100.21")).await;
+    assert_eq!(elsewhere.status, 200, "{elsewhere:?}");
 }
 
 #[tokio::test]

@@ -1,5 +1,7 @@
 //! Accounts: registration, email verification, password sign-in, sign-out and the Profile.
 
+#[cfg(feature = "ssr")]
+pub mod devices;
 pub mod model;
 pub mod pages;
 pub mod server_fns;

@@ -111,21 +111,20 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     use crate::{
         infra::{
             passwords::secret,
-            request::{client_ip, request_locale},
+            request::{client_ip, request_cookie, request_locale},
             state::use_app_state,
         },
         session::store::use_session,
     };
     let state = use_app_state()?;
-    let next = super::service::sign_in(
-        &state,
-        &use_session()?,
-        client_ip()?,
-        request_locale(),
-        &email,
-        secret(password),
-    )
-    .await?;
+    let attempt = super::service::SignInAttempt {
+        ip: client_ip()?,
+        locale: request_locale(),
+        email,
+        password: secret(password),
+        device_token: request_cookie(super::devices::DEVICE_COOKIE),
+    };
+    let next = super::service::sign_in(&state, &use_session()?, attempt).await?;
     leptos_axum::redirect(next.home_path());
     Ok(())
 }

@@ -358,16 +358,46 @@ pub async fn resend_verification_code(
     }
 }
 
+/// One password sign-in attempt as it arrived.
+pub struct SignInAttempt {
+    /// The client address.
+    pub ip: IpAddr,
+    /// The language for any email this causes.
+    pub locale: Locale,
+    /// The address as typed.
+    pub email: String,
+    /// The password as typed.
+    pub password: SecretString,
+    /// The known-device cookie the browser sent, if any.
+    pub device_token: Option<String>,
+}
+
+/// The keyed digest an email address is throttled and logged under: the same for every spelling
+/// of the address, unguessable without the server's key (a plain hash of a known address would
+/// tell a log reader who it is).
+pub fn login_subject(state: &AppState, email: &Email) -> String {
+    state
+        .keys
+        .mac_hex(format!("login-subject|{}", email.as_str()).as_bytes())
+}
+
 /// Checks email and password and moves the session to the next step. Unknown addresses and wrong
-/// passwords get the same error after the same work; failures are throttled per address and per IP.
+/// passwords get the same error after the same work. Each attempt is reserved against its
+/// subject before the password is checked — the browser's own subject when it presents a valid
+/// known-device cookie for the account, otherwise the account's — and per client address.
 pub async fn sign_in(
     state: &AppState,
     session: &SessionHandle,
-    ip: IpAddr,
-    locale: Locale,
-    email: &str,
-    password: SecretString,
+    attempt: SignInAttempt,
 ) -> Result<AuthState, AppError> {
+    let SignInAttempt {
+        ip,
+        locale,
+        email,
+        password,
+        device_token,
+    } = attempt;
+    let device_token = device_token.as_deref();
     let now = state.now();
     hit(
         state,
@@ -376,7 +406,7 @@ pub async fn sign_in(
         now,
     )
     .await?;
-    let email = Email::parse(email).map_err(|m| AppError::field("email", m))?;
+    let email = Email::parse(&email).map_err(|m| AppError::field("email", m))?;
     if PasswordRules::length(secrecy::ExposeSecret::expose_secret(&password))
         > PasswordRules::HARD_CAP
     {
@@ -387,11 +417,17 @@ pub async fn sign_in(
             },
         ));
     }
-    let subject = crypto::sha256_hex(email.as_str().as_bytes());
-    if state.policy.rate_limits {
-        rate_limit::check_account(&state.db, &subject, now).await?;
-    }
     let account = store::find_by_email(&state.db, email.as_str()).await?;
+    let known_device = account
+        .as_ref()
+        .zip(device_token)
+        .and_then(|(account, token)| super::devices::recognise(&state.keys, &account.id, token));
+    let subject = known_device
+        .clone()
+        .unwrap_or_else(|| login_subject(state, &email));
+    if state.policy.rate_limits {
+        rate_limit::reserve_attempt(&state.db, &subject, now).await?;
+    }
     let verified = state
         .hasher
         .verify(
@@ -400,8 +436,7 @@ pub async fn sign_in(
         )
         .await?;
     let Some(account) = account.filter(|_| verified.matches) else {
-        rate_limit::record_account_failure(&state.db, &subject, now).await?;
-        tracing::info!(ip = %ip, subject = %subject, "sign-in failed");
+        tracing::info!(ip = %ip, subject = %subject, known_device = known_device.is_some(), "sign-in failed");
         return Err(AppError::InvalidCredentials);
     };
     rate_limit::reset_account(&state.db, &subject).await?;
@@ -414,7 +449,7 @@ pub async fn sign_in(
     if let AuthState::VerifyingEmail { .. } = next {
         send_verification_code(state, &account.id, &account.email, locale, now).await?;
     }
-    tracing::info!(account_id = %account.id, ip = %ip, "password accepted");
+    tracing::info!(account_id = %account.id, ip = %ip, known_device = known_device.is_some(), "password accepted");
     session.rotate_to(&state.db, next.clone(), now).await?;
     Ok(next)
 }

@@ -108,50 +108,64 @@ pub fn progressive_delay(failures: i64) -> Option<i64> {
         .then(|| 60 * (1i64 << (failures - ACCOUNT_FAILURES_BEFORE_DELAY).min(6)))
 }
 
-/// `Err(RateLimited)` while password sign-in for `subject` (a hash of the email address) is paused.
-pub async fn check_account(db: &Db, subject: &str, now: i64) -> Result<(), AppError> {
+/// The SQL for "the pause after `count` unforgiven attempts", as a `CASE` over
+/// [`progressive_delay`], so the database applies exactly the Rust rule inside one statement.
+fn delay_sql(count: &str) -> String {
+    let cap_from = ACCOUNT_FAILURES_BEFORE_DELAY + 7;
+    let mut sql = String::from("CASE");
+    for n in ACCOUNT_FAILURES_BEFORE_DELAY..cap_from {
+        if let Some(delay) = progressive_delay(n) {
+            sql.push_str(&format!(" WHEN {count} = {n} THEN {delay}"));
+        }
+    }
+    let cap = progressive_delay(cap_from).unwrap_or(3600);
+    sql.push_str(&format!(
+        " WHEN {count} >= {cap_from} THEN {cap} ELSE NULL END"
+    ));
+    sql
+}
+
+/// Reserves one password attempt for `subject` (a keyed digest of the email address, or of a
+/// known device) before the password is checked, in one conditional write: the attempt is
+/// counted, and refused with `RateLimited` while the subject is paused. The attempt that reaches
+/// the allowance starts the pause in the same statement, so however many attempts arrive at
+/// once, no more than the allowance ever reach the password check. A correct password then
+/// clears the count ([`reset_account`]); a wrong one leaves it counted.
+pub async fn reserve_attempt(db: &Db, subject: &str, now: i64) -> Result<(), AppError> {
+    let next = "CASE WHEN login_failures.last_failure_at <= $3 THEN 1 ELSE login_failures.failures + 1 END";
+    let sql = format!(
+        "INSERT INTO login_failures (subject, failures, last_failure_at, locked_until, updated_at)
+         VALUES ($1, 1, $2, NULL, $2)
+         ON CONFLICT (subject) DO UPDATE SET
+           failures = {next},
+           last_failure_at = $2,
+           locked_until = $2 + ({delay}),
+           updated_at = $2
+         WHERE login_failures.locked_until IS NULL OR login_failures.locked_until <= $2
+         RETURNING failures",
+        delay = delay_sql(&format!("({next})")),
+    );
+    let reserved: Option<i64> = sqlx::query_scalar(&sql)
+        .bind(subject)
+        .bind(now)
+        .bind(now - ACCOUNT_FAILURE_WINDOW_SECS)
+        .fetch_optional(&db.pool)
+        .await?;
+    if let Some(count) = reserved {
+        if progressive_delay(count).is_some() {
+            tracing::warn!(subject = %subject, failures = count, "sign-in paused after repeated failures");
+        }
+        return Ok(());
+    }
     let locked_until: Option<Option<i64>> =
         sqlx::query_scalar("SELECT locked_until FROM login_failures WHERE subject = $1")
             .bind(subject)
             .fetch_optional(&db.pool)
             .await?;
-    match locked_until.flatten() {
-        Some(until) if until > now => Err(AppError::RateLimited {
-            retry_after: (until - now) as u64,
-        }),
-        _ => Ok(()),
-    }
-}
-
-/// Records a failed password for the account and starts a pause when the count calls for one.
-pub async fn record_account_failure(db: &Db, subject: &str, now: i64) -> Result<(), AppError> {
-    let mut tx = db.begin_write().await?;
-    let previous: Option<(i64, i64)> =
-        sqlx::query_as("SELECT failures, last_failure_at FROM login_failures WHERE subject = $1")
-            .bind(subject)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let failures = match previous {
-        Some((failures, last)) if last > now - ACCOUNT_FAILURE_WINDOW_SECS => failures + 1,
-        _ => 1,
-    };
-    let locked_until = progressive_delay(failures).map(|delay| now + delay);
-    sqlx::query(
-        "INSERT INTO login_failures (subject, failures, last_failure_at, locked_until, updated_at)
-         VALUES ($1, $2, $3, $4, $3)
-         ON CONFLICT (subject) DO UPDATE SET failures = $2, last_failure_at = $3, locked_until = $4, updated_at = $3",
-    )
-    .bind(subject)
-    .bind(failures)
-    .bind(now)
-    .bind(locked_until)
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    if locked_until.is_some() {
-        tracing::warn!(subject = %subject, failures, "account sign-in paused after repeated failures");
-    }
-    Ok(())
+    let retry_after = locked_until
+        .flatten()
+        .map_or(1, |until| (until - now).max(1)) as u64;
+    Err(AppError::RateLimited { retry_after })
 }
 
 /// Clears the failure count after a successful password.
@@ -176,6 +190,15 @@ mod tests {
         assert_eq!(key("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
         assert_eq!(key("2001:db8:1:2:aaaa::1"), key("2001:db8:1:2:ffff:1:2:3"));
         assert_ne!(key("2001:db8:1:2::1"), key("2001:db8:1:3::1"));
+    }
+
+    #[test]
+    fn the_sql_pause_ladder_matches_the_rust_rule() {
+        let sql = delay_sql("n");
+        assert!(sql.contains("WHEN n = 10 THEN 60 "), "{sql}");
+        assert!(sql.contains("WHEN n = 16 THEN 3840 "), "{sql}");
+        assert!(sql.contains("WHEN n >= 17 THEN 3840 "), "{sql}");
+        assert!(!sql.contains("WHEN n = 9 "), "{sql}");
     }
 
     #[test]

@@ -19,6 +19,20 @@ pub fn client_ip() -> Result<IpAddr, AppError> {
         .ok_or_else(|| AppError::internal("client address missing from request"))
 }
 
+/// The value of the request cookie `name`, if the browser sent one.
+pub fn request_cookie(name: &str) -> Option<String> {
+    parts().and_then(|p| {
+        p.headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(cookie::Cookie::split_parse)
+            .filter_map(Result::ok)
+            .find(|c| c.name() == name)
+            .map(|c| c.value().to_owned())
+    })
+}
+
 /// The language of the current request (cookie, else `Accept-Language`).
 pub fn request_locale() -> Locale {
     parts()

@@ -86,6 +86,7 @@ pub async fn confirm_enrolment(
         .map_err(|_| AppError::field("code", Msg::CodeInvalid))?;
     store::confirm(&state.db, &account_id, &pending.id, step, now).await?;
     tracing::info!(account_id = %account_id, "authenticator app enrolled");
+    session.remember_device(accounts::devices::issue(&state.keys, &account_id));
     session
         .rotate_to(&state.db, AuthState::SignedIn { account_id }, now)
         .await
@@ -124,6 +125,7 @@ pub async fn verify_sign_in_code(
         return Err(AppError::field("code", Msg::CodeReused));
     }
     tracing::info!(account_id = %account_id, "signed in with two factors");
+    session.remember_device(accounts::devices::issue(&state.keys, &account_id));
     session
         .rotate_to(&state.db, AuthState::SignedIn { account_id }, now)
         .await

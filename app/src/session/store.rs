@@ -114,6 +114,7 @@ struct Slot {
     current: Option<SessionRecord>,
     expired: bool,
     cookie: CookieAction,
+    known_device: Option<String>,
 }
 
 /// The session of one request, shared between the middleware (which loads it and writes the cookie)
@@ -162,6 +163,16 @@ impl SessionHandle {
     /// What the middleware must do with the cookie.
     pub fn cookie_action(&self) -> CookieAction {
         self.slot().cookie.clone()
+    }
+
+    /// Asks the middleware to remember this browser with a known-device token.
+    pub fn remember_device(&self, token: String) {
+        self.slot().known_device = Some(token);
+    }
+
+    /// The known-device token to set on the response, if a sign-in just completed.
+    pub fn device_to_remember(&self) -> Option<String> {
+        self.slot().known_device.clone()
     }
 
     /// Moves to `state` under a brand-new session id (the old row is deleted): used at every
