@@ -14,13 +14,14 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO_ROOT"
 
 # Only this script decides which database the tests get.
-unset CASEPORT_TEST_DATABASE_URL CASEPORT_E2E_DATABASE_URL
+unset CASEPORT_TEST_DATABASE_URL CASEPORT_TEST_PG_CA_FILE CASEPORT_E2E_DATABASE_URL
 
 PG_PORT=55432
 PG_DIR="$REPO_ROOT/target/pg-test"
 PG_SOCKET_DIR=""
 PG_BIN=""
 PG_STARTED=0
+PG_CA_FILE=""
 PG_TEST_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
 PG_E2E_URL="postgres://postgres@127.0.0.1:$PG_PORT/caseport_e2e"
 
@@ -41,6 +42,56 @@ pg_stop() {
     PG_STARTED=0
   fi
   if [[ -n "$PG_SOCKET_DIR" && "$PG_SOCKET_DIR" != "$PG_DIR" ]]; then rm -rf "$PG_SOCKET_DIR"; fi
+}
+
+# A CA and a server certificate for 127.0.0.1 and localhost in the cluster directory, so tests can
+# connect with sslmode=verify-full (server/tests/tls.rs). Made anew with every cluster; the CA key is
+# thrown away once it has signed.
+pg_make_certificates() {
+  command -v openssl >/dev/null 2>&1 || { echo "test: openssl not found (Debian package openssl)" >&2; return 1; }
+  local work
+  work="$(mktemp -d)"
+  cat >"$work/openssl.cnf" <<'CNF'
+[req]
+distinguished_name = dn
+prompt = no
+[dn]
+CN = Caseport PostgreSQL test CA
+[ca]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+[server]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = serverAuth
+subjectAltName = IP:127.0.0.1,DNS:localhost
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+CNF
+  if ! {
+    openssl req -x509 -new -config "$work/openssl.cnf" -extensions ca -days 7 \
+      -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+      -keyout "$work/ca.key" -out "$PG_DIR/ca.crt" &&
+      openssl req -new -config "$work/openssl.cnf" -subj "/CN=127.0.0.1" \
+        -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+        -keyout "$PG_DIR/server.key" -out "$work/server.csr" &&
+      openssl x509 -req -in "$work/server.csr" -CA "$PG_DIR/ca.crt" -CAkey "$work/ca.key" \
+        -set_serial "0x$(openssl rand -hex 8)" -days 7 \
+        -extfile "$work/openssl.cnf" -extensions server -out "$PG_DIR/server.crt"
+  } >"$work/openssl.log" 2>&1; then
+    cat "$work/openssl.log" >&2
+    rm -rf "$work"
+    return 1
+  fi
+  rm -rf "$work"
+  # PostgreSQL refuses a key that others can read or that the server's user does not own.
+  chmod 600 "$PG_DIR/server.key"
+  chmod 644 "$PG_DIR/server.crt" "$PG_DIR/ca.crt"
+  if [[ "$(id -u)" -eq 0 ]]; then
+    chown postgres:postgres "$PG_DIR/server.key" "$PG_DIR/server.crt" "$PG_DIR/ca.crt"
+  fi
+  PG_CA_FILE="$PG_DIR/ca.crt"
 }
 
 pg_start() {
@@ -73,17 +124,20 @@ pg_start() {
     cat "$PG_DIR.initdb.log" >&2
     return 1
   }
+  pg_make_certificates
   # A throwaway cluster, but with PostgreSQL's durable defaults (fsync, synchronous_commit and
   # full_page_writes on): Caseport refuses to start without them and the tests check them.
+  # TLS is on (plain connections are still accepted); the certificate paths are relative to the
+  # data directory.
   if ! as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR" -l "$PG_DIR/server.log" -w -t 60 \
-    -o "-p $PG_PORT -k $PG_SOCKET_DIR -c listen_addresses=127.0.0.1 -c max_connections=200" \
+    -o "-p $PG_PORT -k $PG_SOCKET_DIR -c listen_addresses=127.0.0.1 -c max_connections=200 -c ssl=on -c ssl_cert_file=server.crt -c ssl_key_file=server.key" \
     start >/dev/null; then
     echo "test: PostgreSQL did not start; its log:" >&2
     tail -n 40 "$PG_DIR/server.log" >&2 || true
     return 1
   fi
   PG_STARTED=1
-  echo "test: PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') listening on 127.0.0.1:$PG_PORT (data $PG_DIR)"
+  echo "test: PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') listening on 127.0.0.1:$PG_PORT (data $PG_DIR, TLS CA $PG_CA_FILE)"
 }
 
 on_exit() {
@@ -142,7 +196,7 @@ stage_passed
 # e. The server tests again on PostgreSQL (the cluster stays up for the browser tests) ----------
 stage "7/10 cargo test: server on PostgreSQL"
 pg_start
-CASEPORT_TEST_DATABASE_URL="$PG_TEST_URL" cargo test --release -p server
+CASEPORT_TEST_DATABASE_URL="$PG_TEST_URL" CASEPORT_TEST_PG_CA_FILE="$PG_CA_FILE" cargo test --release -p server
 stage_passed
 
 # f. Release build: target/release/caseport and target/site -------------------------------------

@@ -41,9 +41,16 @@ impl Locale {
             let mut pieces = part.split(';');
             let tag = pieces.next().unwrap_or("").trim();
             let quality = pieces
-                .find_map(|p| p.trim().strip_prefix("q="))
-                .and_then(|q| q.parse::<f32>().ok())
-                .unwrap_or(1.0);
+                .find_map(|p| {
+                    let (name, value) = p.trim().split_once('=')?;
+                    name.trim().eq_ignore_ascii_case("q").then(|| value.trim())
+                })
+                .map_or(Some(1.0), |q| q.parse::<f32>().ok())
+                .unwrap_or(0.0);
+            // q=0 means "not acceptable" (RFC 9110 §12.4.2), not "least preferred".
+            if quality <= 0.0 {
+                continue;
+            }
             let primary = tag.split('-').next().unwrap_or("");
             if let Some(locale) = Locale::from_tag(primary) {
                 if best.is_none_or(|(q, _)| quality > q) {

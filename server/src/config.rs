@@ -1,155 +1,122 @@
 //! Settings from `Leptos.toml` (`[caseport]` table), each overridable by a `CASEPORT_<NAME>` variable.
+//!
+//! A new setting is a field of [`Settings`] (with its `///` line), its default in
+//! `impl Default for Settings`, a range check in `validate` if it needs one, and its row in README.md;
+//! the `CASEPORT_*` variable is derived from the field name.
 
 use figment::{
     providers::{Env, Format, Toml},
     Figment,
 };
-use serde::{Deserialize, Deserializer};
+use serde::{
+    de::{self, Visitor},
+    Deserialize, Deserializer,
+};
 use std::{net::IpAddr, path::PathBuf};
 
-/// Where the server runs; production refuses to start without a master key.
+/// Where the server runs; production refuses to start without a master key or with development-only
+/// settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Environment {
     /// Local development: a master key is generated on first start.
     Development,
-    /// Production: every secret must be provided.
+    /// Production: every secret must be provided, and the development mail sink and switching off
+    /// rate limits are refused.
     Production,
 }
 
-/// Every runtime setting (documented in README.md and Leptos.toml).
+/// Every runtime setting (documented in README.md and Leptos.toml); a missing key takes its value
+/// from [`Settings::default`].
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct Settings {
     /// `host:port` to listen on.
-    #[serde(default = "defaults::listen")]
     pub listen: String,
     /// The public origin (links in emails, the cross-site request check).
-    #[serde(default = "defaults::base_url")]
     pub base_url: String,
     /// `sqlite://path` (default) or `postgres://...`.
-    #[serde(default = "defaults::database_url")]
     pub database_url: String,
-    /// `smtp://[user:pass@]host[:port]` of the mail relay.
-    #[serde(default = "defaults::smtp_url")]
+    /// The mail relay: `smtp://[user:pass@]host[:port]` (plain), `smtp://…?tls=required` (STARTTLS)
+    /// or `smtps://…` (implicit TLS).
     pub smtp_url: String,
+    /// PEM file of extra root certificates trusted for the mail relay's TLS (a private relay's CA),
+    /// in addition to the public roots.
+    pub smtp_ca_file: Option<PathBuf>,
     /// The sender of Caseport's emails.
-    #[serde(default = "defaults::mail_from")]
     pub mail_from: String,
     /// Directory for the SQLite file, the development key and the development outbox.
-    #[serde(default = "defaults::data_dir")]
     pub data_dir: PathBuf,
     /// Directory with the built site (`pkg/`, icons, manifest).
-    #[serde(default = "defaults::site_root")]
     pub site_root: PathBuf,
     /// `development` or `production`.
-    #[serde(default = "defaults::environment")]
     pub environment: Environment,
     /// Base64 of 32 random bytes; better given by environment than written in the file.
-    #[serde(default)]
     pub master_key: Option<String>,
     /// File holding the master key in base64 (default `<data_dir>/master.key`).
-    #[serde(default)]
     pub master_key_file: Option<PathBuf>,
-    /// When set, `serve` also runs a development SMTP listener here writing to `<data_dir>/outbox/`.
-    #[serde(default)]
+    /// When set, `serve` also runs a development SMTP listener here writing to `<data_dir>/outbox/`
+    /// (refused in production).
     pub dev_mail_sink: Option<String>,
-    /// Throttling on or off (off only for benchmarks).
-    #[serde(default = "defaults::yes", deserialize_with = "on_off")]
+    /// Throttling on or off (off only for benchmarks; refused in production).
+    #[serde(deserialize_with = "on_off")]
     pub rate_limits: bool,
     /// Minimum password length (code points), at least 8.
-    #[serde(default = "defaults::password_min_length")]
     pub password_min_length: usize,
     /// Maximum password length, 64 to 128.
-    #[serde(default = "defaults::password_max_length")]
     pub password_max_length: usize,
     /// Idle session timeout in minutes, at most 30.
-    #[serde(default = "defaults::session_idle_minutes")]
     pub session_idle_minutes: i64,
     /// Absolute session lifetime in hours, at most 24.
-    #[serde(default = "defaults::session_absolute_hours")]
     pub session_absolute_hours: i64,
     /// Ask security questions at registration.
-    #[serde(default = "defaults::yes", deserialize_with = "on_off")]
+    #[serde(deserialize_with = "on_off")]
     pub security_questions: bool,
     /// Reverse proxies whose `X-Forwarded-For` is trusted (comma-separated in the environment).
-    #[serde(default, deserialize_with = "ip_list")]
+    #[serde(deserialize_with = "ip_list")]
     pub trusted_proxies: Vec<IpAddr>,
     /// Password hashes computed at once (each uses about 19 MiB).
-    #[serde(default = "defaults::hash_concurrency")]
     pub hash_concurrency: usize,
     /// Longest wait for a password-hashing slot before answering 503, in milliseconds.
-    #[serde(default = "defaults::hash_wait_ms")]
     pub hash_wait_ms: u64,
     /// Seconds a client has to send a request's header before the connection is closed.
-    #[serde(default = "defaults::header_read_timeout_secs")]
     pub header_read_timeout_secs: u64,
     /// Seconds a request (body included) may take before it is answered 503.
-    #[serde(default = "defaults::request_timeout_secs")]
     pub request_timeout_secs: u64,
     /// `json` (default) or `pretty` logs.
-    #[serde(default = "defaults::log_format")]
     pub log_format: String,
 }
 
-mod defaults {
-    use super::Environment;
-    use std::path::PathBuf;
-    pub fn listen() -> String {
-        "127.0.0.1:3000".into()
-    }
-    pub fn base_url() -> String {
-        "http://127.0.0.1:3000".into()
-    }
-    pub fn database_url() -> String {
-        "sqlite://data/caseport.db".into()
-    }
-    pub fn smtp_url() -> String {
-        "smtp://127.0.0.1:2525".into()
-    }
-    pub fn mail_from() -> String {
-        "Caseport <no-reply@caseport.localhost>".into()
-    }
-    pub fn data_dir() -> PathBuf {
-        "data".into()
-    }
-    pub fn site_root() -> PathBuf {
-        "target/site".into()
-    }
-    pub fn environment() -> Environment {
-        Environment::Production
-    }
-    pub fn yes() -> bool {
-        true
-    }
-    pub fn password_min_length() -> usize {
-        12
-    }
-    pub fn password_max_length() -> usize {
-        128
-    }
-    pub fn session_idle_minutes() -> i64 {
-        15
-    }
-    pub fn session_absolute_hours() -> i64 {
-        12
-    }
-    pub fn hash_concurrency() -> usize {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(2)
-    }
-    pub fn hash_wait_ms() -> u64 {
-        5000
-    }
-    pub fn header_read_timeout_secs() -> u64 {
-        10
-    }
-    pub fn request_timeout_secs() -> u64 {
-        30
-    }
-    pub fn log_format() -> String {
-        "json".into()
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:3000".into(),
+            base_url: "http://127.0.0.1:3000".into(),
+            database_url: "sqlite://data/caseport.db".into(),
+            smtp_url: "smtp://127.0.0.1:2525".into(),
+            smtp_ca_file: None,
+            mail_from: "Caseport <no-reply@caseport.localhost>".into(),
+            data_dir: "data".into(),
+            site_root: "target/site".into(),
+            environment: Environment::Production,
+            master_key: None,
+            master_key_file: None,
+            dev_mail_sink: None,
+            rate_limits: true,
+            password_min_length: 12,
+            password_max_length: 128,
+            session_idle_minutes: 15,
+            session_absolute_hours: 12,
+            security_questions: true,
+            trusted_proxies: Vec::new(),
+            hash_concurrency: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2),
+            hash_wait_ms: 5000,
+            header_read_timeout_secs: 10,
+            request_timeout_secs: 30,
+            log_format: "json".into(),
+        }
     }
 }
 
@@ -194,32 +161,48 @@ fn ip_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<IpAddr>, D:
         .collect()
 }
 
-/// Every settings key; only these `CASEPORT_*` variables are read (others belong to tests and tools).
-const KEYS: [&str; 23] = [
-    "listen",
-    "base_url",
-    "database_url",
-    "smtp_url",
-    "mail_from",
-    "data_dir",
-    "site_root",
-    "environment",
-    "master_key",
-    "master_key_file",
-    "dev_mail_sink",
-    "rate_limits",
-    "password_min_length",
-    "password_max_length",
-    "session_idle_minutes",
-    "session_absolute_hours",
-    "security_questions",
-    "trusted_proxies",
-    "hash_concurrency",
-    "hash_wait_ms",
-    "header_read_timeout_secs",
-    "request_timeout_secs",
-    "log_format",
-];
+/// The names of [`Settings`]' fields, as serde's derive lists them: only `CASEPORT_<NAME>` variables
+/// for these are read (others, such as `CASEPORT_TEST_DATABASE_URL`, belong to tests and tools and
+/// would otherwise be refused as unknown fields).
+///
+/// Read by handing `Settings::deserialize` a deserializer that records the field list serde passes
+/// to `deserialize_struct` and stops there; this keeps `Settings`, which holds the master key, free
+/// of `Serialize`.
+fn setting_keys() -> &'static [&'static str] {
+    struct FieldNames<'a>(&'a mut &'static [&'static str]);
+
+    impl<'de> Deserializer<'de> for FieldNames<'_> {
+        type Error = de::value::Error;
+
+        fn deserialize_any<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value, Self::Error> {
+            Err(de::Error::custom("not a struct"))
+        }
+
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            fields: &'static [&'static str],
+            _visitor: V,
+        ) -> Result<V::Value, Self::Error> {
+            *self.0 = fields;
+            Err(de::Error::custom("field names recorded"))
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+            ignored_any
+        }
+    }
+
+    static KEYS: std::sync::OnceLock<&'static [&'static str]> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| {
+        let mut fields: &'static [&'static str] = &[];
+        // The error is the deserializer stopping once it has the names; only `fields` matters.
+        let _ = Settings::deserialize(FieldNames(&mut fields));
+        fields
+    })
+}
 
 /// Settings could not be loaded or break a rule.
 #[derive(Debug, thiserror::Error)]
@@ -238,7 +221,7 @@ impl Settings {
         let settings: Settings = Figment::new()
             .merge(Toml::file(path).nested())
             .select("caseport")
-            .merge(Env::prefixed("CASEPORT_").only(&KEYS).global())
+            .merge(Env::prefixed("CASEPORT_").only(setting_keys()).global())
             .extract()
             .map_err(Box::new)?;
         settings.validate()?;
@@ -277,6 +260,17 @@ impl Settings {
         if !(self.log_format == "json" || self.log_format == "pretty") {
             return invalid("log_format must be json or pretty");
         }
+        if self.environment == Environment::Production {
+            if self.dev_mail_sink.is_some() {
+                return invalid(
+                    "dev_mail_sink must not be set in production (it accepts mail from anyone \
+                     and writes it to disk)",
+                );
+            }
+            if !self.rate_limits {
+                return invalid("rate_limits must be on in production (off is for benchmarks)");
+            }
+        }
         Ok(())
     }
 }
@@ -293,10 +287,13 @@ mod tests {
     fn the_shipped_leptos_toml_is_valid_and_environment_variables_override_it() {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../Leptos.toml");
         figment::Jail::expect_with(|jail| {
+            // Development, because production refuses rate_limits = off.
+            jail.set_env("CASEPORT_ENVIRONMENT", "development");
             jail.set_env("CASEPORT_DATABASE_URL", "postgres://db.example/caseport");
             jail.set_env("CASEPORT_RATE_LIMITS", "off");
             jail.set_env("CASEPORT_TRUSTED_PROXIES", "10.0.0.1, 10.0.0.2");
             let settings = Settings::load(&path).expect("valid settings");
+            assert_eq!(settings.environment, Environment::Development);
             assert_eq!(settings.database_url, "postgres://db.example/caseport");
             assert!(!settings.rate_limits);
             assert_eq!(settings.trusted_proxies.len(), 2);
@@ -314,6 +311,156 @@ mod tests {
         figment::Jail::expect_with(|jail| {
             jail.set_env("CASEPORT_SESSION_IDLE_MINUTES", "31");
             assert!(Settings::load(std::path::Path::new("missing.toml")).is_err());
+            Ok(())
+        });
+    }
+
+    /// The message of the `invalid setting: ...` error `load` gives with no file and these variables.
+    #[expect(
+        clippy::result_large_err,
+        reason = "figment::Jail fixes the closure's error type"
+    )]
+    fn refusal(vars: &[(&str, &str)]) -> String {
+        let mut refusal = String::new();
+        figment::Jail::expect_with(|jail| {
+            jail.clear_env();
+            for (name, value) in vars {
+                jail.set_env(name, value);
+            }
+            match Settings::load(std::path::Path::new("missing.toml")) {
+                Err(error @ SettingsError::Invalid(_)) => refusal = error.to_string(),
+                Err(other) => panic!("expected a refusal, got: {other}"),
+                Ok(_) => panic!("{vars:?} was accepted"),
+            }
+            Ok(())
+        });
+        refusal
+    }
+
+    #[test]
+    fn production_refuses_to_start_with_the_development_mail_sink() {
+        let message = refusal(&[
+            ("CASEPORT_ENVIRONMENT", "production"),
+            ("CASEPORT_DEV_MAIL_SINK", "127.0.0.1:2525"),
+        ]);
+        assert!(
+            message.starts_with("invalid setting: dev_mail_sink must not be set in production"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn production_refuses_to_start_with_rate_limits_off() {
+        for off in ["off", "false", "no"] {
+            let message = refusal(&[
+                ("CASEPORT_ENVIRONMENT", "production"),
+                ("CASEPORT_RATE_LIMITS", off),
+            ]);
+            assert!(
+                message.starts_with("invalid setting: rate_limits must be on in production"),
+                "{message}"
+            );
+        }
+    }
+
+    #[test]
+    #[expect(
+        clippy::result_large_err,
+        reason = "figment::Jail fixes the closure's error type"
+    )]
+    fn the_default_environment_is_production_and_refuses_development_only_settings() {
+        figment::Jail::expect_with(|jail| {
+            jail.clear_env();
+            jail.set_env("CASEPORT_DEV_MAIL_SINK", "127.0.0.1:2525");
+            assert!(matches!(
+                Settings::load(std::path::Path::new("missing.toml")),
+                Err(SettingsError::Invalid(_))
+            ));
+            Ok(())
+        });
+    }
+
+    #[test]
+    #[expect(
+        clippy::result_large_err,
+        reason = "figment::Jail fixes the closure's error type"
+    )]
+    fn development_accepts_the_mail_sink_and_rate_limits_off() {
+        figment::Jail::expect_with(|jail| {
+            jail.clear_env();
+            jail.set_env("CASEPORT_ENVIRONMENT", "development");
+            jail.set_env("CASEPORT_DEV_MAIL_SINK", "127.0.0.1:2525");
+            jail.set_env("CASEPORT_RATE_LIMITS", "off");
+            let settings = Settings::load(std::path::Path::new("missing.toml"))
+                .expect("development accepts both");
+            assert_eq!(settings.dev_mail_sink.as_deref(), Some("127.0.0.1:2525"));
+            assert!(!settings.rate_limits);
+            Ok(())
+        });
+    }
+
+    #[test]
+    #[expect(
+        clippy::result_large_err,
+        reason = "figment::Jail fixes the closure's error type"
+    )]
+    fn every_field_is_read_from_its_caseport_variable_and_no_other_variable_is() {
+        let keys = setting_keys();
+        for key in [
+            "listen",
+            "smtp_ca_file",
+            "master_key",
+            "rate_limits",
+            "log_format",
+        ] {
+            assert!(keys.contains(&key), "{key} missing from {keys:?}");
+        }
+        figment::Jail::expect_with(|jail| {
+            jail.clear_env();
+            jail.set_env("CASEPORT_ENVIRONMENT", "development");
+            jail.set_env("CASEPORT_SMTP_CA_FILE", "/etc/caseport/relay-ca.pem");
+            jail.set_env("CASEPORT_LOG_FORMAT", "pretty");
+            // Variables of tests and tools share the prefix; they must not count as unknown settings.
+            jail.set_env(
+                "CASEPORT_TEST_DATABASE_URL",
+                "postgres://127.0.0.1/postgres",
+            );
+            jail.set_env("CASEPORT_LOG", "debug");
+            let settings = Settings::load(std::path::Path::new("missing.toml")).expect("loads");
+            assert_eq!(
+                settings.smtp_ca_file.as_deref(),
+                Some(std::path::Path::new("/etc/caseport/relay-ca.pem"))
+            );
+            assert_eq!(settings.log_format, "pretty");
+            Ok(())
+        });
+    }
+
+    #[test]
+    #[expect(
+        clippy::result_large_err,
+        reason = "figment::Jail fixes the closure's error type"
+    )]
+    fn a_missing_key_takes_its_default_and_an_unknown_key_in_the_file_is_refused() {
+        figment::Jail::expect_with(|jail| {
+            jail.clear_env();
+            jail.create_file(
+                "partial.toml",
+                "[caseport]\nenvironment = \"development\"\nhash_wait_ms = 250\n",
+            )?;
+            let settings = Settings::load(std::path::Path::new("partial.toml")).expect("loads");
+            assert_eq!(settings.hash_wait_ms, 250);
+            assert_eq!(settings.password_min_length, 12);
+            assert_eq!(settings.smtp_url, "smtp://127.0.0.1:2525");
+            assert!(settings.smtp_ca_file.is_none());
+            assert!(settings.rate_limits);
+            assert!(settings.hash_concurrency >= 1);
+
+            jail.create_file("typo.toml", "[caseport]\nsmtp_ca = \"ca.pem\"\n")?;
+            assert!(matches!(
+                Settings::load(std::path::Path::new("typo.toml")),
+                Err(SettingsError::Read(_))
+            ));
             Ok(())
         });
     }

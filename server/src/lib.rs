@@ -167,7 +167,12 @@ pub async fn build_state(settings: &Settings) -> Result<AppState, StartupError> 
         db,
         clock: Arc::new(SystemClock) as Arc<dyn Clock>,
         keys: Arc::new(Keys::from_master(&master_key)),
-        mailer: Arc::new(Mailer::new(&settings.smtp_url, &settings.mail_from)?),
+        mailer: Arc::new(Mailer::with_ca_file(
+            &settings.smtp_url,
+            &settings.mail_from,
+            settings.smtp_ca_file.as_deref(),
+        )?),
+        outbox_wakeup: Arc::new(tokio::sync::Notify::new()),
         hasher: Arc::new(PasswordHasher::with_max_wait(
             settings.hash_concurrency,
             std::time::Duration::from_millis(settings.hash_wait_ms),
@@ -367,25 +372,70 @@ pub async fn serve(
     Ok(())
 }
 
-/// Deletes expired sessions and old throttling windows every few minutes.
+/// How long unverified registrations are kept.
+pub const REGISTRATION_TTL_SECS: i64 = 24 * 60 * 60;
+/// How long delivered or abandoned outbox rows are kept (for support questions).
+pub const OUTBOX_RETENTION_SECS: i64 = 7 * 24 * 60 * 60;
+
+/// Deletes what has outlived its purpose: expired sessions, old throttling windows and failure
+/// counts, used or expired emailed codes, registrations nobody verified within a day, and
+/// delivered or abandoned outbox rows after a week. Returns the rows deleted per table.
+pub async fn housekeep(state: &AppState) -> Result<Vec<(&'static str, u64)>, sqlx::Error> {
+    let now = state.now();
+    let idle_cutoff = now - state.policy.session_idle_secs;
+    let absolute_cutoff = now - state.policy.session_absolute_secs;
+    let failure_cutoff = now - app::infra::rate_limit::ACCOUNT_FAILURE_WINDOW_SECS;
+    let jobs: [(&'static str, &str, &[i64]); 6] = [
+        (
+            "sessions",
+            "DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2",
+            &[idle_cutoff, absolute_cutoff],
+        ),
+        (
+            "rate_limits",
+            "DELETE FROM rate_limits WHERE window_started_at < $1",
+            &[now - 86_400],
+        ),
+        (
+            "login_failures",
+            "DELETE FROM login_failures
+             WHERE last_failure_at < $1 AND (locked_until IS NULL OR locked_until < $2)",
+            &[failure_cutoff, now],
+        ),
+        (
+            "email_codes",
+            "DELETE FROM email_codes WHERE expires_at < $1 OR used_at IS NOT NULL",
+            &[now],
+        ),
+        (
+            "registrations",
+            "DELETE FROM registrations WHERE created_at < $1",
+            &[now - REGISTRATION_TTL_SECS],
+        ),
+        (
+            "outbox",
+            "DELETE FROM outbox WHERE (sent_at IS NOT NULL AND sent_at < $1)
+                                   OR (abandoned_at IS NOT NULL AND abandoned_at < $1)",
+            &[now - OUTBOX_RETENTION_SECS],
+        ),
+    ];
+    let mut deleted = Vec::new();
+    for (table, sql, binds) in jobs {
+        let mut query = sqlx::query(sql);
+        for value in binds {
+            query = query.bind(*value);
+        }
+        deleted.push((table, query.execute(&state.db.pool).await?.rows_affected()));
+    }
+    Ok(deleted)
+}
+
+/// Runs [`housekeep`] every few minutes.
 pub async fn run_housekeeping(state: AppState) {
     let mut interval = tokio::time::interval(std::time::Duration::from_secs(300));
     loop {
         interval.tick().await;
-        let now = state.now();
-        let idle_cutoff = now - state.policy.session_idle_secs;
-        let absolute_cutoff = now - state.policy.session_absolute_secs;
-        let sessions =
-            sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2")
-                .bind(idle_cutoff)
-                .bind(absolute_cutoff)
-                .execute(&state.db.pool)
-                .await;
-        let limits = sqlx::query("DELETE FROM rate_limits WHERE window_started_at < $1")
-            .bind(now - 86_400)
-            .execute(&state.db.pool)
-            .await;
-        if let Err(error) = sessions.and(limits) {
+        if let Err(error) = housekeep(&state).await {
             tracing::error!(%error, "housekeeping failed");
         }
     }

@@ -110,6 +110,10 @@ async fn serve(settings: Settings) -> Result<(), StartupError> {
         });
     }
     tokio::spawn(server::run_housekeeping(state.clone()));
+    tokio::spawn(app::infra::outbox::run_worker(
+        state.clone(),
+        std::time::Duration::from_secs(2),
+    ));
     let listener = tokio::net::TcpListener::bind(&settings.listen)
         .await
         .map_err(|e| StartupError::Io(format!("listen {}: {e}", settings.listen)))?;

@@ -2,7 +2,7 @@
 
 mod support;
 
-use app::accounts::model::AccountNumber;
+use app::{accounts::model::AccountNumber, infra::rate_limit};
 use support::*;
 
 fn error_of(response: &TestResponse) -> serde_json::Value {
@@ -184,7 +184,7 @@ async fn no_composition_rules_blocklisted_and_context_passwords_are_rejected_wit
         "PasswordContext"
     );
     assert_eq!(
-        app.count("accounts").await,
+        app.count("registrations").await,
         2,
         "rejected registrations change nothing"
     );
@@ -226,7 +226,20 @@ async fn malformed_input_is_rejected_field_by_field_and_changes_nothing() {
 #[tokio::test]
 async fn security_answers_are_stored_only_as_argon2id_hashes_and_the_schema_has_no_hint() {
     let app = TestApp::new().await;
-    app.register("answers@example.com", PASSWORD).await;
+    app.register("waiting@example.com", PASSWORD).await;
+    let (pending,): (String,) = sqlx::query_as("SELECT answers FROM registrations")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let pending: Vec<(String, String)> = serde_json::from_str(&pending).unwrap();
+    assert_eq!(pending.len(), 3);
+    for (_, hash) in &pending {
+        assert!(hash.starts_with("$argon2id$"), "{hash}");
+    }
+    assert!(!pending
+        .iter()
+        .any(|(_, h)| h.to_lowercase().contains("oaxaca")));
+    app.signed_up("answers@example.com", PASSWORD).await;
     let hashes: Vec<(String,)> = sqlx::query_as("SELECT answer_hash FROM security_answers")
         .fetch_all(&app.state.db.pool)
         .await
@@ -300,28 +313,41 @@ async fn password_hashes_are_argon2id_with_owasp_parameters_and_weak_ones_are_up
 #[tokio::test]
 async fn registering_an_existing_email_answers_the_same_and_emails_the_owner_instead() {
     let app = TestApp::new().await;
-    let first = app.register("owner@example.com", PASSWORD).await;
-    app.wait_for_mails(1).await;
-    let second = app
+    app.signed_up("owner@example.com", PASSWORD).await;
+    let mails_before = app.wait_for_mails(1).await.len();
+    let fresh = app.register("newcomer@example.com", PASSWORD).await;
+    let existing = app
         .register("owner@example.com", "a different long password")
         .await;
-    assert_eq!(first.status, second.status);
-    assert_eq!(first.body, second.body);
-    assert_eq!(first.header("location"), second.header("location"));
-    assert!(second.session_cookie().is_some());
-    let mails = app.wait_for_mails(2).await;
-    assert!(mails[1].contains("already has an account"), "{}", mails[1]);
+    assert_eq!(fresh.status, existing.status);
+    assert_eq!(fresh.body, existing.body);
+    assert_eq!(fresh.header("location"), existing.header("location"));
+    assert!(existing.session_cookie().is_some());
+    let mails = app.wait_for_mails(mails_before + 2).await;
+    let notice = mails
+        .iter()
+        .find(|m| m.contains("To: owner@example.com") && m.contains("already has an account"))
+        .expect("the owner is told instead of being sent a code");
+    assert!(!notice.contains("verification code is"), "{notice}");
     assert_eq!(app.count("accounts").await, 1);
     let code = app.latest_code_for("owner@example.com").await;
     let verify = app
         .send(
-            Req::api("verify_email", &[("code", &code)]).cookie(second.session_cookie().as_deref()),
+            Req::api("verify_email", &[("code", &code)])
+                .cookie(existing.session_cookie().as_deref()),
         )
         .await;
     assert_eq!(
         verify.status, 422,
-        "the second registrant cannot use the owner's code"
+        "the second registrant cannot use the owner's old code"
     );
+    let still = app
+        .send(Req::api(
+            "sign_in",
+            &[("email", "owner@example.com"), ("password", PASSWORD)],
+        ))
+        .await;
+    assert_eq!(still.status, 200, "the owner's password is unchanged");
 }
 
 #[tokio::test]
@@ -449,7 +475,7 @@ async fn a_wrong_reused_or_malformed_verification_code_is_refused() {
 #[tokio::test]
 async fn account_numbers_are_unique_by_database_constraint() {
     let app = TestApp::new().await;
-    app.register("one@example.com", PASSWORD).await;
+    app.signed_up("one@example.com", PASSWORD).await;
     let (number,): (String,) = sqlx::query_as("SELECT account_number FROM accounts")
         .fetch_one(&app.state.db.pool)
         .await
@@ -466,28 +492,36 @@ async fn account_numbers_are_unique_by_database_constraint() {
 #[tokio::test]
 async fn repeated_registrations_for_an_existing_email_cannot_flood_its_owner() {
     let app = TestApp::new().await;
-    app.register("flooded@example.com", PASSWORD).await;
-    let first = app
-        .register("flooded@example.com", "another long password 1")
-        .await;
-    for n in 2..8 {
-        let again = app
-            .register("flooded@example.com", &format!("another long password {n}"))
-            .await;
-        assert_eq!(
-            (again.status, &again.body),
-            (first.status, &first.body),
-            "same answer every time"
-        );
+    app.signed_up("flooded@example.com", PASSWORD).await;
+    let mails_before = app.wait_for_mails(1).await.len();
+    // The owner's own registration used one send; start from a fresh window.
+    app.clock
+        .advance(rate_limit::EMAIL_CODE_SENDS.window_secs + 1);
+    let mut existing = Vec::new();
+    let mut fresh = Vec::new();
+    for n in 1..8 {
+        let password = format!("another long password {n}");
+        let response = app.register("flooded@example.com", &password).await;
+        existing.push((response.status, response.body));
+        let response = app.register("never.seen@example.com", &password).await;
+        fresh.push((response.status, response.body));
     }
+    assert_eq!(
+        existing, fresh,
+        "a known and an unknown address get the same answers, limit included"
+    );
+    assert!(
+        existing.iter().any(|(status, _)| *status == 429),
+        "the sends are limited: {existing:?}"
+    );
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    let to_owner = app
-        .mails()
+    let to_owner = app.mails()[mails_before..]
         .iter()
-        .filter(|m| m.contains("flooded@example.com"))
+        .filter(|m| m.contains("To: flooded@example.com"))
         .count();
     assert_eq!(
-        to_owner, 3,
-        "the verification code plus at most two notices in ten minutes"
+        to_owner,
+        rate_limit::EMAIL_CODE_SENDS.max as usize,
+        "at most the send limit of notices in ten minutes"
     );
 }

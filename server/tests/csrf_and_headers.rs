@@ -716,37 +716,61 @@ async fn item44_database_faults_answer_a_generic_error_with_a_correlation_id() {
 
 #[tokio::test]
 async fn item44_a_registration_that_fails_midway_leaves_nothing_behind() {
+    // Registration writes the registration and its queued email in one transaction: with the
+    // outbox gone, the registration must not remain either.
     let app = TestApp::new().await;
     let mails_before = app.mails().len();
-    sqlx::query("DROP TABLE security_answers")
+    sqlx::query("DROP TABLE outbox")
         .execute(&app.state.db.pool)
         .await
         .unwrap();
     let before = (
-        app.count("accounts").await,
+        app.count("registrations").await,
         app.count("sessions").await,
-        app.count("email_codes").await,
     );
     let register = app.register("half.done@example.com", PASSWORD).await;
-    assert_generic_internal_error(&register, "register failing after the account insert");
+    assert_generic_internal_error(&register, "register failing after the registration insert");
     assert!(
         register.session_cookie().is_none(),
         "no session for a failed registration"
     );
     let after = (
-        app.count("accounts").await,
+        app.count("registrations").await,
         app.count("sessions").await,
-        app.count("email_codes").await,
     );
     assert_eq!(
         after, before,
-        "the failed registration partially applied (accounts, sessions, email_codes)"
+        "the failed registration partially applied (registrations, sessions)"
     );
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     assert_eq!(
         app.mails().len(),
         mails_before,
         "a verification email was sent for a failed registration"
+    );
+
+    // Verification creates the account and its security answers in one transaction.
+    let app = TestApp::new().await;
+    let registered = app.register("half.verified@example.com", PASSWORD).await;
+    let cookie = registered.session_cookie().expect("registration session");
+    let code = app.latest_code_for("half.verified@example.com").await;
+    sqlx::query("DROP TABLE security_answers")
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    let verify = app
+        .send(Req::api("verify_email", &[("code", &code)]).cookie(Some(&cookie)))
+        .await;
+    assert_generic_internal_error(&verify, "verification failing after the account insert");
+    assert_eq!(
+        app.count("accounts").await,
+        0,
+        "the account insert was rolled back"
+    );
+    assert_eq!(
+        app.count("registrations").await,
+        1,
+        "the registration survives a failed verification"
     );
 }
 

@@ -2,6 +2,8 @@
 
 #[cfg(feature = "ssr")]
 pub mod devices;
+#[cfg(feature = "ssr")]
+pub mod emails;
 pub mod model;
 pub mod pages;
 pub mod server_fns;

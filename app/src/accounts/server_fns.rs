@@ -111,7 +111,7 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     use crate::{
         infra::{
             passwords::secret,
-            request::{client_ip, request_cookie, request_locale},
+            request::{client_ip, request_cookie},
             state::use_app_state,
         },
         session::store::use_session,
@@ -119,7 +119,6 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     let state = use_app_state()?;
     let attempt = super::service::SignInAttempt {
         ip: client_ip()?,
-        locale: request_locale(),
         email,
         password: secret(password),
         device_token: request_cookie(super::devices::DEVICE_COOKIE),

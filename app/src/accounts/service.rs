@@ -1,11 +1,12 @@
 //! Registration, email verification and password sign-in: the rules that span several stores.
 
 use super::{
+    emails,
     model::{
         normalise_answer, security_question_index, AccountNumber, Email, PasswordRules, Profile,
         ANSWER_LEN,
     },
-    store::{self, AccountRow, NewAccount, PURPOSE_VERIFY_EMAIL},
+    store::{self, AccountRow, NewAccount, NewRegistration},
 };
 use crate::{
     error::{AppError, FieldError},
@@ -13,6 +14,7 @@ use crate::{
     infra::{
         crypto,
         db::is_unique_violation,
+        outbox::{self, OutgoingEmail},
         passwords::{check_password, secret},
         rate_limit::{self, Limit},
         state::AppState,
@@ -129,8 +131,42 @@ fn new_email_code() -> String {
     format!("{:06}", OsRng.gen_range(0..1_000_000u32))
 }
 
-/// Registers an account (or, for a known address, emails its owner instead) and starts the
-/// email-verification step. Both paths do the same hashing work and give the same answer.
+/// Wrong codes after which a registration's emailed code dies (a new one must be sent).
+pub const WRONG_CODES_BEFORE_CODE_DIES: i64 = 5;
+
+fn registration_code_hash(state: &AppState, registration_id: &str, code: &str) -> String {
+    state
+        .keys
+        .mac_hex(format!("registration-code|{registration_id}|{code}").as_bytes())
+}
+
+fn email_send_bucket(state: &AppState, email: &str) -> String {
+    format!(
+        "email_code_send:{}",
+        state.keys.mac_hex(format!("email-send|{email}").as_bytes())
+    )
+}
+
+/// The message a registration's address gets: the code, or — when the address already has an
+/// account — a notice to its owner instead (the code is then never sent).
+fn registration_email(
+    state: &AppState,
+    locale: Locale,
+    email: &str,
+    code: &str,
+    address_has_account: bool,
+) -> OutgoingEmail {
+    if address_has_account {
+        emails::address_already_registered(locale, email, &state.policy.base_url)
+    } else {
+        emails::verification_code(locale, email, code, EMAIL_CODE_TTL_SECS / 60)
+    }
+}
+
+/// Starts a registration and emails its code. An address that already has an account takes the
+/// same path — the same limits, hashing, rows and queued message (a notice to the owner instead
+/// of the code) and the same answer — so registration reveals nothing about which addresses are
+/// known. An unverified registration holds nothing: whoever proves the mailbox first gets it.
 pub async fn register(
     state: &AppState,
     session: &SessionHandle,
@@ -139,10 +175,18 @@ pub async fn register(
     registration: Registration,
 ) -> Result<(), AppError> {
     let now = state.now();
+    let email = registration.email.as_str();
     hit(
         state,
         &format!("register:ip:{}", rate_limit::ip_key(ip)),
         rate_limit::REGISTER_PER_IP,
+        now,
+    )
+    .await?;
+    hit(
+        state,
+        &email_send_bucket(state, email),
+        rate_limit::EMAIL_CODE_SENDS,
         now,
     )
     .await?;
@@ -151,68 +195,38 @@ pub async fn register(
     for (question, answer) in &registration.answers {
         answer_hashes.push((question.clone(), state.hasher.hash(answer).await?));
     }
-    let email = registration.email.as_str();
-    let mut attempts = 0;
-    let account_id = loop {
-        attempts += 1;
-        let mut tx = state.db.begin_write().await?;
-        if store::email_taken(&mut tx, email).await? {
-            tx.rollback().await?;
-            break None;
-        }
-        let id = crypto::random_hex(16);
-        let number = new_account_number();
-        let account = NewAccount {
+    let answers = serde_json::to_string(&answer_hashes).map_err(AppError::internal)?;
+    let id = crypto::random_hex(16);
+    let code = new_email_code();
+    let code_hash = registration_code_hash(state, &id, &code);
+    let mut tx = state.db.begin_write().await?;
+    let address_has_account = store::email_taken(&mut tx, email).await?;
+    store::insert_registration(
+        &mut tx,
+        &NewRegistration {
             id: &id,
             email,
             password_hash: &password_hash,
-            account_number: &number,
-            email_verified_at: None,
-            role: Role::Applicant,
-        };
-        match store::insert_account(&mut tx, &account, now).await {
-            Ok(()) => {
-                store::insert_security_answers(&mut tx, &id, &answer_hashes, now).await?;
-                tx.commit().await?;
-                break Some(id);
-            }
-            // A concurrent registration of the same email, or (rarely) an account-number collision:
-            // look again; the email check above decides which.
-            Err(error) if is_unique_violation(&error) && attempts < 5 => continue,
-            Err(error) => return Err(error.into()),
-        }
-    };
-    match &account_id {
-        Some(id) => {
-            tracing::info!(account_id = %id, ip = %ip, "account registered");
-            send_verification_code(state, id, email, locale, now).await?;
-        }
-        None => {
-            // The owner is told at most as often as codes may be sent; beyond that the notice is
-            // skipped silently, because an error here would reveal that the address has an account.
-            let owner = store::find_by_email(&state.db, email).await?;
-            let bucket = format!(
-                "email_code_send:{}",
-                owner.map(|a| a.id).unwrap_or_default()
-            );
-            if hit(state, &bucket, rate_limit::EMAIL_CODE_SENDS, now)
-                .await
-                .is_ok()
-            {
-                tracing::info!(ip = %ip, "registration for an existing email; owner notified");
-                let (subject, body) = existing_account_email(locale, &state.policy.base_url);
-                state
-                    .mailer
-                    .send(email, subject, body)
-                    .await
-                    .map_err(AppError::internal)?;
-            } else {
-                tracing::warn!(ip = %ip, "registration for an existing email; owner notice suppressed by rate limit");
-            }
-        }
-    }
+            answers: &answers,
+            code_hash: &code_hash,
+            code_expires_at: now + EMAIL_CODE_TTL_SECS,
+        },
+        now,
+    )
+    .await?;
+    let message = registration_email(state, locale, email, &code, address_has_account);
+    outbox::enqueue(&mut *tx, &state.keys, &message, now).await?;
+    tx.commit().await?;
+    state.wake_outbox();
+    tracing::info!(registration_id = %id, ip = %ip, "registration started");
     session
-        .rotate_to(&state.db, AuthState::VerifyingEmail { account_id }, now)
+        .rotate_to(
+            &state.db,
+            AuthState::VerifyingEmail {
+                registration_id: id,
+            },
+            now,
+        )
         .await
 }
 
@@ -224,146 +238,143 @@ async fn hit(state: &AppState, bucket: &str, limit: Limit, now: i64) -> Result<(
     }
 }
 
-async fn send_verification_code(
-    state: &AppState,
-    account_id: &str,
-    email: &str,
-    locale: Locale,
-    now: i64,
-) -> Result<(), AppError> {
-    hit(
-        state,
-        &format!("email_code_send:{account_id}"),
-        rate_limit::EMAIL_CODE_SENDS,
-        now,
-    )
-    .await?;
-    let code = new_email_code();
-    let code_hash = state
-        .keys
-        .mac_hex(format!("{account_id}:{code}").as_bytes());
-    store::replace_email_code(
-        &state.db,
-        account_id,
-        PURPOSE_VERIFY_EMAIL,
-        &code_hash,
-        now + EMAIL_CODE_TTL_SECS,
-        now,
-    )
-    .await?;
-    let (subject, body) = verification_email(locale, &code);
-    state
-        .mailer
-        .send(email, subject, body)
-        .await
-        .map_err(AppError::internal)?;
-    Ok(())
-}
-
-fn verification_email(locale: Locale, code: &str) -> (&'static str, String) {
-    match locale {
-        Locale::En => (
-            "Your Caseport verification code",
-            format!("Your verification code is {code}\n\nIt expires in 10 minutes. If you did not try to create a Caseport account, you can ignore this email.\n"),
-        ),
-        Locale::Es => (
-            "Su código de verificación de Caseport",
-            format!("Su código de verificación es {code}\n\nCaduca en 10 minutos. Si no intentó crear una cuenta de Caseport, puede ignorar este correo.\n\n(English) Your verification code is {code}\n"),
-        ),
-    }
-}
-
-fn existing_account_email(locale: Locale, base_url: &str) -> (&'static str, String) {
-    match locale {
-        Locale::En => (
-            "Someone tried to create a Caseport account with your email",
-            format!("Someone tried to create a new Caseport account with this email address, which already has an account.\n\nIf it was you, sign in at {base_url}/sign-in instead. If it was not you, you do not need to do anything: your account has not changed.\n"),
-        ),
-        Locale::Es => (
-            "Alguien intentó crear una cuenta de Caseport con su correo",
-            format!("Alguien intentó crear una cuenta nueva de Caseport con este correo electrónico, que ya tiene una cuenta.\n\nSi fue usted, inicie sesión en {base_url}/sign-in. Si no fue usted, no tiene que hacer nada: su cuenta no ha cambiado.\n"),
-        ),
-    }
-}
-
-fn verifying_account(session: &SessionHandle) -> Result<Option<String>, AppError> {
+fn verifying_registration(session: &SessionHandle) -> Result<String, AppError> {
     match session.state() {
-        Some(AuthState::VerifyingEmail { account_id }) => Ok(account_id),
+        Some(AuthState::VerifyingEmail { registration_id }) => Ok(registration_id),
         _ if session.expired() => Err(AppError::SessionExpired),
         _ => Err(AppError::Unauthorized),
     }
 }
 
-/// Checks the emailed code and moves the session on to authenticator set-up.
+/// Checks the emailed code. The first registration of an address whose code is entered becomes
+/// the account (with that registrant's password and answers); every other registration of the
+/// address is deleted. Wrong codes are counted; the fifth kills the code.
 pub async fn verify_email(
     state: &AppState,
     session: &SessionHandle,
     code: &str,
 ) -> Result<AuthState, AppError> {
     let now = state.now();
-    let account_id = verifying_account(session)?;
+    let registration_id = verifying_registration(session)?;
     let code = mfa::model::OneTimeCode::parse(code).map_err(|m| AppError::field("code", m))?;
-    // Registrations for an existing address have no code to match; they are throttled the same way.
-    let throttle_key = account_id
-        .clone()
-        .or_else(|| session.id_hash())
-        .unwrap_or_default();
     hit(
         state,
-        &format!("email_code_verify:{throttle_key}"),
+        &format!("email_code_verify:{registration_id}"),
         rate_limit::EMAIL_CODE_ATTEMPTS,
         now,
     )
     .await?;
-    let Some(account_id) = account_id else {
-        return Err(AppError::field("code", Msg::CodeInvalid));
-    };
-    let code_hash = state
-        .keys
-        .mac_hex(format!("{account_id}:{}", code.as_str()).as_bytes());
-    if !store::consume_email_code(
-        &state.db,
-        &account_id,
-        PURPOSE_VERIFY_EMAIL,
-        &code_hash,
-        now,
-    )
-    .await?
-    {
-        tracing::info!(account_id = %account_id, "wrong, expired or used email code");
+    let registration = store::find_registration(&state.db, &registration_id)
+        .await?
+        .ok_or(AppError::field("code", Msg::CodeInvalid))?;
+    let expected = registration_code_hash(state, &registration.id, code.as_str());
+    let matches = registration
+        .code_hash
+        .as_deref()
+        .is_some_and(|stored| crypto::constant_time_eq(stored.as_bytes(), expected.as_bytes()))
+        && registration.code_expires_at > now;
+    if !matches {
+        store::count_wrong_code(
+            &state.db,
+            &registration.id,
+            WRONG_CODES_BEFORE_CODE_DIES,
+            now,
+        )
+        .await?;
+        tracing::info!(registration_id = %registration.id, "wrong, expired or dead email code");
         return Err(AppError::field("code", Msg::CodeInvalid));
     }
-    store::mark_email_verified(&state.db, &account_id, now).await?;
-    tracing::info!(account_id = %account_id, "email verified");
+    let answers: Vec<(String, String)> =
+        serde_json::from_str(&registration.answers).map_err(AppError::internal)?;
+    let account_id = crypto::random_hex(16);
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let mut tx = state.db.begin_write().await?;
+        if store::email_taken(&mut tx, &registration.email).await? {
+            // The address got its account meanwhile (or had one: this code was never sent).
+            tx.rollback().await?;
+            return Err(AppError::field("code", Msg::CodeInvalid));
+        }
+        let number = new_account_number();
+        let account = NewAccount {
+            id: &account_id,
+            email: &registration.email,
+            password_hash: &registration.password_hash,
+            account_number: &number,
+            email_verified_at: Some(now),
+            role: Role::Applicant,
+        };
+        match store::insert_account(&mut tx, &account, now).await {
+            Ok(()) => {
+                store::insert_security_answers(&mut tx, &account_id, &answers, now).await?;
+                store::delete_registrations_for(&mut tx, &registration.email).await?;
+                tx.commit().await?;
+                break;
+            }
+            // A concurrent verification for the same address, or (rarely) an account-number
+            // collision: look again; the email check above decides which.
+            Err(error) if is_unique_violation(&error) && attempts < 5 => continue,
+            Err(error) => return Err(error.into()),
+        }
+    }
+    tracing::info!(account_id = %account_id, registration_id = %registration.id, "email verified; account created");
     let next = AuthState::EnrollingTotp { account_id };
     session.rotate_to(&state.db, next.clone(), now).await?;
     Ok(next)
 }
 
-/// Sends a fresh code (the old one stops working). Says the same whether or not an email went out.
+/// Sends a fresh code (the old one stops working; the wrong-code count stays). The same for new
+/// and known addresses, like registration.
 pub async fn resend_verification_code(
     state: &AppState,
     session: &SessionHandle,
     locale: Locale,
 ) -> Result<(), AppError> {
     let now = state.now();
-    match verifying_account(session)? {
-        Some(account_id) => {
-            let account = store::find_by_id(&state.db, &account_id)
-                .await?
-                .ok_or(AppError::Unauthorized)?;
-            send_verification_code(state, &account_id, &account.email, locale, now).await
-        }
-        None => Ok(()),
+    let registration_id = verifying_registration(session)?;
+    let registration = store::find_registration(&state.db, &registration_id)
+        .await?
+        .ok_or(AppError::SessionExpired)?;
+    hit(
+        state,
+        &email_send_bucket(state, &registration.email),
+        rate_limit::EMAIL_CODE_SENDS,
+        now,
+    )
+    .await?;
+    let code = new_email_code();
+    let code_hash = registration_code_hash(state, &registration.id, &code);
+    let mut tx = state.db.begin_write().await?;
+    let address_has_account = store::email_taken(&mut tx, &registration.email).await?;
+    if !store::replace_registration_code(
+        &mut tx,
+        &registration.id,
+        &code_hash,
+        now + EMAIL_CODE_TTL_SECS,
+        now,
+    )
+    .await?
+    {
+        return Err(AppError::SessionExpired);
     }
+    let message = registration_email(
+        state,
+        locale,
+        &registration.email,
+        &code,
+        address_has_account,
+    );
+    outbox::enqueue(&mut *tx, &state.keys, &message, now).await?;
+    tx.commit().await?;
+    state.wake_outbox();
+    Ok(())
 }
 
 /// One password sign-in attempt as it arrived.
 pub struct SignInAttempt {
     /// The client address.
     pub ip: IpAddr,
-    /// The language for any email this causes.
-    pub locale: Locale,
     /// The address as typed.
     pub email: String,
     /// The password as typed.
@@ -392,7 +403,6 @@ pub async fn sign_in(
 ) -> Result<AuthState, AppError> {
     let SignInAttempt {
         ip,
-        locale,
         email,
         password,
         device_token,
@@ -446,9 +456,6 @@ pub async fn sign_in(
         tracing::info!(account_id = %account.id, "password hash upgraded");
     }
     let next = next_state_after_password(state, &account).await?;
-    if let AuthState::VerifyingEmail { .. } = next {
-        send_verification_code(state, &account.id, &account.email, locale, now).await?;
-    }
     tracing::info!(account_id = %account.id, ip = %ip, known_device = known_device.is_some(), "password accepted");
     session.rotate_to(&state.db, next.clone(), now).await?;
     Ok(next)
@@ -459,11 +466,6 @@ async fn next_state_after_password(
     account: &AccountRow,
 ) -> Result<AuthState, AppError> {
     let account_id = account.id.clone();
-    if account.email_verified_at.is_none() {
-        return Ok(AuthState::VerifyingEmail {
-            account_id: Some(account_id),
-        });
-    }
     if mfa::store::confirmed(&state.db, &account.id)
         .await?
         .is_none()

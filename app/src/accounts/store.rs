@@ -127,16 +127,6 @@ pub async fn insert_security_answers(
     Ok(())
 }
 
-/// Marks the email verified.
-pub async fn mark_email_verified(db: &Db, account_id: &str, now: i64) -> Result<(), AppError> {
-    sqlx::query("UPDATE accounts SET email_verified_at = $1, updated_at = $1 WHERE id = $2 AND email_verified_at IS NULL")
-        .bind(now)
-        .bind(account_id)
-        .execute(&db.pool)
-        .await?;
-    Ok(())
-}
-
 /// Replaces the password hash (used when upgrading weak parameters at sign-in).
 pub async fn update_password_hash(
     db: &Db,
@@ -153,59 +143,120 @@ pub async fn update_password_hash(
     Ok(())
 }
 
-/// Email code purposes.
-pub const PURPOSE_VERIFY_EMAIL: &str = "verify_email";
+/// A registration waiting for its emailed code.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RegistrationRow {
+    /// Random id (kept in the registrant's session).
+    pub id: String,
+    /// The normalised address.
+    pub email: String,
+    /// Argon2id PHC string of the chosen password.
+    pub password_hash: String,
+    /// JSON list of `[question id, answer hash]`.
+    pub answers: String,
+    /// HMAC of the current code; `None` once it died after too many wrong tries.
+    pub code_hash: Option<String>,
+    /// When the current code stops working.
+    pub code_expires_at: i64,
+    /// Wrong codes entered so far (a resend does not reset it).
+    pub wrong_codes: i64,
+}
 
-/// Replaces any unused code for this purpose with a new one (a resend makes the old code useless).
-pub async fn replace_email_code(
-    db: &Db,
-    account_id: &str,
-    purpose: &str,
-    code_hash: &str,
-    expires_at: i64,
+/// A new registration.
+#[derive(Debug)]
+pub struct NewRegistration<'a> {
+    /// Random id.
+    pub id: &'a str,
+    /// Normalised email.
+    pub email: &'a str,
+    /// Argon2id PHC string.
+    pub password_hash: &'a str,
+    /// JSON list of `[question id, answer hash]`.
+    pub answers: &'a str,
+    /// HMAC of the code sent.
+    pub code_hash: &'a str,
+    /// When the code stops working.
+    pub code_expires_at: i64,
+}
+
+/// Inserts a registration.
+pub async fn insert_registration(
+    tx: &mut Transaction<'static, Any>,
+    registration: &NewRegistration<'_>,
     now: i64,
 ) -> Result<(), AppError> {
-    let mut tx = db.begin_write().await?;
     sqlx::query(
-        "DELETE FROM email_codes WHERE account_id = $1 AND purpose = $2 AND used_at IS NULL",
+        "INSERT INTO registrations (id, email, password_hash, answers, code_hash, code_expires_at,
+                                    wrong_codes, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7)",
     )
-    .bind(account_id)
-    .bind(purpose)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "INSERT INTO email_codes (id, account_id, purpose, code_hash, expires_at, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $6)",
-    )
-    .bind(crate::infra::crypto::random_hex(16))
-    .bind(account_id)
-    .bind(purpose)
-    .bind(code_hash)
-    .bind(expires_at)
+    .bind(registration.id)
+    .bind(registration.email)
+    .bind(registration.password_hash)
+    .bind(registration.answers)
+    .bind(registration.code_hash)
+    .bind(registration.code_expires_at)
     .bind(now)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
-/// Uses the code if it matches, is unused and unexpired; true when it was consumed now.
-pub async fn consume_email_code(
-    db: &Db,
-    account_id: &str,
-    purpose: &str,
+/// The registration with this id, if it still exists.
+pub async fn find_registration(db: &Db, id: &str) -> Result<Option<RegistrationRow>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT id, email, password_hash, answers, code_hash, code_expires_at, wrong_codes
+         FROM registrations WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?)
+}
+
+/// Gives the registration a new code (the old one stops working); the wrong-code count stays.
+pub async fn replace_registration_code(
+    tx: &mut Transaction<'static, Any>,
+    id: &str,
     code_hash: &str,
+    expires_at: i64,
     now: i64,
 ) -> Result<bool, AppError> {
     let result = sqlx::query(
-        "UPDATE email_codes SET used_at = $1, updated_at = $1
-         WHERE account_id = $2 AND purpose = $3 AND code_hash = $4 AND used_at IS NULL AND expires_at > $1",
+        "UPDATE registrations SET code_hash = $1, code_expires_at = $2, updated_at = $3 WHERE id = $4",
     )
-    .bind(now)
-    .bind(account_id)
-    .bind(purpose)
     .bind(code_hash)
-    .execute(&db.pool)
+    .bind(expires_at)
+    .bind(now)
+    .bind(id)
+    .execute(&mut **tx)
     .await?;
     Ok(result.rows_affected() == 1)
+}
+
+/// Counts one wrong code in one statement; at `max` wrong codes the current code dies.
+pub async fn count_wrong_code(db: &Db, id: &str, max: i64, now: i64) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE registrations SET wrong_codes = wrong_codes + 1,
+                code_hash = CASE WHEN wrong_codes + 1 >= $1 THEN NULL ELSE code_hash END,
+                updated_at = $2
+         WHERE id = $3",
+    )
+    .bind(max)
+    .bind(now)
+    .bind(id)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+/// Deletes every registration for an address (the address now has its account).
+pub async fn delete_registrations_for(
+    tx: &mut Transaction<'static, Any>,
+    email: &str,
+) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM registrations WHERE email = $1")
+        .bind(email)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }

@@ -4,6 +4,7 @@ pub mod clock;
 pub mod crypto;
 pub mod db;
 pub mod mail;
+pub mod outbox;
 pub mod passwords;
 pub mod rate_limit;
 pub mod request;

@@ -66,8 +66,10 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Derived encryption and MAC keys.
     pub keys: Arc<Keys>,
-    /// Outgoing mail.
+    /// Outgoing mail (used only by the outbox worker; requests enqueue instead).
     pub mailer: Arc<Mailer>,
+    /// Wakes the outbox worker when a request has queued a message.
+    pub outbox_wakeup: Arc<tokio::sync::Notify>,
     /// Password hashing on the blocking pool.
     pub hasher: Arc<PasswordHasher>,
     /// Policy knobs.
@@ -80,6 +82,11 @@ impl AppState {
     /// The current time in Unix seconds.
     pub fn now(&self) -> i64 {
         self.clock.now()
+    }
+
+    /// Tells the outbox worker that a committed change queued a message.
+    pub fn wake_outbox(&self) {
+        self.outbox_wakeup.notify_one();
     }
 }
 

@@ -1,5 +1,7 @@
 //! Second factors: authenticator apps (TOTP) now; text, email codes, backup codes and passkeys later.
 
+#[cfg(feature = "ssr")]
+pub mod emails;
 pub mod model;
 pub mod pages;
 pub mod server_fns;

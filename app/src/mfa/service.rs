@@ -9,7 +9,7 @@ use crate::{
     accounts,
     error::AppError,
     i18n::{Locale, Msg},
-    infra::{crypto, rate_limit, state::AppState},
+    infra::{crypto, outbox, rate_limit, state::AppState},
     session::{model::AuthState, store::SessionHandle},
 };
 
@@ -43,7 +43,10 @@ pub async fn enrolment(
         .ok_or(AppError::Unauthorized)?;
     let fresh_secret = crypto::random_bytes::<{ totp::SECRET_LEN }>();
     let ciphertext = state.keys.encrypt(&fresh_secret, &account_id);
-    let pending = store::pending_or_create(&state.db, &account_id, ciphertext, state.now()).await?;
+    let session_id = session.id_hash().ok_or(AppError::Unauthorized)?;
+    let pending =
+        store::pending_or_create(&state.db, &account_id, &session_id, ciphertext, state.now())
+            .await?;
     let secret = decrypt_secret(state, &account_id, &pending.secret_ciphertext)?;
     let otpauth_uri = totp::otpauth_uri(&secret, &account.email);
     let qr_data_uri = totp::qr_data_uri(&otpauth_uri)
@@ -78,13 +81,23 @@ pub async fn confirm_enrolment(
     let code = OneTimeCode::parse(code).map_err(|m| AppError::field("code", m))?;
     throttle(state, &account_id).await?;
     let now = state.now();
-    let pending = store::pending(&state.db, &account_id)
+    let session_id = session.id_hash().ok_or(AppError::Unauthorized)?;
+    let pending = store::pending(&state.db, &account_id, &session_id)
         .await?
         .ok_or(AppError::field("code", Msg::CodeInvalid))?;
     let secret = decrypt_secret(state, &account_id, &pending.secret_ciphertext)?;
     let step = totp::verify(&secret, code.as_str(), now, None)
         .map_err(|_| AppError::field("code", Msg::CodeInvalid))?;
-    store::confirm(&state.db, &account_id, &pending.id, step, now).await?;
+    match store::confirm(&state.db, &account_id, &pending.id, &session_id, step, now).await? {
+        Ok(()) => {}
+        Err(store::ConfirmRefusal::AlreadyHasFactor) => {
+            tracing::warn!(account_id = %account_id, "set-up refused: the account already has an authenticator");
+            return Err(AppError::Conflict);
+        }
+        Err(store::ConfirmRefusal::NoPending) => {
+            return Err(AppError::field("code", Msg::CodeInvalid))
+        }
+    }
     tracing::info!(account_id = %account_id, "authenticator app enrolled");
     session.remember_device(accounts::devices::issue(&state.keys, &account_id));
     session
@@ -132,27 +145,17 @@ pub async fn verify_sign_in_code(
 }
 
 /// Tells the owner that a used code was tried again: a sign of a phished or watched code.
-/// Delivery problems are logged, not shown: the person at the keyboard may be the attacker.
+/// Problems are logged, not shown: the person at the keyboard may be the attacker.
 async fn notify_replay(state: &AppState, account_id: &str, locale: Locale) {
-    let account = match accounts::store::find_by_id(&state.db, account_id).await {
-        Ok(Some(account)) => account,
-        Ok(None) => return,
-        Err(error) => {
-            tracing::error!(%error, "could not load account to notify about a replayed code");
-            return;
-        }
+    let queued = async {
+        let account = accounts::store::find_by_id(&state.db, account_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let message = super::emails::code_replayed(locale, &account.email);
+        outbox::enqueue(&state.db.pool, &state.keys, &message, state.now()).await
     };
-    let (subject, body) = match locale {
-        Locale::En => (
-            "A used Caseport sign-in code was tried again",
-            "Someone entered a code from your authentication app that had already been used to sign in to your Caseport account.\n\nIf this was not you, change your password now: someone may know it and may have seen one of your codes.\n".to_owned(),
-        ),
-        Locale::Es => (
-            "Se intentó usar de nuevo un código de Caseport",
-            "Alguien introdujo un código de su aplicación de autenticación que ya se había usado para iniciar sesión en su cuenta de Caseport.\n\nSi no fue usted, cambie su contraseña ahora.\n".to_owned(),
-        ),
-    };
-    if let Err(error) = state.mailer.send(&account.email, subject, body).await {
-        tracing::error!(%error, "could not send replay notification");
+    match queued.await {
+        Ok(_) => state.wake_outbox(),
+        Err(error) => tracing::error!(%error, "could not queue the replay notification"),
     }
 }

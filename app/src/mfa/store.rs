@@ -2,12 +2,14 @@
 
 use crate::{
     error::AppError,
-    infra::{crypto, db::Db},
+    infra::{
+        crypto,
+        db::{Db, DbKind},
+    },
 };
-use sqlx::Row;
 
-/// A confirmed authenticator as needed to check a code.
-#[derive(Debug, Clone)]
+/// An authenticator as needed to check a code.
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Authenticator {
     /// Row id.
     pub id: String,
@@ -17,36 +19,52 @@ pub struct Authenticator {
     pub last_used_step: Option<i64>,
 }
 
-/// The unconfirmed authenticator being set up for an account, creating it with `new_ciphertext` if
-/// there is none yet (so reloading the set-up page shows the same QR code).
+const PENDING: &str = "SELECT id, secret_ciphertext, last_used_step FROM totp_authenticators
+     WHERE account_id = $1 AND session_id_hash = $2 AND confirmed_at IS NULL
+     ORDER BY created_at DESC LIMIT 1";
+
+/// The authenticator this session is setting up for the account, if it started one. A pending
+/// secret belongs to the session that created it: another session (even of the same account)
+/// never sees or confirms it, and it disappears with its session.
+pub async fn pending(
+    db: &Db,
+    account_id: &str,
+    session_id_hash: &str,
+) -> Result<Option<Authenticator>, AppError> {
+    Ok(sqlx::query_as(PENDING)
+        .bind(account_id)
+        .bind(session_id_hash)
+        .fetch_optional(&db.pool)
+        .await?)
+}
+
+/// [`pending`], creating it with `new_ciphertext` if this session has none yet (so reloading the
+/// set-up page shows the same QR code).
 pub async fn pending_or_create(
     db: &Db,
     account_id: &str,
+    session_id_hash: &str,
     new_ciphertext: Vec<u8>,
     now: i64,
 ) -> Result<Authenticator, AppError> {
     let mut tx = db.begin_write().await?;
-    let existing = sqlx::query(
-        "SELECT id, secret_ciphertext FROM totp_authenticators
-         WHERE account_id = $1 AND confirmed_at IS NULL ORDER BY created_at DESC LIMIT 1",
-    )
-    .bind(account_id)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let existing: Option<Authenticator> = sqlx::query_as(PENDING)
+        .bind(account_id)
+        .bind(session_id_hash)
+        .fetch_optional(&mut *tx)
+        .await?;
     let authenticator = match existing {
-        Some(row) => Authenticator {
-            id: row.try_get(0)?,
-            secret_ciphertext: row.try_get(1)?,
-            last_used_step: None,
-        },
+        Some(authenticator) => authenticator,
         None => {
             let id = crypto::random_hex(16);
             sqlx::query(
-                "INSERT INTO totp_authenticators (id, account_id, secret_ciphertext, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $4)",
+                "INSERT INTO totp_authenticators
+                     (id, account_id, session_id_hash, secret_ciphertext, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $5)",
             )
             .bind(&id)
             .bind(account_id)
+            .bind(session_id_hash)
             .bind(&new_ciphertext)
             .bind(now)
             .execute(&mut *tx)
@@ -62,42 +80,15 @@ pub async fn pending_or_create(
     Ok(authenticator)
 }
 
-/// The account's pending (unconfirmed) authenticator, if set-up has started.
-pub async fn pending(db: &Db, account_id: &str) -> Result<Option<Authenticator>, AppError> {
-    let row = sqlx::query(
-        "SELECT id, secret_ciphertext FROM totp_authenticators
-         WHERE account_id = $1 AND confirmed_at IS NULL ORDER BY created_at DESC LIMIT 1",
-    )
-    .bind(account_id)
-    .fetch_optional(&db.pool)
-    .await?;
-    row.map(|row| {
-        Ok(Authenticator {
-            id: row.try_get(0)?,
-            secret_ciphertext: row.try_get(1)?,
-            last_used_step: None,
-        })
-    })
-    .transpose()
-}
-
 /// The account's confirmed authenticator, if it has one.
 pub async fn confirmed(db: &Db, account_id: &str) -> Result<Option<Authenticator>, AppError> {
-    let row = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT id, secret_ciphertext, last_used_step FROM totp_authenticators
          WHERE account_id = $1 AND confirmed_at IS NOT NULL ORDER BY confirmed_at LIMIT 1",
     )
     .bind(account_id)
     .fetch_optional(&db.pool)
-    .await?;
-    row.map(|row| {
-        Ok(Authenticator {
-            id: row.try_get(0)?,
-            secret_ciphertext: row.try_get(1)?,
-            last_used_step: row.try_get(2)?,
-        })
-    })
-    .transpose()
+    .await?)
 }
 
 /// Records `step` as used, only if it is later than the last one: two concurrent requests with
@@ -120,17 +111,49 @@ pub async fn claim_step(
     Ok(result.rows_affected() == 1)
 }
 
-/// Marks the pending authenticator confirmed with its first used step, and removes other pending ones.
+/// Why a set-up could not be confirmed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfirmRefusal {
+    /// The account already has an authenticator (another session bound one first).
+    AlreadyHasFactor,
+    /// The pending authenticator is gone (its session ended).
+    NoPending,
+}
+
+/// Binds the pending authenticator to the account with its first used step, in one transaction
+/// that refuses if the account already has a confirmed factor, removes every other pending set-up
+/// and ends the account's other sessions (binding a factor is a credential change).
 pub async fn confirm(
     db: &Db,
     account_id: &str,
     authenticator_id: &str,
+    keep_session: &str,
     step: i64,
     now: i64,
-) -> Result<(), AppError> {
+) -> Result<Result<(), ConfirmRefusal>, AppError> {
     let mut tx = db.begin_write().await?;
-    sqlx::query(
-        "UPDATE totp_authenticators SET confirmed_at = $1, last_used_step = $2, updated_at = $1
+    // Lock the account row so two sessions confirming at once are decided one after the other.
+    let lock = match db.kind {
+        DbKind::Postgres => " FOR UPDATE",
+        DbKind::Sqlite => "",
+    };
+    sqlx::query(&format!("SELECT id FROM accounts WHERE id = $1{lock}"))
+        .bind(account_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let has_factor: Option<String> = sqlx::query_scalar(
+        "SELECT id FROM totp_authenticators WHERE account_id = $1 AND confirmed_at IS NOT NULL",
+    )
+    .bind(account_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if has_factor.is_some() {
+        tx.rollback().await?;
+        return Ok(Err(ConfirmRefusal::AlreadyHasFactor));
+    }
+    let bound = sqlx::query(
+        "UPDATE totp_authenticators
+         SET confirmed_at = $1, last_used_step = $2, session_id_hash = NULL, updated_at = $1
          WHERE id = $3 AND account_id = $4 AND confirmed_at IS NULL",
     )
     .bind(now)
@@ -139,12 +162,21 @@ pub async fn confirm(
     .bind(account_id)
     .execute(&mut *tx)
     .await?;
+    if bound.rows_affected() != 1 {
+        tx.rollback().await?;
+        return Ok(Err(ConfirmRefusal::NoPending));
+    }
     sqlx::query("DELETE FROM totp_authenticators WHERE account_id = $1 AND confirmed_at IS NULL")
         .bind(account_id)
         .execute(&mut *tx)
         .await?;
+    sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND id_hash <> $2")
+        .bind(account_id)
+        .bind(keep_session)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
-    Ok(())
+    Ok(Ok(()))
 }
 
 /// Inserts an already-confirmed authenticator (admin seeding of demo and benchmark accounts).

@@ -3,9 +3,8 @@
 //! | from                          | event                               | to                       |
 //! |-------------------------------|-------------------------------------|--------------------------|
 //! | (none)                        | registration submitted              | `VerifyingEmail`         |
-//! | `VerifyingEmail`              | correct email code                  | `EnrollingTotp`          |
+//! | `VerifyingEmail`              | correct email code (account created)| `EnrollingTotp`          |
 //! | `EnrollingTotp`               | correct code from the new app       | `SignedIn`               |
-//! | (none)                        | correct password, email unverified  | `VerifyingEmail`         |
 //! | (none)                        | correct password, no authenticator  | `EnrollingTotp`          |
 //! | (none)                        | correct password                    | `AwaitingSecondFactor`   |
 //! | `AwaitingSecondFactor`        | correct, unused authenticator code  | `SignedIn`               |
@@ -19,11 +18,12 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "step", rename_all = "snake_case")]
 pub enum AuthState {
-    /// An email code is awaited. `account_id` is `None` when the registration was for an address that
-    /// already has an account: the page looks the same, so nobody learns that the address is known.
+    /// An emailed code is awaited for a registration. Registrations for an address that already
+    /// has an account look exactly the same (their code is never sent), so nobody learns that the
+    /// address is known.
     VerifyingEmail {
-        /// The account being verified, if any.
-        account_id: Option<String>,
+        /// The registration waiting for its code.
+        registration_id: String,
     },
     /// The email is verified; an authenticator app must be set up before anything else.
     EnrollingTotp {
@@ -54,10 +54,10 @@ impl AuthState {
         }
     }
 
-    /// The account the session belongs to, if known.
+    /// The account the session belongs to, if it has one yet.
     pub fn account_id(&self) -> Option<&str> {
         match self {
-            AuthState::VerifyingEmail { account_id } => account_id.as_deref(),
+            AuthState::VerifyingEmail { .. } => None,
             AuthState::EnrollingTotp { account_id }
             | AuthState::AwaitingSecondFactor { account_id }
             | AuthState::SignedIn { account_id } => Some(account_id),

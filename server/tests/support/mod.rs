@@ -211,8 +211,18 @@ impl TestApp {
         Self::with_db(fresh_db().await, policy).await
     }
 
-    /// A new app on `db`.
+    /// A new app on `db`, with its outbox worker running.
     pub async fn with_db(db: Db, policy: Policy) -> Self {
+        Self::build(db, policy, true).await
+    }
+
+    /// A new app on a fresh database whose queued mail is delivered only when the test says so
+    /// (`app::infra::outbox::deliver_one`).
+    pub async fn without_outbox_worker() -> Self {
+        Self::build(fresh_db().await, test_policy(), false).await
+    }
+
+    async fn build(db: Db, policy: Policy, outbox_worker: bool) -> Self {
         let outbox = std::env::temp_dir().join(format!("caseport-mail-{}", random_hex(8)));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -231,6 +241,7 @@ impl TestApp {
                 )
                 .unwrap(),
             ),
+            outbox_wakeup: Arc::new(tokio::sync::Notify::new()),
             hasher: Arc::new(PasswordHasher::new(2)),
             policy: Arc::new(policy),
             leptos_options: leptos::prelude::LeptosOptions::builder()
@@ -239,6 +250,12 @@ impl TestApp {
                 .build(),
         };
         let router = server::app(state.clone());
+        if outbox_worker {
+            tokio::spawn(app::infra::outbox::run_worker(
+                state.clone(),
+                Duration::from_millis(50),
+            ));
+        }
         Self {
             state,
             clock,
@@ -317,6 +334,18 @@ impl TestApp {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
         panic!("expected {count} emails, got {:?}", self.mails());
+    }
+
+    /// Every verification code sent to `email`, oldest first.
+    pub fn codes_for(&self, email: &str) -> Vec<String> {
+        self.mails()
+            .iter()
+            .filter(|m| m.contains(&format!("To: {email}")) && m.contains("verification code is"))
+            .filter_map(|m| {
+                let index = m.find("verification code is ")? + "verification code is ".len();
+                Some(m[index..index + 6].to_owned())
+            })
+            .collect()
     }
 
     /// The newest verification code sent to `email`.
