@@ -264,6 +264,17 @@ impl TestApp {
         }
     }
 
+    /// The same application (database, clock, outbox folder) with another mail relay.
+    pub fn with_mailer(&self, mailer: Mailer) -> Self {
+        let mut state = self.state.clone();
+        state.mailer = Arc::new(mailer);
+        Self {
+            router: server::app(state.clone()),
+            state,
+            ..self.clone()
+        }
+    }
+
     /// The same application (database, clock, mail) with another password hasher.
     pub fn with_hasher(&self, hasher: PasswordHasher) -> Self {
         let mut state = self.state.clone();
