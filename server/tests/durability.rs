@@ -119,10 +119,13 @@ async fn fifty_read_then_write(db: &Db, dependent: bool) -> Vec<String> {
                 .begin_write()
                 .await
                 .map_err(|e| format!("begin: {e:?}"))?;
-            let (read,): (i64,) = sqlx::query_as("SELECT n FROM durability_counter WHERE id = 1")
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(|e| format!("select: {e}"))?;
+            let (read,): (i64,) = sqlx::query_as(&format!(
+                "SELECT n FROM durability_counter WHERE id = 1{}",
+                db.for_update()
+            ))
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| format!("select: {e}"))?;
             // Give other transactions a chance to interleave between the read and the write.
             tokio::time::sleep(Duration::from_millis(2)).await;
             let update = if dependent {
@@ -166,13 +169,71 @@ async fn item46_fifty_concurrent_read_then_write_transactions_never_fail_with_bu
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn item46_read_then_write_transactions_are_serialised_and_lose_no_update() {
+async fn item46_read_then_write_transactions_that_lock_what_they_read_lose_no_update() {
     let db = counter_db().await;
     let errors = fifty_read_then_write(&db, true).await;
     assert!(errors.is_empty(), "write transactions failed: {errors:?}");
     assert_eq!(
         counter(&db).await,
         50,
-        "updates were lost: begin_write does not serialise read-then-write transactions"
+        "updates were lost: a read with Db::for_update inside begin_write must hold its row"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn item62_writes_for_different_rows_proceed_at_the_same_time_on_postgresql() {
+    let db = counter_db().await;
+    if db.kind != DbKind::Postgres {
+        eprintln!("SQLite has a single writer by design; this test runs on PostgreSQL");
+        return;
+    }
+    sqlx::query("INSERT INTO durability_counter (id, n) VALUES (2, 0)")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    // The first transaction writes row 1 and stays open.
+    let mut first = db.begin_write().await.unwrap();
+    sqlx::query("UPDATE durability_counter SET n = n + 1 WHERE id = 1")
+        .execute(&mut *first)
+        .await
+        .unwrap();
+    // A second writer, on another row, neither waits for it nor fails.
+    let second = async {
+        let mut tx = db.begin_write().await.unwrap();
+        sqlx::query(&format!(
+            "SELECT n FROM durability_counter WHERE id = 2{}",
+            db.for_update()
+        ))
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        sqlx::query("UPDATE durability_counter SET n = n + 1 WHERE id = 2")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    };
+    tokio::time::timeout(Duration::from_secs(3), second)
+        .await
+        .expect("a write to another row waited for an open transaction: a global write lock");
+    // A writer of the same row does wait for the first (row lock), then applies on top of it.
+    let same_row = {
+        let db = db.clone();
+        tokio::spawn(async move {
+            let mut tx = db.begin_write().await.unwrap();
+            sqlx::query("UPDATE durability_counter SET n = n + 10 WHERE id = 1")
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        !same_row.is_finished(),
+        "the same row must wait for its lock"
+    );
+    first.commit().await.unwrap();
+    same_row.await.unwrap();
+    assert_eq!(counter(&db).await, 11);
 }

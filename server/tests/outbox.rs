@@ -265,15 +265,37 @@ async fn item60_mail_queued_before_the_server_is_killed_arrives_after_it_restart
         answer.starts_with("HTTP/1.1 200"),
         "registration answered while the relay is down: {answer}"
     );
-    drop(first); // SIGKILL: no chance to deliver or clean up.
+    // Let the first server fail its delivery attempt (the relay is down) so the message is
+    // queued and unclaimed, then kill it: no chance to deliver or clean up. (Killed while a
+    // message is claimed, the restarted server would first wait out the claim's lease.)
+    let db =
+        app::infra::db::Db::connect(&format!("sqlite://{}", data.join("caseport.db").display()))
+            .await
+            .unwrap();
+    let mut attempted = false;
+    for _ in 0..200 {
+        let waiting: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM outbox WHERE attempts >= 1 AND claimed_until IS NULL AND sent_at IS NULL",
+        )
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+        if waiting == 1 {
+            attempted = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(attempted, "the first server never tried the relay");
+    db.pool.close().await;
+    drop(first);
 
     let sink_port = free_port();
     let sink = format!("127.0.0.1:{sink_port}");
     let _second = start_server(&data, port, &format!("smtp://{sink}"), Some(&sink)).await;
     let outbox_dir = data.join("outbox");
-    // A retry is due 5 s after the failed attempt (longer only if the kill hit a claimed message,
-    // whose lease must run out first).
-    for _ in 0..3000 {
+    // The retry is due 5 s after the failed attempt.
+    for _ in 0..400 {
         let delivered: Vec<String> = std::fs::read_dir(&outbox_dir)
             .map(|dir| {
                 dir.filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())

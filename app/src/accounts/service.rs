@@ -515,7 +515,11 @@ pub async fn create_verified_account(
         email_verified_at: Some(now),
         role,
     };
-    store::insert_account(&mut tx, &account, now).await?;
+    match store::insert_account(&mut tx, &account, now).await {
+        Ok(()) => {}
+        Err(error) if is_unique_violation(&error) => return Err(AppError::Conflict),
+        Err(error) => return Err(error.into()),
+    }
     tx.commit().await?;
     if let Some(secret_bytes) = totp_secret {
         let ciphertext = state.keys.encrypt(secret_bytes, &id);

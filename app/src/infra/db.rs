@@ -45,9 +45,6 @@ pub enum DbSetupError {
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 
-/// The PostgreSQL advisory lock key that serialises Caseport's write transactions.
-const WRITE_LOCK_KEY: i64 = 0x4361_7365_706f_7274;
-
 /// Busy timeout for SQLite, in milliseconds.
 pub const SQLITE_BUSY_TIMEOUT_MS: i64 = 5000;
 
@@ -140,22 +137,27 @@ impl Db {
         })
     }
 
-    /// Begins a write transaction that holds the database's write lock from its first statement, so
-    /// read-then-write transactions run one at a time and lose no update: `BEGIN IMMEDIATE` on
-    /// SQLite (waiting on the busy timeout instead of failing), and on PostgreSQL a transaction-scoped
-    /// advisory lock that gives the same single-writer behaviour.
+    /// Begins a write transaction. On SQLite it is `BEGIN IMMEDIATE`: SQLite has one writer, and
+    /// taking the write lock at the start makes a second writer wait (busy timeout) instead of
+    /// failing. On PostgreSQL it is an ordinary transaction and writers run side by side:
+    /// correctness under concurrency comes from constraints, single-statement conditional writes
+    /// (`INSERT ... ON CONFLICT ... WHERE`, `UPDATE ... WHERE <expected state>`) and, where a
+    /// write depends on a read, a row lock on what was read ([`Db::for_update`]).
     pub async fn begin_write(&self) -> Result<Transaction<'static, sqlx::Any>, AppError> {
         Ok(match self.kind {
             DbKind::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            DbKind::Postgres => {
-                let mut tx = self.pool.begin().await?;
-                sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                    .bind(WRITE_LOCK_KEY)
-                    .execute(&mut *tx)
-                    .await?;
-                tx
-            }
+            DbKind::Postgres => self.pool.begin().await?,
         })
+    }
+
+    /// The clause that locks the rows a `SELECT` reads until the transaction ends, for reads that
+    /// a later write in the same transaction depends on: ` FOR UPDATE` on PostgreSQL, nothing on
+    /// SQLite (whose write transactions already exclude each other).
+    pub fn for_update(&self) -> &'static str {
+        match self.kind {
+            DbKind::Sqlite => "",
+            DbKind::Postgres => " FOR UPDATE",
+        }
     }
 
     /// Answers whether the database responds (for `/readyz`).

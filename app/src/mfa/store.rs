@@ -2,10 +2,7 @@
 
 use crate::{
     error::AppError,
-    infra::{
-        crypto,
-        db::{Db, DbKind},
-    },
+    infra::{crypto, db::Db},
 };
 
 /// An authenticator as needed to check a code.
@@ -133,14 +130,13 @@ pub async fn confirm(
 ) -> Result<Result<(), ConfirmRefusal>, AppError> {
     let mut tx = db.begin_write().await?;
     // Lock the account row so two sessions confirming at once are decided one after the other.
-    let lock = match db.kind {
-        DbKind::Postgres => " FOR UPDATE",
-        DbKind::Sqlite => "",
-    };
-    sqlx::query(&format!("SELECT id FROM accounts WHERE id = $1{lock}"))
-        .bind(account_id)
-        .fetch_optional(&mut *tx)
-        .await?;
+    sqlx::query(&format!(
+        "SELECT id FROM accounts WHERE id = $1{}",
+        db.for_update()
+    ))
+    .bind(account_id)
+    .fetch_optional(&mut *tx)
+    .await?;
     let has_factor: Option<String> = sqlx::query_scalar(
         "SELECT id FROM totp_authenticators WHERE account_id = $1 AND confirmed_at IS NOT NULL",
     )
