@@ -188,7 +188,7 @@ async fn item9_ten_concurrent_failures_pause_the_account_like_ten_sequential_one
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn item9_the_failure_counter_loses_no_concurrent_update() {
-    use app::infra::rate_limit::{reserve_attempt, ACCOUNT_FAILURES_BEFORE_DELAY};
+    use app::infra::rate_limit::{reserve_attempt_at, ACCOUNT_FAILURES_BEFORE_DELAY};
     let app = TestApp::new().await;
     let subject = "counter-subject".to_owned();
     let now = app.clock.now();
@@ -196,7 +196,7 @@ async fn item9_the_failure_counter_loses_no_concurrent_update() {
     for _ in 0..40 {
         let db = app.state.db.clone();
         let subject = subject.clone();
-        tasks.spawn(async move { reserve_attempt(&db, &subject, now).await });
+        tasks.spawn(async move { reserve_attempt_at(&db, &subject, now).await });
     }
     let mut admitted = 0;
     let mut refused = 0;

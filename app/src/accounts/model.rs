@@ -106,6 +106,50 @@ pub struct PasswordFeedback {
     pub score: u8,
 }
 
+/// The registration form as submitted: the one argument of the `register` server function, its
+/// fields flattened so the HTML form posts plain `email`, `password`, `question1`... inputs.
+#[derive(Clone, Default, Serialize, Deserialize)]
+pub struct RegistrationForm {
+    /// As typed.
+    pub email: String,
+    /// As typed.
+    pub password: String,
+    /// As typed.
+    pub password_confirmation: String,
+    /// Id of the first chosen question.
+    pub question1: String,
+    /// Answer to the first question.
+    pub answer1: String,
+    /// Id of the second chosen question.
+    pub question2: String,
+    /// Answer to the second question.
+    pub answer2: String,
+    /// Id of the third chosen question.
+    pub question3: String,
+    /// Answer to the third question.
+    pub answer3: String,
+}
+
+impl RegistrationForm {
+    /// The three (question id, answer) pairs, in order.
+    pub fn questions(&self) -> [(&str, &str); 3] {
+        [
+            (&self.question1, &self.answer1),
+            (&self.question2, &self.answer2),
+            (&self.question3, &self.answer3),
+        ]
+    }
+}
+
+/// Shows only the address: passwords and answers never reach a log line.
+impl std::fmt::Debug for RegistrationForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RegistrationForm")
+            .field("email", &self.email)
+            .finish_non_exhaustive()
+    }
+}
+
 /// The fixed list of security questions, by id; the texts are in the i18n tables.
 pub const SECURITY_QUESTION_IDS: [&str; 8] = [
     "first_school",

@@ -1,24 +1,13 @@
 //! Thin server functions for accounts: each authorises, validates, calls one service and answers.
 
-use super::model::{PasswordFeedback, Profile};
+use super::model::{PasswordFeedback, Profile, RegistrationForm};
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// Creates an account and emails a verification code; then redirects to the code page.
 #[server(prefix = "/_fn", endpoint = "register")]
-pub async fn register(
-    email: String,
-    password: String,
-    password_confirmation: String,
-    question1: String,
-    answer1: String,
-    question2: String,
-    answer2: String,
-    question3: String,
-    answer3: String,
-) -> Result<(), AppError> {
-    use super::service::{self, RegistrationForm};
+pub async fn register(#[server(flatten)] form: RegistrationForm) -> Result<(), AppError> {
     use crate::{
         infra::{
             request::{client_ip, request_locale},
@@ -27,25 +16,14 @@ pub async fn register(
         session::store::use_session,
     };
     let state = use_app_state()?;
-    let session = use_session()?;
-    let form = RegistrationForm {
-        email,
-        password,
-        password_confirmation,
-        questions: [
-            (question1, answer1),
-            (question2, answer2),
-            (question3, answer3),
-        ],
-    };
-    let registration = service::validate_registration(
+    let registration = super::service::validate_registration(
         form,
         &state.policy.password,
         state.policy.security_questions,
     )?;
-    service::register(
+    super::service::register(
         &state,
-        &session,
+        &use_session()?,
         client_ip()?,
         request_locale(),
         registration,
@@ -58,28 +36,8 @@ pub async fn register(
 /// Live feedback on a password being typed: the server-side rules and a strength estimate.
 #[server(prefix = "/_fn", endpoint = "check_password")]
 pub async fn check_password(password: String, email: String) -> Result<PasswordFeedback, AppError> {
-    use super::model::Email;
-    use crate::infra::{passwords, rate_limit, request::client_ip, state::use_app_state};
-    let state = use_app_state()?;
-    if state.policy.rate_limits {
-        let bucket = format!("password_check:ip:{}", rate_limit::ip_key(client_ip()?));
-        rate_limit::hit(
-            &state.db,
-            &bucket,
-            rate_limit::PASSWORD_CHECKS_PER_IP,
-            state.now(),
-        )
-        .await?;
-    }
-    let email = Email::parse(&email).ok();
-    let problem =
-        passwords::check_password(&state.policy.password, &password, email.as_ref()).err();
-    let score = if problem.is_some() {
-        0
-    } else {
-        passwords::strength(&password, email.as_ref())
-    };
-    Ok(PasswordFeedback { problem, score })
+    use crate::infra::{request::client_ip, state::use_app_state};
+    super::service::password_feedback(&use_app_state()?, client_ip()?, &password, &email).await
 }
 
 /// Checks the emailed code; then redirects to authenticator set-up.

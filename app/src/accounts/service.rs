@@ -3,8 +3,8 @@
 use super::{
     emails,
     model::{
-        normalise_answer, security_question_index, AccountNumber, Email, PasswordRules, Profile,
-        ANSWER_LEN,
+        normalise_answer, security_question_index, AccountNumber, Email, PasswordFeedback,
+        PasswordRules, Profile, RegistrationForm, ANSWER_LEN,
     },
     store::{self, AccountRow, NewAccount, NewRegistration},
 };
@@ -16,7 +16,7 @@ use crate::{
         db::is_unique_violation,
         outbox::{self, OutgoingEmail},
         passwords::{check_password, secret},
-        rate_limit::{self, Limit},
+        rate_limit,
         state::AppState,
     },
     mfa,
@@ -42,18 +42,6 @@ pub struct Registration {
     pub answers: Vec<(String, SecretString)>,
 }
 
-/// The raw registration form.
-pub struct RegistrationForm {
-    /// As typed.
-    pub email: String,
-    /// As typed.
-    pub password: String,
-    /// As typed.
-    pub password_confirmation: String,
-    /// Three (question id, answer) pairs as submitted.
-    pub questions: [(String, String); 3],
-}
-
 /// Validates a registration form, collecting every problem with the field it belongs to.
 pub fn validate_registration(
     form: RegistrationForm,
@@ -75,20 +63,20 @@ pub fn validate_registration(
     let mut answers = Vec::new();
     if with_questions {
         let mut seen = Vec::new();
-        for (i, (question, answer)) in form.questions.iter().enumerate() {
+        for (i, (question, answer)) in form.questions().into_iter().enumerate() {
             let n = i + 1;
             if security_question_index(question).is_none() {
                 errors.push(FieldError::new(
                     &format!("question{n}"),
                     Msg::QuestionUnknown,
                 ));
-            } else if seen.contains(question) {
+            } else if seen.contains(&question) {
                 errors.push(FieldError::new(
                     &format!("question{n}"),
                     Msg::QuestionsMustDiffer,
                 ));
             }
-            seen.push(question.clone());
+            seen.push(question);
             let normalised = normalise_answer(answer);
             let len = normalised.chars().count();
             if normalised.is_empty() {
@@ -104,7 +92,7 @@ pub fn validate_registration(
                     Msg::AnswerTooLong { max: ANSWER_LEN.1 },
                 ));
             }
-            answers.push((question.clone(), secret(normalised)));
+            answers.push((question.to_owned(), secret(normalised)));
         }
     }
     match (errors.is_empty(), email) {
@@ -176,18 +164,16 @@ pub async fn register(
 ) -> Result<(), AppError> {
     let now = state.now();
     let email = registration.email.as_str();
-    hit(
+    rate_limit::hit(
         state,
         &format!("register:ip:{}", rate_limit::ip_key(ip)),
         rate_limit::REGISTER_PER_IP,
-        now,
     )
     .await?;
-    hit(
+    rate_limit::hit(
         state,
         &email_send_bucket(state, email),
         rate_limit::EMAIL_CODE_SENDS,
-        now,
     )
     .await?;
     let password_hash = state.hasher.hash(&registration.password).await?;
@@ -230,14 +216,6 @@ pub async fn register(
         .await
 }
 
-async fn hit(state: &AppState, bucket: &str, limit: Limit, now: i64) -> Result<(), AppError> {
-    if state.policy.rate_limits {
-        rate_limit::hit(&state.db, bucket, limit, now).await
-    } else {
-        Ok(())
-    }
-}
-
 fn verifying_registration(session: &SessionHandle) -> Result<String, AppError> {
     match session.state() {
         Some(AuthState::VerifyingEmail { registration_id }) => Ok(registration_id),
@@ -257,11 +235,10 @@ pub async fn verify_email(
     let now = state.now();
     let registration_id = verifying_registration(session)?;
     let code = mfa::model::OneTimeCode::parse(code).map_err(|m| AppError::field("code", m))?;
-    hit(
+    rate_limit::hit(
         state,
         &format!("email_code_verify:{registration_id}"),
         rate_limit::EMAIL_CODE_ATTEMPTS,
-        now,
     )
     .await?;
     let registration = store::find_registration(&state.db, &registration_id)
@@ -336,11 +313,10 @@ pub async fn resend_verification_code(
     let registration = store::find_registration(&state.db, &registration_id)
         .await?
         .ok_or(AppError::SessionExpired)?;
-    hit(
+    rate_limit::hit(
         state,
         &email_send_bucket(state, &registration.email),
         rate_limit::EMAIL_CODE_SENDS,
-        now,
     )
     .await?;
     let code = new_email_code();
@@ -409,11 +385,10 @@ pub async fn sign_in(
     } = attempt;
     let device_token = device_token.as_deref();
     let now = state.now();
-    hit(
+    rate_limit::hit(
         state,
         &format!("sign_in:ip:{}", rate_limit::ip_key(ip)),
         rate_limit::SIGN_IN_PER_IP,
-        now,
     )
     .await?;
     let email = Email::parse(&email).map_err(|m| AppError::field("email", m))?;
@@ -435,9 +410,7 @@ pub async fn sign_in(
     let subject = known_device
         .clone()
         .unwrap_or_else(|| login_subject(state, &email));
-    if state.policy.rate_limits {
-        rate_limit::reserve_attempt(&state.db, &subject, now).await?;
-    }
+    rate_limit::reserve_attempt(state, &subject).await?;
     let verified = state
         .hasher
         .verify(
@@ -473,6 +446,29 @@ async fn next_state_after_password(
         return Ok(AuthState::EnrollingTotp { account_id });
     }
     Ok(AuthState::AwaitingSecondFactor { account_id })
+}
+
+/// What the registration form shows while a password is typed: the first rule it breaks (the
+/// server's full policy, blocklist included) and a strength estimate. Limited per client address.
+pub async fn password_feedback(
+    state: &AppState,
+    ip: IpAddr,
+    password: &str,
+    email: &str,
+) -> Result<PasswordFeedback, AppError> {
+    rate_limit::hit(
+        state,
+        &format!("password_check:ip:{}", rate_limit::ip_key(ip)),
+        rate_limit::PASSWORD_CHECKS_PER_IP,
+    )
+    .await?;
+    let email = Email::parse(email).ok();
+    let problem = check_password(&state.policy.password, password, email.as_ref()).err();
+    let score = match problem {
+        Some(_) => 0,
+        None => crate::infra::passwords::strength(password, email.as_ref()),
+    };
+    Ok(PasswordFeedback { problem, score })
 }
 
 /// The Profile of an account.

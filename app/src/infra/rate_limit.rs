@@ -1,6 +1,6 @@
 //! Throttling counters kept in the database, so every server instance sees the same counts.
 
-use super::db::Db;
+use super::{db::Db, state::AppState};
 use crate::error::AppError;
 use sqlx::Row;
 use std::net::IpAddr;
@@ -71,8 +71,18 @@ pub const PASSWORD_CHECKS_PER_IP: Limit = Limit {
     window_secs: 600,
 };
 
-/// Counts one hit on `bucket`; `Err(RateLimited)` once the window's limit is passed.
-pub async fn hit(db: &Db, bucket: &str, limit: Limit, now: i64) -> Result<(), AppError> {
+/// Counts one hit on `bucket` at the state's current time; `Err(RateLimited)` once the window's
+/// limit is passed. This and [`reserve_attempt`] are the only places that read the
+/// `rate_limits` switch (off only for benchmarks).
+pub async fn hit(state: &AppState, bucket: &str, limit: Limit) -> Result<(), AppError> {
+    if !state.policy.rate_limits {
+        return Ok(());
+    }
+    hit_at(&state.db, bucket, limit, state.now()).await
+}
+
+/// [`hit`] against `db` at time `now`, whatever the switch says.
+pub async fn hit_at(db: &Db, bucket: &str, limit: Limit, now: i64) -> Result<(), AppError> {
     let row = sqlx::query(
         "INSERT INTO rate_limits (bucket, window_started_at, hits) VALUES ($1, $2, 1)
          ON CONFLICT (bucket) DO UPDATE SET
@@ -131,7 +141,15 @@ fn delay_sql(count: &str) -> String {
 /// the allowance starts the pause in the same statement, so however many attempts arrive at
 /// once, no more than the allowance ever reach the password check. A correct password then
 /// clears the count ([`reset_account`]); a wrong one leaves it counted.
-pub async fn reserve_attempt(db: &Db, subject: &str, now: i64) -> Result<(), AppError> {
+pub async fn reserve_attempt(state: &AppState, subject: &str) -> Result<(), AppError> {
+    if !state.policy.rate_limits {
+        return Ok(());
+    }
+    reserve_attempt_at(&state.db, subject, state.now()).await
+}
+
+/// [`reserve_attempt`] against `db` at time `now`, whatever the switch says.
+pub async fn reserve_attempt_at(db: &Db, subject: &str, now: i64) -> Result<(), AppError> {
     let next = "CASE WHEN login_failures.last_failure_at <= $3 THEN 1 ELSE login_failures.failures + 1 END";
     let sql = format!(
         "INSERT INTO login_failures (subject, failures, last_failure_at, locked_until, updated_at)

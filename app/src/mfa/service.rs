@@ -59,16 +59,12 @@ pub async fn enrolment(
 }
 
 async fn throttle(state: &AppState, account_id: &str) -> Result<(), AppError> {
-    if state.policy.rate_limits {
-        rate_limit::hit(
-            &state.db,
-            &format!("totp:{account_id}"),
-            rate_limit::TOTP_ATTEMPTS,
-            state.now(),
-        )
-        .await?;
-    }
-    Ok(())
+    rate_limit::hit(
+        state,
+        &format!("totp:{account_id}"),
+        rate_limit::TOTP_ATTEMPTS,
+    )
+    .await
 }
 
 /// Confirms set-up with a code from the new app, then signs in (new session id).
