@@ -202,10 +202,17 @@ async fn item62_sqlite_and_postgresql_schemas_are_the_same_after_migrating() {
         ("tables", lite.tables.len(), pg.tables.len()),
         ("columns", lite.columns.len(), pg.columns.len()),
         ("constraints", lite.constraints.len(), pg.constraints.len()),
-        ("foreign keys", lite.foreign_keys.len(), pg.foreign_keys.len()),
+        (
+            "foreign keys",
+            lite.foreign_keys.len(),
+            pg.foreign_keys.len(),
+        ),
         ("indexes", lite.indexes.len(), pg.indexes.len()),
     ] {
-        assert!(a >= 5 && b >= 5, "too few {what} read: SQLite {a}, PostgreSQL {b}");
+        assert!(
+            a >= 5 && b >= 5,
+            "too few {what} read: SQLite {a}, PostgreSQL {b}"
+        );
     }
     let mut problems = Vec::new();
     problems.extend(differences("table", &lite.tables, &pg.tables));
