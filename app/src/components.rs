@@ -155,8 +155,8 @@ pub fn Field(
     #[prop(default = "text")]
     input_type: &'static str,
     /// Hint shown under the label.
-    #[prop(optional)]
-    hint: Option<&'static str>,
+    #[prop(optional, into)]
+    hint: Option<String>,
     /// The `autocomplete` token.
     #[prop(optional)]
     autocomplete: Option<&'static str>,
@@ -178,13 +178,14 @@ pub fn Field(
             .map(|m| m.text(locale))
     };
     let hint_id = format!("{name}-hint");
+    let has_hint = hint.is_some();
     let error_id = format!("{name}-error");
     let described_by = {
         let hint_id = hint_id.clone();
         let error_id = error_id.clone();
         move || {
             let mut ids = Vec::new();
-            if hint.is_some() {
+            if has_hint {
                 ids.push(hint_id.clone());
             }
             if message().is_some() {

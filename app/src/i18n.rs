@@ -105,6 +105,13 @@ pub enum Msg {
         /// Maximum length in characters.
         max: usize,
     },
+    /// How long a password must be, from this server's policy.
+    PasswordHint {
+        /// Fewest characters.
+        min: usize,
+        /// Most characters.
+        max: usize,
+    },
     /// The password is on the list of common or breached passwords.
     PasswordCommon,
     /// The password is (a variant of) the email address or the service's name.
@@ -177,6 +184,7 @@ impl Msg {
             Msg::Required => pick(es, "This field is required.", "Este campo es obligatorio."),
             Msg::PasswordTooShort { min } => if es { format!("La contraseña debe tener al menos {min} caracteres.") } else { format!("Your password must be at least {min} characters long.") },
             Msg::PasswordTooLong { max } => if es { format!("La contraseña no puede tener más de {max} caracteres.") } else { format!("Your password must be at most {max} characters long.") },
+            Msg::PasswordHint { min, max } => if es { format!("Use de {min} a {max} caracteres. Varias palabras sin relación forman una contraseña fuerte; puede pegarla desde un gestor de contraseñas.") } else { format!("Use {min} to {max} characters. A few unrelated words make a strong password; you may paste from a password manager.") },
             Msg::PasswordCommon => pick(es, "This password is too common: it appears in lists of breached passwords. Choose a different one.", "Esta contraseña es demasiado común: aparece en listas de contraseñas filtradas. Elija otra."),
             Msg::PasswordContext => pick(es, "Your password must not be your email address or the name of this service.", "La contraseña no puede ser su correo electrónico ni el nombre de este servicio."),
             Msg::PasswordMismatch => pick(es, "The passwords do not match.", "Las contraseñas no coinciden."),
@@ -231,7 +239,6 @@ pub struct Strings {
     pub email: &'static str,
     pub email_hint: &'static str,
     pub password: &'static str,
-    pub password_hint: &'static str,
     pub confirm_password: &'static str,
     pub security_questions: &'static str,
     pub security_questions_hint: &'static str,
@@ -296,7 +303,6 @@ pub static EN: Strings = Strings {
     email: "Email address",
     email_hint: "We send a verification code to this address.",
     password: "Password",
-    password_hint: "Use 12 to 128 characters. A few unrelated words make a strong password; you may paste from a password manager.",
     confirm_password: "Confirm password",
     security_questions: "Security questions",
     security_questions_hint: "These are an extra check if you ever need to recover your account. Answers are not case-sensitive.",
@@ -370,7 +376,6 @@ pub static ES: Strings = Strings {
     email: "Correo electrónico",
     email_hint: "Enviaremos un código de verificación a esta dirección.",
     password: "Contraseña",
-    password_hint: "Use de 12 a 128 caracteres. Varias palabras sin relación forman una contraseña fuerte; puede pegarla desde un gestor de contraseñas.",
     confirm_password: "Confirmar contraseña",
     security_questions: "Preguntas de seguridad",
     security_questions_hint: "Son una comprobación adicional si alguna vez necesita recuperar su cuenta. Las respuestas no distinguen mayúsculas.",

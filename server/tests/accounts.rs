@@ -525,3 +525,25 @@ async fn repeated_registrations_for_an_existing_email_cannot_flood_its_owner() {
         "at most the send limit of notices in ten minutes"
     );
 }
+
+#[tokio::test]
+async fn the_password_hint_states_the_configured_limits() {
+    let app = TestApp::with_policy(app::infra::state::Policy {
+        password: app::accounts::model::PasswordRules {
+            min_len: 14,
+            max_len: 100,
+        },
+        ..test_policy()
+    })
+    .await;
+    let page = app.send(Req::get("/register")).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("Use 14 to 100 characters."),
+        "the hint follows the policy"
+    );
+    let spanish = app
+        .send(Req::get("/register").header("accept-language", "es"))
+        .await;
+    assert!(spanish.body.contains("Use de 14 a 100 caracteres."));
+}

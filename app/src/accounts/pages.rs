@@ -105,7 +105,7 @@ fn PasswordFields(rules: PasswordRules, error: Signal<Option<AppError>>) -> impl
         Some((format!("{count} {}. {text}", s.characters_count), score))
     };
     view! {
-        <Field label=s.password name="password" input_type="password" autocomplete="new-password" hint=s.password_hint error on_input>
+        <Field label=s.password name="password" input_type="password" autocomplete="new-password" hint=Msg::PasswordHint { min: rules.min_len, max: rules.max_len }.text(locale) error on_input>
             <div class="caseport-strength" data-score=move || feedback().map(|(_, score)| score.to_string())>
                 <div class="caseport-strength__bar" data-score=move || feedback().map(|(_, score)| score.to_string())></div>
                 <p id="password-feedback" class="caseport-strength__text usa-hint" role="status" aria-live="polite">
