@@ -399,8 +399,8 @@ pub async fn housekeep(state: &AppState) -> Result<Vec<(&'static str, u64)>, sql
         (
             "login_failures",
             "DELETE FROM login_failures
-             WHERE last_failure_at < $1 AND (locked_until IS NULL OR locked_until < $2)",
-            &[failure_cutoff, now],
+             WHERE last_failure_at < $1 AND COALESCE(locked_until, 0) < $1",
+            &[failure_cutoff],
         ),
         (
             "email_codes",

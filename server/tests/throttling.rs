@@ -131,6 +131,38 @@ async fn item9_the_pause_grows_with_further_failures() {
     );
 }
 
+#[tokio::test]
+async fn item9_an_attacker_who_waits_out_each_pause_meets_ever_longer_pauses_up_to_the_cap() {
+    let app = TestApp::new().await;
+    let email = "patient.attacker@example.com";
+    app.signed_up(email, PASSWORD).await;
+    for i in 1..=10 {
+        app.clock.advance(5);
+        let _ = app
+            .send(sign_in(email, WRONG, &format!("198.51.110.{i}")))
+            .await;
+    }
+    let mut pauses = Vec::new();
+    for round in 0..8 {
+        let refused = app
+            .send(sign_in(email, PASSWORD, &format!("198.51.111.{round}")))
+            .await;
+        let wait = retry_after(&refused);
+        pauses.push(wait);
+        app.clock.advance(wait);
+        assert_invalid_credentials(
+            &app.send(sign_in(email, WRONG, &format!("198.51.112.{round}")))
+                .await,
+            "the attempt after the pause is checked and fails",
+        );
+    }
+    assert_eq!(pauses, [60, 120, 240, 480, 960, 1920, 3840, 3840]);
+    // Housekeeping keeps the count while it matters.
+    server::housekeep(&app.state).await.unwrap();
+    let refused = app.send(sign_in(email, PASSWORD, "198.51.113.1")).await;
+    assert_eq!(retry_after(&refused), 3840);
+}
+
 /// A same-origin sign-in POST sent straight to `router` (as `TestApp::send` does).
 async fn sign_in_via(router: axum::Router, email: &str, password: &str, ip: &str) -> TestResponse {
     use axum::{body::Body, extract::ConnectInfo, http::Request};

@@ -108,11 +108,11 @@ pub async fn hit_at(db: &Db, bucket: &str, limit: Limit, now: i64) -> Result<(),
 
 /// Failures before an account's password sign-in is paused.
 pub const ACCOUNT_FAILURES_BEFORE_DELAY: i64 = 10;
-/// Failures older than this no longer count.
+/// Failures no longer count this long after the last one (and after the end of its pause).
 pub const ACCOUNT_FAILURE_WINDOW_SECS: i64 = 15 * 60;
 
 /// The pause after the `failures`-th consecutive failure: none below 10, then 60 s doubling per
-/// further failure, capped at about an hour (progressive delay, never a permanent lock).
+/// further failure, capped at 64 minutes (progressive delay, never a permanent lock).
 pub fn progressive_delay(failures: i64) -> Option<i64> {
     (failures >= ACCOUNT_FAILURES_BEFORE_DELAY)
         .then(|| 60 * (1i64 << (failures - ACCOUNT_FAILURES_BEFORE_DELAY).min(6)))
@@ -150,7 +150,11 @@ pub async fn reserve_attempt(state: &AppState, subject: &str) -> Result<(), AppE
 
 /// [`reserve_attempt`] against `db` at time `now`, whatever the switch says.
 pub async fn reserve_attempt_at(db: &Db, subject: &str, now: i64) -> Result<(), AppError> {
-    let next = "CASE WHEN login_failures.last_failure_at <= $3 THEN 1 ELSE login_failures.failures + 1 END";
+    // Failures stop counting a window after the later of the last failure and the end of its
+    // pause, so the pause keeps growing for an attacker who waits each one out.
+    let next = "CASE WHEN login_failures.last_failure_at <= $3
+                      AND COALESCE(login_failures.locked_until, 0) <= $3
+                 THEN 1 ELSE login_failures.failures + 1 END";
     let sql = format!(
         "INSERT INTO login_failures (subject, failures, last_failure_at, locked_until, updated_at)
          VALUES ($1, 1, $2, NULL, $2)
