@@ -136,10 +136,24 @@ async fn item60_two_workers_send_each_message_exactly_once() {
         total += worker.await.unwrap();
     }
     assert_eq!(total, 30, "each message was claimed once");
+    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM outbox")
+        .fetch_all(&app.state.db.pool)
+        .await
+        .unwrap();
     let mails = app.wait_for_mails(30).await;
     tokio::time::sleep(Duration::from_millis(200)).await;
     let mails_now = app.mails();
     assert_eq!(mails_now.len(), 30, "no message was sent twice");
+    for id in &ids {
+        assert_eq!(
+            mails_now
+                .iter()
+                .filter(|m| m.contains(&format!("Message-ID: <{id}@caseport.test>")))
+                .count(),
+            1,
+            "each message carries its outbox id as Message-ID: {id}"
+        );
+    }
     for n in 0..30 {
         assert_eq!(
             mails

@@ -89,15 +89,30 @@ impl Mailer {
     }
 
     /// Sends a plain-text message.
-    #[tracing::instrument(skip_all, fields(subject = %subject))]
     pub async fn send(&self, to: &str, subject: &str, body: String) -> Result<(), MailError> {
+        self.send_with_id(None, to, subject, body).await
+    }
+
+    /// Sends a plain-text message whose `Message-ID` is built from `id` (the outbox row id), so
+    /// every delivery attempt of one message carries the same id and a copy sent twice after a
+    /// crash can be recognised as the same message.
+    #[tracing::instrument(skip_all, fields(subject = %subject))]
+    pub async fn send_with_id(
+        &self,
+        id: Option<&str>,
+        to: &str,
+        subject: &str,
+        body: String,
+    ) -> Result<(), MailError> {
         let to: Mailbox = to
             .parse()
             .map_err(|e| MailError::Build(format!("to address: {e}")))?;
+        let message_id = id.map(|id| format!("<{id}@{}>", self.from.email.domain()));
         let message = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(subject)
+            .message_id(message_id)
             .header(ContentType::TEXT_PLAIN)
             .body(body)
             .map_err(|e| MailError::Build(e.to_string()))?;

@@ -168,7 +168,12 @@ pub async fn deliver_one(state: &AppState) -> Result<bool, AppError> {
     };
     match state
         .mailer
-        .send(&email.to, &email.subject, email.body.clone())
+        .send_with_id(
+            Some(&claimed.id),
+            &email.to,
+            &email.subject,
+            email.body.clone(),
+        )
         .await
     {
         Ok(()) => {
