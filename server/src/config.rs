@@ -52,7 +52,11 @@ pub struct Settings {
     /// `development` or `production`.
     pub environment: Environment,
     /// Base64 of 32 random bytes; better given by environment than written in the file.
-    pub master_key: Option<String>,
+    pub master_key: Option<SecretText>,
+    /// Earlier master keys (base64, comma-separated in the environment), kept only so data they
+    /// encrypted stays readable while it is re-encrypted under the current key.
+    #[serde(deserialize_with = "secret_list")]
+    pub retired_master_keys: Vec<SecretText>,
     /// File holding the master key in base64 (default `<data_dir>/master.key`).
     pub master_key_file: Option<PathBuf>,
     /// When set, `serve` also runs a development SMTP listener here writing to `<data_dir>/outbox/`
@@ -100,6 +104,7 @@ impl Default for Settings {
             site_root: "target/site".into(),
             environment: Environment::Production,
             master_key: None,
+            retired_master_keys: Vec::new(),
             master_key_file: None,
             dev_mail_sink: None,
             rate_limits: true,
@@ -125,10 +130,16 @@ fn on_off<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> 
     #[serde(untagged)]
     enum Flag {
         Bool(bool),
+        Number(i64),
         Text(String),
     }
     match Flag::deserialize(deserializer)? {
         Flag::Bool(b) => Ok(b),
+        Flag::Number(1) => Ok(true),
+        Flag::Number(0) => Ok(false),
+        Flag::Number(other) => Err(serde::de::Error::custom(format!(
+            "expected on or off, found {other}"
+        ))),
         Flag::Text(text) => match text.to_ascii_lowercase().as_str() {
             "on" | "true" | "yes" | "1" => Ok(true),
             "off" | "false" | "no" | "0" => Ok(false),
@@ -136,6 +147,95 @@ fn on_off<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> 
                 "expected on or off, found {other:?}"
             ))),
         },
+    }
+}
+
+/// A secret setting (a key): readable by the code that needs it, shown as `[redacted]` by
+/// `Debug`, so printing the settings never prints a key.
+#[derive(Clone, Deserialize)]
+#[serde(transparent)]
+pub struct SecretText(String);
+
+impl SecretText {
+    /// The secret itself.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for SecretText {
+    fn from(text: &str) -> Self {
+        Self(text.to_owned())
+    }
+}
+
+impl std::fmt::Debug for SecretText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+fn secret_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<SecretText>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum List {
+        Many(Vec<String>),
+        One(String),
+    }
+    let items = match List::deserialize(deserializer)? {
+        List::Many(items) => items,
+        List::One(text) => text.split(',').map(str::to_owned).collect(),
+    };
+    Ok(items
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .map(SecretText::from)
+        .collect())
+}
+
+/// True when `host` names this machine (a loopback address or `localhost`), where traffic never
+/// crosses a network and plain text is acceptable.
+fn is_loopback_host(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<IpAddr>()
+            .is_ok_and(|ip| crate::forwarded::canonical(ip).is_loopback())
+}
+
+/// Why a URL would carry data in plain text across a network, if it would.
+fn plaintext_problem(name: &str, url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url).ok()?;
+    let host = parsed.host_str().unwrap_or("");
+    let local = host.is_empty() || is_loopback_host(host);
+    let query = |key: &str| {
+        parsed
+            .query_pairs()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.into_owned())
+    };
+    match parsed.scheme() {
+        "http" if !local => Some(format!(
+            "{name} must use https:// in production (http:// only for this machine)"
+        )),
+        "smtp" if !local && query("tls").as_deref() != Some("required") => Some(format!(
+            "{name} must use smtps:// or smtp://…?tls=required in production (plain or \
+             opportunistic SMTP only for a relay on this machine)"
+        )),
+        "postgres" | "postgresql"
+            if !local
+                && !matches!(
+                    query("sslmode").as_deref(),
+                    Some("require" | "verify-ca" | "verify-full")
+                ) =>
+        {
+            Some(format!(
+                "{name} must set sslmode=require, verify-ca or verify-full in production \
+                 (plain connections only to a database on this machine)"
+            ))
+        }
+        _ => None,
     }
 }
 
@@ -270,6 +370,15 @@ impl Settings {
             if !self.rate_limits {
                 return invalid("rate_limits must be on in production (off is for benchmarks)");
             }
+            for (name, url) in [
+                ("base_url", &self.base_url),
+                ("smtp_url", &self.smtp_url),
+                ("database_url", &self.database_url),
+            ] {
+                if let Some(problem) = plaintext_problem(name, url) {
+                    return Err(SettingsError::Invalid(problem));
+                }
+            }
         }
         Ok(())
     }
@@ -278,6 +387,95 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[expect(
+        clippy::result_large_err,
+        reason = "figment::Jail fixes the closure's error type"
+    )]
+    fn production_refuses_plain_text_across_the_network_and_allows_it_on_this_machine() {
+        let refused = [
+            ("CASEPORT_BASE_URL", "http://caseport.example"),
+            ("CASEPORT_SMTP_URL", "smtp://relay.example:25"),
+            (
+                "CASEPORT_SMTP_URL",
+                "smtp://relay.example:587?tls=opportunistic",
+            ),
+            ("CASEPORT_DATABASE_URL", "postgres://db.example/caseport"),
+            (
+                "CASEPORT_DATABASE_URL",
+                "postgres://db.example/caseport?sslmode=prefer",
+            ),
+        ];
+        for (name, value) in refused {
+            figment::Jail::expect_with(|jail| {
+                jail.set_env("CASEPORT_ENVIRONMENT", "production");
+                jail.set_env(name, value);
+                let error = Settings::load(std::path::Path::new("missing.toml")).unwrap_err();
+                assert!(
+                    error.to_string().contains("production"),
+                    "{name}={value}: {error}"
+                );
+                Ok(())
+            });
+        }
+        let allowed = [
+            ("CASEPORT_BASE_URL", "https://caseport.example"),
+            ("CASEPORT_BASE_URL", "http://127.0.0.1:3000"),
+            ("CASEPORT_BASE_URL", "http://localhost:3000"),
+            ("CASEPORT_SMTP_URL", "smtps://relay.example"),
+            ("CASEPORT_SMTP_URL", "smtp://relay.example:587?tls=required"),
+            ("CASEPORT_SMTP_URL", "smtp://[::1]:2525"),
+            (
+                "CASEPORT_DATABASE_URL",
+                "postgres://db.example/c?sslmode=verify-full",
+            ),
+            (
+                "CASEPORT_DATABASE_URL",
+                "postgres://127.0.0.1:5432/caseport",
+            ),
+            ("CASEPORT_DATABASE_URL", "sqlite://data/caseport.db"),
+        ];
+        for (name, value) in allowed {
+            figment::Jail::expect_with(|jail| {
+                jail.set_env("CASEPORT_ENVIRONMENT", "production");
+                jail.set_env(name, value);
+                Settings::load(std::path::Path::new("missing.toml"))
+                    .unwrap_or_else(|e| panic!("{name}={value}: {e}"));
+                Ok(())
+            });
+        }
+    }
+
+    #[test]
+    #[expect(
+        clippy::result_large_err,
+        reason = "figment::Jail fixes the closure's error type"
+    )]
+    fn keys_never_appear_in_debug_output_and_switches_accept_1_and_0() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("CASEPORT_ENVIRONMENT", "development");
+            jail.set_env(
+                "CASEPORT_MASTER_KEY",
+                "c2VjcmV0LWtleS1tYXRlcmlhbC1vZi0zMi1ieXRlcyE=",
+            );
+            jail.set_env(
+                "CASEPORT_RETIRED_MASTER_KEYS",
+                "b2xkLWtleS1vbmU=, b2xkLWtleS10d28=",
+            );
+            jail.set_env("CASEPORT_RATE_LIMITS", "0");
+            jail.set_env("CASEPORT_SECURITY_QUESTIONS", "1");
+            let settings = Settings::load(std::path::Path::new("missing.toml")).unwrap();
+            let printed = format!("{settings:?}");
+            assert!(!printed.contains("c2VjcmV0"), "{printed}");
+            assert!(!printed.contains("b2xk"), "{printed}");
+            assert_eq!(settings.retired_master_keys.len(), 2);
+            assert_eq!(settings.retired_master_keys[1].expose(), "b2xkLWtleS10d28=");
+            assert!(!settings.rate_limits);
+            assert!(settings.security_questions);
+            Ok(())
+        });
+    }
 
     #[test]
     #[expect(

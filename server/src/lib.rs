@@ -53,16 +53,8 @@ pub enum StartupError {
 /// Reads the master key from the setting, else the key file; in development a missing key file is
 /// created with a fresh key. Production never invents a key.
 pub fn load_master_key(settings: &Settings) -> Result<[u8; 32], StartupError> {
-    let decode = |text: &str| -> Result<[u8; 32], StartupError> {
-        let bytes = STANDARD
-            .decode(text.trim())
-            .map_err(|_| StartupError::MasterKey("not valid base64".into()))?;
-        bytes
-            .try_into()
-            .map_err(|_| StartupError::MasterKey("must be exactly 32 bytes".into()))
-    };
     if let Some(key) = &settings.master_key {
-        return decode(key);
+        return decode(key.expose());
     }
     let path = settings
         .master_key_file
@@ -84,6 +76,30 @@ pub fn load_master_key(settings: &Settings) -> Result<[u8; 32], StartupError> {
             path.display()
         ))),
     }
+}
+
+fn decode(text: &str) -> Result<[u8; 32], StartupError> {
+    let bytes = STANDARD
+        .decode(text.trim())
+        .map_err(|_| StartupError::MasterKey("not valid base64".into()))?;
+    bytes
+        .try_into()
+        .map_err(|_| StartupError::MasterKey("must be exactly 32 bytes".into()))
+}
+
+/// The encryption and MAC keys: the master key, plus the retired master keys whose data must
+/// stay readable during a rotation.
+pub fn load_keys(settings: &Settings) -> Result<Keys, StartupError> {
+    let master = load_master_key(settings)?;
+    let retired = settings
+        .retired_master_keys
+        .iter()
+        .map(|key| {
+            decode(key.expose())
+                .map_err(|e| StartupError::MasterKey(format!("retired_master_keys: {e}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Keys::with_retired(&master, &retired))
 }
 
 fn write_private_file(path: &Path, contents: &str) -> Result<(), StartupError> {
@@ -161,12 +177,12 @@ pub fn leptos_options(settings: &Settings) -> LeptosOptions {
 
 /// Builds the whole application state from settings (database opened and migrated).
 pub async fn build_state(settings: &Settings) -> Result<AppState, StartupError> {
-    let master_key = load_master_key(settings)?;
+    let keys = load_keys(settings)?;
     let db = open_database(&settings.database_url, &settings.data_dir).await?;
     Ok(AppState {
         db,
         clock: Arc::new(SystemClock) as Arc<dyn Clock>,
-        keys: Arc::new(Keys::from_master(&master_key)),
+        keys: Arc::new(keys),
         mailer: Arc::new(Mailer::with_ca_file(
             &settings.smtp_url,
             &settings.mail_from,
@@ -321,7 +337,9 @@ pub async fn serve(
         ))
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
             limits.request_timeout,
-        ));
+        ))
+        // The timeout's own answers get the security headers too (adding them twice is harmless).
+        .layer(axum::middleware::from_fn(middleware::security_headers));
     let mut builder = auto::Builder::new(TokioExecutor::new());
     builder
         .http1()
@@ -526,6 +544,33 @@ mod tests {
             first,
             "an existing key file is used in production"
         );
+    }
+
+    #[test]
+    fn data_encrypted_under_a_retired_master_key_stays_readable_after_a_rotation() {
+        use base64::{engine::general_purpose::STANDARD, Engine};
+        let dir = temp_dir();
+        let (old, new) = ([3u8; 32], [4u8; 32]);
+        let sealed = Keys::from_master(&old).encrypt(b"authenticator secret", "account-1");
+        let mut settings = settings_in(&dir, Environment::Production);
+        settings.master_key = Some(STANDARD.encode(new).as_str().into());
+        let without = load_keys(&settings).unwrap();
+        assert!(without.decrypt(&sealed, "account-1").is_err());
+        settings.retired_master_keys = vec![STANDARD.encode(old).as_str().into()];
+        let keys = load_keys(&settings).unwrap();
+        assert_eq!(
+            keys.decrypt(&sealed, "account-1").unwrap(),
+            b"authenticator secret"
+        );
+        assert_eq!(
+            keys.current_key_id(),
+            Keys::from_master(&new).current_key_id()
+        );
+        settings.retired_master_keys = vec!["not base64!".into()];
+        assert!(load_keys(&settings)
+            .unwrap_err()
+            .to_string()
+            .contains("retired_master_keys"));
     }
 
     #[test]

@@ -150,4 +150,17 @@ async fn item51_a_request_body_that_trickles_in_is_cut_off_by_the_request_timeou
         answer.is_empty() || (400..=503).contains(&status) && status != 500,
         "{answer}"
     );
+    if !answer.is_empty() {
+        let lower = answer.to_ascii_lowercase();
+        for header in [
+            "strict-transport-security",
+            "x-content-type-options",
+            "content-security-policy",
+        ] {
+            assert!(
+                lower.contains(header),
+                "the timeout answer lacks {header}: {answer}"
+            );
+        }
+    }
 }
