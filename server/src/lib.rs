@@ -132,7 +132,6 @@ pub fn policy_from(settings: &Settings) -> Policy {
         rate_limits: settings.rate_limits,
         trusted_proxies: settings.trusted_proxies.clone(),
         base_url: settings.base_url.trim_end_matches('/').to_owned(),
-        secure_cookies: true,
     }
 }
 

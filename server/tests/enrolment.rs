@@ -89,6 +89,16 @@ async fn item61_a_pending_secret_belongs_to_the_session_that_created_it() {
         .send(Req::api("get_profile", &[]).cookie(Some(&signed_in)))
         .await;
     assert_eq!(profile.status, 200);
+
+    // The account's address is told that a sign-in method was added.
+    let mails = app.wait_for_mails(2).await;
+    assert!(
+        mails
+            .iter()
+            .any(|m| m.contains("To: setup@example.com")
+                && m.contains("authentication app was added")),
+        "{mails:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -23,9 +23,6 @@ pub struct Policy {
     pub trusted_proxies: Vec<IpAddr>,
     /// The canonical origin, e.g. `https://caseport.example` (links in emails, the CSRF check).
     pub base_url: String,
-    /// Whether cookies get the `Secure` attribute and `__Host-` prefix (always, except plain-HTTP
-    /// tests that are not on loopback).
-    pub secure_cookies: bool,
 }
 
 impl Default for Policy {
@@ -38,7 +35,6 @@ impl Default for Policy {
             rate_limits: true,
             trusted_proxies: Vec::new(),
             base_url: "http://127.0.0.1:3000".into(),
-            secure_cookies: true,
         }
     }
 }

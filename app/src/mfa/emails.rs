@@ -24,3 +24,27 @@ pub fn code_replayed(locale: Locale, to: &str) -> OutgoingEmail {
         body: body.to_owned(),
     }
 }
+
+/// An authenticator app was added to the account (sent to the account's address).
+pub fn factor_added(locale: Locale, to: &str) -> OutgoingEmail {
+    let (subject, body) = match locale {
+        Locale::En => (
+            "An authentication app was added to your Caseport account",
+            "An authentication app was just set up for signing in to your Caseport account, and \
+             every other session of the account was signed out.\n\nIf this was not you, someone \
+             knows your password: contact Caseport support right away.\n",
+        ),
+        Locale::Es => (
+            "Se añadió una aplicación de autenticación a su cuenta de Caseport",
+            "Se acaba de configurar una aplicación de autenticación para iniciar sesión en su \
+             cuenta de Caseport, y se cerraron las demás sesiones de la cuenta.\n\nSi no fue \
+             usted, alguien conoce su contraseña: comuníquese de inmediato con el soporte de \
+             Caseport.\n",
+        ),
+    };
+    OutgoingEmail {
+        to: to.to_owned(),
+        subject: subject.to_owned(),
+        body: body.to_owned(),
+    }
+}

@@ -15,7 +15,13 @@ pub async fn get_totp_enrolment() -> Result<TotpEnrolment, AppError> {
 #[server(prefix = "/_fn", endpoint = "confirm_totp_enrolment")]
 pub async fn confirm_totp_enrolment(code: String) -> Result<(), AppError> {
     use crate::{infra::state::use_app_state, session::store::use_session};
-    super::service::confirm_enrolment(&use_app_state()?, &use_session()?, &code).await?;
+    super::service::confirm_enrolment(
+        &use_app_state()?,
+        &use_session()?,
+        crate::infra::request::request_locale(),
+        &code,
+    )
+    .await?;
     leptos_axum::redirect("/account");
     Ok(())
 }

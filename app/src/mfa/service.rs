@@ -71,6 +71,7 @@ async fn throttle(state: &AppState, account_id: &str) -> Result<(), AppError> {
 pub async fn confirm_enrolment(
     state: &AppState,
     session: &SessionHandle,
+    locale: Locale,
     code: &str,
 ) -> Result<(), AppError> {
     let account_id = enrolling_account(session)?;
@@ -84,7 +85,17 @@ pub async fn confirm_enrolment(
     let secret = decrypt_secret(state, &account_id, &pending.secret_ciphertext)?;
     let step = totp::verify(&secret, code.as_str(), now, None)
         .map_err(|_| AppError::field("code", Msg::CodeInvalid))?;
-    match store::confirm(&state.db, &account_id, &pending.id, &session_id, step, now).await? {
+    let account = accounts::store::find_by_id(&state.db, &account_id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let binding = store::Binding {
+        account_id: &account_id,
+        authenticator_id: &pending.id,
+        keep_session: &session_id,
+        step,
+        notice: &super::emails::factor_added(locale, &account.email),
+    };
+    match store::confirm(&state.db, &state.keys, &binding, now).await? {
         Ok(()) => {}
         Err(store::ConfirmRefusal::AlreadyHasFactor) => {
             tracing::warn!(account_id = %account_id, "set-up refused: the account already has an authenticator");
@@ -94,6 +105,7 @@ pub async fn confirm_enrolment(
             return Err(AppError::field("code", Msg::CodeInvalid))
         }
     }
+    state.wake_outbox();
     tracing::info!(account_id = %account_id, "authenticator app enrolled");
     session.remember_device(accounts::devices::issue(&state.keys, &account_id));
     session

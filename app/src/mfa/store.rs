@@ -2,7 +2,11 @@
 
 use crate::{
     error::AppError,
-    infra::{crypto, db::Db},
+    infra::{
+        crypto::{self, Keys},
+        db::Db,
+        outbox::{self, OutgoingEmail},
+    },
 };
 
 /// An authenticator as needed to check a code.
@@ -117,17 +121,37 @@ pub enum ConfirmRefusal {
     NoPending,
 }
 
+/// What binding a pending authenticator needs.
+pub struct Binding<'a> {
+    /// The account.
+    pub account_id: &'a str,
+    /// The pending authenticator to bind.
+    pub authenticator_id: &'a str,
+    /// The session doing it (the only one of the account that survives).
+    pub keep_session: &'a str,
+    /// The step of the confirming code (the first one used).
+    pub step: i64,
+    /// The "new sign-in method" notice, queued with the binding.
+    pub notice: &'a OutgoingEmail,
+}
+
 /// Binds the pending authenticator to the account with its first used step, in one transaction
-/// that refuses if the account already has a confirmed factor, removes every other pending set-up
-/// and ends the account's other sessions (binding a factor is a credential change).
+/// that refuses if the account already has a confirmed factor, removes every other pending set-up,
+/// ends the account's other sessions (binding a factor is a credential change) and queues the
+/// notice to the account's address.
 pub async fn confirm(
     db: &Db,
-    account_id: &str,
-    authenticator_id: &str,
-    keep_session: &str,
-    step: i64,
+    keys: &Keys,
+    binding: &Binding<'_>,
     now: i64,
 ) -> Result<Result<(), ConfirmRefusal>, AppError> {
+    let Binding {
+        account_id,
+        authenticator_id,
+        keep_session,
+        step,
+        notice,
+    } = *binding;
     let mut tx = db.begin_write().await?;
     // Lock the account row so two sessions confirming at once are decided one after the other.
     sqlx::query(&format!(
@@ -171,6 +195,7 @@ pub async fn confirm(
         .bind(keep_session)
         .execute(&mut *tx)
         .await?;
+    outbox::enqueue(&mut *tx, keys, notice, now).await?;
     tx.commit().await?;
     Ok(Ok(()))
 }

@@ -4,7 +4,7 @@
 //! that only the listed ones answer.
 
 use super::{
-    model::{AuthState, Role, Step},
+    model::{AuthState, Role},
     store::{use_session, SessionHandle},
 };
 use crate::{
@@ -30,15 +30,6 @@ pub struct Principal {
     pub account_id: String,
     /// The role, as stored now (not as it was at sign-in).
     pub role: Role,
-}
-
-/// The account id of a session at `step`, or the error that fits where the session is.
-pub fn flow_account(session: &SessionHandle, step: Step) -> Result<Option<String>, AppError> {
-    match session.state() {
-        Some(state) if Step::of(Some(&state)) == step => Ok(state.account_id().map(str::to_owned)),
-        _ if session.expired() => Err(AppError::SessionExpired),
-        _ => Err(AppError::Unauthorized),
-    }
 }
 
 /// The account of a signed-in session, from the session alone (no database read).

@@ -88,15 +88,6 @@ async fn delete(db: &Db, id_hash: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Deletes every session of an account (after a credential change or by an administrator).
-pub async fn delete_all_for_account(db: &Db, account_id: &str) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM sessions WHERE account_id = $1")
-        .bind(account_id)
-        .execute(&db.pool)
-        .await?;
-    Ok(())
-}
-
 /// What the response must do with the cookie.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum CookieAction {
@@ -239,13 +230,4 @@ pub fn use_session() -> Result<SessionHandle, AppError> {
     leptos::prelude::use_context::<http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<SessionHandle>().cloned())
         .ok_or_else(|| AppError::internal("session handle missing from request"))
-}
-
-/// Counts live sessions of an account (used by tests and the future device list).
-pub async fn count_for_account(db: &Db, account_id: &str) -> Result<i64, AppError> {
-    let row = sqlx::query("SELECT COUNT(*) FROM sessions WHERE account_id = $1")
-        .bind(account_id)
-        .fetch_one(&db.pool)
-        .await?;
-    Ok(row.try_get(0)?)
 }

@@ -347,6 +347,24 @@ impl TestApp {
         panic!("expected {count} emails, got {:?}", self.mails());
     }
 
+    /// Waits until a message to `email` containing `text` has arrived.
+    pub async fn wait_for_mail_to(&self, email: &str, text: &str) -> String {
+        for _ in 0..300 {
+            if let Some(mail) = self
+                .mails()
+                .into_iter()
+                .find(|m| m.contains(&format!("To: {email}")) && m.contains(text))
+            {
+                return mail;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!(
+            "no message to {email} containing {text:?}: {:?}",
+            self.mails()
+        );
+    }
+
     /// Every verification code sent to `email`, oldest first.
     pub fn codes_for(&self, email: &str) -> Vec<String> {
         self.mails()
@@ -425,6 +443,10 @@ impl TestApp {
             .send(Req::api("confirm_totp_enrolment", &[("code", &code)]).cookie(Some(&cookie)))
             .await;
         assert!(confirmed.status.is_success(), "confirm: {confirmed:?}");
+        // The "authentication app added" notice is queued with the binding; wait for it, so that
+        // tests counting mail start after everything sign-up sends.
+        self.wait_for_mail_to(email, "authentication app was added")
+            .await;
         (
             confirmed.session_cookie().expect("signed-in session"),
             secret,
