@@ -241,3 +241,30 @@ async fn item59_new_and_known_addresses_get_the_same_answers_rows_and_limits() {
         "the owner gets notices, never a code"
     );
 }
+
+#[tokio::test]
+async fn item18_a_registration_code_is_stored_only_as_a_keyed_hash_and_lives_ten_minutes() {
+    let app = TestApp::new().await;
+    let early = app.register("punctual@example.com", PASSWORD).await;
+    let code = app.latest_code_for("punctual@example.com").await;
+    let stored: Vec<(Option<String>, i64)> =
+        sqlx::query_as("SELECT code_hash, code_expires_at FROM registrations")
+            .fetch_all(&app.state.db.pool)
+            .await
+            .unwrap();
+    let (hash, expires_at) = stored[0].clone();
+    let hash = hash.expect("a live code");
+    assert_eq!(hash.len(), 64, "an HMAC-SHA-256 in hex");
+    assert!(!hash.contains(&code), "the code itself is not stored");
+    assert_eq!(expires_at, app.state.now() + 600);
+
+    app.clock.advance(599);
+    let in_time = verify(&app, &early.session_cookie().unwrap(), &code).await;
+    assert_eq!(in_time.status, 200, "valid at 9:59: {in_time:?}");
+
+    let late = app.register("tardy@example.com", PASSWORD).await;
+    let late_code = app.latest_code_for("tardy@example.com").await;
+    app.clock.advance(601);
+    let expired = verify(&app, &late.session_cookie().unwrap(), &late_code).await;
+    assert_eq!(expired.status, 422, "invalid at 10:01: {expired:?}");
+}
