@@ -3,7 +3,7 @@
 # so a second run takes a few seconds. Prints one line per tool: present / installed.
 #
 #   Rust components   rustfmt, clippy, target wasm32-unknown-unknown
-#   Debian packages   chromium chromium-driver postgresql (+ pkg-config libssl-dev for cargo install)
+#   Debian packages   chromium chromium-driver postgresql openssl (+ pkg-config libssl-dev for cargo install)
 #   cargo tools       cargo-leptos (pinned), wasm-bindgen-cli (the version in Cargo.lock)
 #   npm               binaryen (wasm-opt) in .tools/, end2end/node_modules (npm ci)
 set -euo pipefail
@@ -42,7 +42,7 @@ else
 fi
 
 # --- Debian packages ------------------------------------------------------------------------
-apt_packages=(chromium chromium-driver postgresql pkg-config libssl-dev)
+apt_packages=(chromium chromium-driver postgresql openssl pkg-config libssl-dev)
 missing=()
 for pkg in "${apt_packages[@]}"; do
   if dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then

@@ -2,11 +2,10 @@
 //! the password hasher (then 503 with `Retry-After`), a header-read timeout that closes slow
 //! connections, and a timeout for every request.
 
-mod support;
 
 use app::infra::passwords::PasswordHasher;
 use std::time::Duration;
-use support::*;
+use crate::support::*;
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
     net::TcpStream,

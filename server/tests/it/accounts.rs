@@ -1,9 +1,8 @@
 //! Registration, email verification, sign-in and Profile over HTTP (SECURITY.md items 1–4, 7, 8).
 
-mod support;
 
 use app::{accounts::model::AccountNumber, infra::rate_limit};
-use support::*;
+use crate::support::*;
 
 fn error_of(response: &TestResponse) -> serde_json::Value {
     response.json()

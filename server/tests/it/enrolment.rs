@@ -2,9 +2,8 @@
 //! belongs to the session that created it, confirming is refused once the account has a factor,
 //! and binding a factor ends the account's other sessions.
 
-mod support;
 
-use support::*;
+use crate::support::*;
 
 /// A verified account with no authenticator yet, and two sessions at the set-up step.
 async fn two_enrolling_sessions(app: &TestApp, email: &str) -> (String, String) {

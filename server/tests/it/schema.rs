@@ -2,7 +2,6 @@
 //! have the same tables, columns (type family and nullability), named constraints, foreign keys
 //! and indexes. Runs in the PostgreSQL stage of the suite, where both engines are present.
 
-mod support;
 
 use app::infra::{crypto::random_hex, db::Db};
 use sqlx::Row;
@@ -182,7 +181,7 @@ fn differences<T: Ord + std::fmt::Debug>(
 
 #[tokio::test]
 async fn item62_sqlite_and_postgresql_schemas_are_the_same_after_migrating() {
-    let postgres = support::fresh_db().await;
+    let postgres = crate::support::fresh_db().await;
     if postgres.kind != app::infra::db::DbKind::Postgres {
         eprintln!("CASEPORT_TEST_DATABASE_URL names no PostgreSQL server; the comparison runs in the PostgreSQL stage");
         return;

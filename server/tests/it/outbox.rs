@@ -2,7 +2,6 @@
 //! that causes it, an SMTP outage delays it but fails no request, it survives a restart of the
 //! real server, and two workers never send one message twice.
 
-mod support;
 
 use app::infra::{
     mail::Mailer,
@@ -12,7 +11,7 @@ use std::{
     process::{Child, Command, Stdio},
     time::Duration,
 };
-use support::*;
+use crate::support::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// An SMTP URL where nothing listens.

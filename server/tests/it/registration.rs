@@ -1,10 +1,9 @@
 //! Registration holds nothing until the mailbox is proved (docs/security.md item 58) and behaves
 //! the same for new and known addresses (item 59).
 
-mod support;
 
 use app::infra::rate_limit;
-use support::*;
+use crate::support::*;
 
 async fn verify(app: &TestApp, cookie: &str, code: &str) -> TestResponse {
     app.send(Req::api("verify_email", &[("code", code)]).cookie(Some(cookie)))

@@ -3,7 +3,6 @@
 //! guard, the database durability refusal, readiness, the `create-account` command and the page
 //! language (SECURITY.md items 11, 14, 19, 46, 53–56).
 
-mod support;
 
 use app::{
     accounts::model::AccountNumber,
@@ -18,7 +17,7 @@ use app::{
 use axum::http::Method;
 use base64::{engine::general_purpose::STANDARD, Engine};
 use std::{path::Path, process::Stdio, sync::Arc, time::Duration};
-use support::*;
+use crate::support::*;
 use tokio::io::AsyncWriteExt;
 
 // ---------------------------------------------------------------------------------------------

@@ -3,7 +3,6 @@
 //! without a length, as form, JSON and text — is sent to every server function, anonymously and
 //! signed in, and the server stays healthy.
 
-mod support;
 
 use axum::{
     body::Body,
@@ -12,7 +11,7 @@ use axum::{
     Router,
 };
 use std::net::SocketAddr;
-use support::*;
+use crate::support::*;
 use tower::ServiceExt;
 
 /// Requests whose fields are well-formed but missing or of the wrong shape. A server function

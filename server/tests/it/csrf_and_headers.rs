@@ -1,11 +1,10 @@
 //! Cross-site request refusal on every server function, methods and content types, security
 //! headers on every response, and generic errors (SECURITY.md items 34–36, 42, 44).
 
-mod support;
 
 use axum::http::{header, Method};
 use std::collections::BTreeMap;
-use support::*;
+use crate::support::*;
 
 const EVIL: &str = "https://evil.example";
 const TABLES: [&str; 7] = [

@@ -1,7 +1,6 @@
 //! Authenticator app (TOTP) over HTTP: replay, window, seed strength and protection, set-up
 //! (SECURITY.md items 14–16).
 
-mod support;
 
 use app::infra::clock::Clock;
 use app::{infra::crypto::Keys, mfa::totp};
@@ -9,7 +8,7 @@ use std::{
     io::Write,
     sync::{Arc, Mutex},
 };
-use support::*;
+use crate::support::*;
 
 fn field_message(response: &TestResponse) -> serde_json::Value {
     response.json()["Validation"]["field_errors"][0]["message"].clone()

@@ -1,0 +1,22 @@
+//! Caseport's HTTP-level, database and process tests, compiled as one test binary (one link
+//! instead of one per file). Each module is one area; test names start with the number of the
+//! docs/security.md item they prove.
+
+mod support;
+
+mod access;
+mod accounts;
+mod csrf_and_headers;
+mod durability;
+mod enforcement;
+mod enrolment;
+mod form_errors;
+mod malformed;
+mod mfa;
+mod outbox;
+mod overload;
+mod registration;
+mod schema;
+mod sessions;
+mod throttling;
+mod tls;
