@@ -2,7 +2,7 @@
 //! unless it is on the public list, before it reads its input; roles are read from the database on
 //! every call, so a changed role takes effect at once.
 
-
+use crate::support::*;
 use app::session::{
     access::{require_principal, require_role, PUBLIC_SERVER_FNS},
     model::Role,
@@ -10,7 +10,6 @@ use app::session::{
 };
 use axum::http::Method;
 use leptos::prelude::*;
-use crate::support::*;
 
 /// A body with plausible values for every field any server function takes, so that a refusal is
 /// about who is calling, not about the input.

@@ -1,8 +1,7 @@
 //! Registration, email verification, sign-in and Profile over HTTP (SECURITY.md items 1–4, 7, 8).
 
-
-use app::{accounts::model::AccountNumber, infra::rate_limit};
 use crate::support::*;
+use app::{accounts::model::AccountNumber, infra::rate_limit};
 
 fn error_of(response: &TestResponse) -> serde_json::Value {
     response.json()

@@ -1,10 +1,9 @@
 //! Cross-site request refusal on every server function, methods and content types, security
 //! headers on every response, and generic errors (SECURITY.md items 34–36, 42, 44).
 
-
+use crate::support::*;
 use axum::http::{header, Method};
 use std::collections::BTreeMap;
-use crate::support::*;
 
 const EVIL: &str = "https://evil.example";
 const TABLES: [&str; 7] = [

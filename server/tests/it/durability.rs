@@ -1,11 +1,10 @@
 //! Durable database configuration and write transactions that do not fail under contention
 //! (SECURITY.md item 46).
 
-
+use crate::support::*;
 use app::infra::db::{Db, DbKind};
 use sqlx::Row;
 use std::time::Duration;
-use crate::support::*;
 
 async fn setting(conn: &mut sqlx::AnyConnection, sql: &str) -> String {
     let row = sqlx::query(sql).fetch_one(&mut *conn).await.unwrap();

@@ -3,7 +3,7 @@
 //! guard, the database durability refusal, readiness, the `create-account` command and the page
 //! language (SECURITY.md items 11, 14, 19, 46, 53–56).
 
-
+use crate::support::*;
 use app::{
     accounts::model::AccountNumber,
     i18n::{Locale, Msg},
@@ -17,7 +17,6 @@ use app::{
 use axum::http::Method;
 use base64::{engine::general_purpose::STANDARD, Engine};
 use std::{path::Path, process::Stdio, sync::Arc, time::Duration};
-use crate::support::*;
 use tokio::io::AsyncWriteExt;
 
 // ---------------------------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 //! belongs to the session that created it, confirming is refused once the account has a factor,
 //! and binding a factor ends the account's other sessions.
 
-
 use crate::support::*;
 
 /// A verified account with no authenticator yet, and two sessions at the set-up step.

@@ -2,10 +2,9 @@
 //! failed form post returns to its page with the error in the URL (`__err`); only links signed by
 //! this server in the last five minutes are shown, anything else is stripped.
 
-
+use crate::support::*;
 use axum::http::Method;
 use base64::{engine::general_purpose::URL_SAFE, Engine};
-use crate::support::*;
 
 const PLANTED: &str = "Call 1-800-555-0100 to unlock your account";
 

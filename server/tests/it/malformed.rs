@@ -3,7 +3,7 @@
 //! without a length, as form, JSON and text — is sent to every server function, anonymously and
 //! signed in, and the server stays healthy.
 
-
+use crate::support::*;
 use axum::{
     body::Body,
     extract::ConnectInfo,
@@ -11,7 +11,6 @@ use axum::{
     Router,
 };
 use std::net::SocketAddr;
-use crate::support::*;
 use tower::ServiceExt;
 
 /// Requests whose fields are well-formed but missing or of the wrong shape. A server function

@@ -1,14 +1,13 @@
 //! Authenticator app (TOTP) over HTTP: replay, window, seed strength and protection, set-up
 //! (SECURITY.md items 14–16).
 
-
+use crate::support::*;
 use app::infra::clock::Clock;
 use app::{infra::crypto::Keys, mfa::totp};
 use std::{
     io::Write,
     sync::{Arc, Mutex},
 };
-use crate::support::*;
 
 fn field_message(response: &TestResponse) -> serde_json::Value {
     response.json()["Validation"]["field_errors"][0]["message"].clone()

@@ -2,7 +2,7 @@
 //! that causes it, an SMTP outage delays it but fails no request, it survives a restart of the
 //! real server, and two workers never send one message twice.
 
-
+use crate::support::*;
 use app::infra::{
     mail::Mailer,
     outbox::{self, OutgoingEmail},
@@ -11,7 +11,6 @@ use std::{
     process::{Child, Command, Stdio},
     time::Duration,
 };
-use crate::support::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// An SMTP URL where nothing listens.

@@ -2,10 +2,9 @@
 //! the password hasher (then 503 with `Retry-After`), a header-read timeout that closes slow
 //! connections, and a timeout for every request.
 
-
+use crate::support::*;
 use app::infra::passwords::PasswordHasher;
 use std::time::Duration;
-use crate::support::*;
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
     net::TcpStream,

@@ -1,9 +1,8 @@
 //! Registration holds nothing until the mailbox is proved (docs/security.md item 58) and behaves
 //! the same for new and known addresses (item 59).
 
-
-use app::infra::rate_limit;
 use crate::support::*;
+use app::infra::rate_limit;
 
 async fn verify(app: &TestApp, cookie: &str, code: &str) -> TestResponse {
     app.send(Req::api("verify_email", &[("code", code)]).cookie(Some(cookie)))

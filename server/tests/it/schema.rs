@@ -2,7 +2,6 @@
 //! have the same tables, columns (type family and nullability), named constraints, foreign keys
 //! and indexes. Runs in the PostgreSQL stage of the suite, where both engines are present.
 
-
 use app::infra::{crypto::random_hex, db::Db};
 use sqlx::Row;
 use std::collections::BTreeSet;

@@ -1,11 +1,10 @@
 //! Sessions over HTTP: opaque ids, cookie attributes, rotation, idle and absolute timeouts, sign-out
 //! (SECURITY.md items 26–31).
 
-
+use crate::support::*;
 use app::infra::clock::Clock;
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use std::collections::HashSet;
-use crate::support::*;
 
 const COOKIE_NAME: &str = "__Host-caseport-session";
 const TWELVE_HOURS: i64 = 12 * 60 * 60;

@@ -1,10 +1,9 @@
 //! Throttling over HTTP: per-account progressive delay, per-IP limit, unspoofable client address
 //! (SECURITY.md items 9, 11, 12).
 
-
+use crate::support::*;
 use app::infra::{clock::Clock, state::Policy};
 use std::{net::IpAddr, sync::Arc};
-use crate::support::*;
 
 const WRONG: &str = "definitely not the password";
 
