@@ -49,6 +49,16 @@ pub async fn pending_or_create(
     now: i64,
 ) -> Result<Authenticator, AppError> {
     let mut tx = db.begin_write().await?;
+    // Lock the account row: two loads of the set-up page at once (on PostgreSQL, where writers
+    // run side by side) must not each create a secret, or the page could show one and the
+    // confirmation check the other.
+    sqlx::query(&format!(
+        "SELECT id FROM accounts WHERE id = $1{}",
+        db.for_update()
+    ))
+    .bind(account_id)
+    .fetch_optional(&mut *tx)
+    .await?;
     let existing: Option<Authenticator> = sqlx::query_as(PENDING)
         .bind(account_id)
         .bind(session_id_hash)

@@ -179,3 +179,55 @@ async fn item61_confirming_is_refused_when_the_account_already_has_a_factor() {
     .unwrap();
     assert_eq!(confirmed, 1, "the account keeps its one authenticator");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn item61_loading_the_set_up_page_many_times_at_once_shows_one_secret() {
+    let app = TestApp::new().await;
+    for round in 0..4 {
+        let email = format!("reloads{round}@example.com");
+        let (first, _) = two_enrolling_sessions(&app, &email).await;
+        let account_id: String = sqlx::query_scalar("SELECT id FROM accounts WHERE email = $1")
+            .bind(&email)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+        let session = app::infra::crypto::sha256_hex(first.as_bytes());
+        // Many page loads at once, as one browser with several tabs or a render that asks twice.
+        let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(16));
+        let loads: Vec<_> = (0..16u8)
+            .map(|n| {
+                let db = app.state.db.clone();
+                let (account_id, session, barrier) =
+                    (account_id.clone(), session.clone(), barrier.clone());
+                tokio::spawn(async move {
+                    barrier.wait().await;
+                    app::mfa::store::pending_or_create(&db, &account_id, &session, vec![n; 40], 0)
+                        .await
+                        .unwrap()
+                        .id
+                })
+            })
+            .collect();
+        let mut ids = Vec::new();
+        for load in loads {
+            ids.push(load.await.unwrap());
+        }
+        assert!(
+            ids.windows(2).all(|pair| pair[0] == pair[1]),
+            "round {round}: every load gets the same pending secret: {ids:?}"
+        );
+        let pending: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM totp_authenticators WHERE account_id = $1 AND confirmed_at IS NULL \
+             AND session_id_hash = $2",
+        )
+        .bind(&account_id)
+        .bind(&session)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            pending, 1,
+            "round {round}: one pending secret for the session"
+        );
+    }
+}
