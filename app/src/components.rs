@@ -1,10 +1,12 @@
 //! Page furniture shared by every page: header, footer, language switch, error summary, form fields.
 
 use crate::{
-    accounts::server_fns::SignOut,
     error::AppError,
-    i18n::{use_locale, use_strings, Msg},
-    session::{model::Step, server_fns::current_step},
+    i18n::{use_common, use_locale, Locale, Msg},
+    session::{
+        model::Step,
+        server_fns::{current_step, SignOut},
+    },
 };
 use leptos::{either::Either, prelude::*};
 use leptos_router::{
@@ -28,7 +30,7 @@ pub fn use_current_step() -> Resource<Result<Step, AppError>> {
 /// The standard page frame: banner, header, main region and footer.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
-    let s = use_strings();
+    let s = use_common();
     let location = use_location();
     provide_context(CurrentStep(Resource::new(
         move || location.pathname.get(),
@@ -51,7 +53,7 @@ pub fn Layout(children: Children) -> impl IntoView {
 
 #[component]
 fn SiteHeader() -> impl IntoView {
-    let s = use_strings();
+    let s = use_common();
     let step = use_current_step();
     let sign_out = ServerAction::<SignOut>::new();
     view! {
@@ -77,7 +79,7 @@ fn SiteHeader() -> impl IntoView {
     }
 }
 
-/// A form that switches the interface to the other language and returns to the same page.
+/// A form per other language that switches the interface to it and returns to the same page.
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
     let locale = use_locale();
@@ -90,15 +92,21 @@ pub fn LanguageSwitch() -> impl IntoView {
             format!("{}?{}", location.pathname.get(), search)
         }
     };
-    view! {
-        <form class="caseport-language-switch" method="post" action="/language">
-            <input type="hidden" name="lang" value=locale.other().tag()/>
-            <input type="hidden" name="return_to" value=here/>
-            <button type="submit" class="usa-button usa-button--unstyled" lang=locale.other().tag()>
-                {locale.strings().switch_language}
-            </button>
-        </form>
-    }
+    Locale::ALL
+        .into_iter()
+        .filter(|other| *other != locale)
+        .map(|other| {
+            view! {
+                <form class="caseport-language-switch" method="post" action="/language">
+                    <input type="hidden" name="lang" value=other.tag()/>
+                    <input type="hidden" name="return_to" value=here/>
+                    <button type="submit" class="usa-button usa-button--unstyled" lang=other.tag()>
+                        {other.name()}
+                    </button>
+                </form>
+            }
+        })
+        .collect_view()
 }
 
 /// The USWDS error summary: every problem, linked to its field, announced to screen readers.
@@ -121,7 +129,7 @@ pub fn ErrorSummary(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoV
             view! {
                 <div class="usa-alert usa-alert--error usa-error-summary" role="alert" tabindex="-1">
                     <div class="usa-alert__body">
-                        <h2 class="usa-alert__heading usa-error-summary__heading">{locale.strings().there_is_a_problem}</h2>
+                        <h2 class="usa-alert__heading usa-error-summary__heading">{locale.common().there_is_a_problem}</h2>
                         <ul class="usa-list usa-list--unstyled">{items}</ul>
                     </div>
                 </div>
@@ -229,7 +237,7 @@ pub fn Field(
 pub fn RequireStep(required: Step, children: ChildrenFn) -> impl IntoView {
     let step = use_current_step();
     let children = StoredValue::new(children);
-    let s = use_strings();
+    let s = use_common();
     view! {
         <Suspense fallback=move || view! { <p>{s.loading}</p> }>
             {move || Suspend::new(async move {
@@ -257,7 +265,7 @@ pub fn NotFound() -> impl IntoView {
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(http::StatusCode::NOT_FOUND);
     }
-    let s = use_strings();
+    let s = use_common();
     view! {
         <leptos_meta::Title text=s.not_found_title/>
         <h1>{s.not_found_title}</h1>

@@ -1,6 +1,6 @@
 //! The one error type every server function returns, safe to send to the browser.
 
-use crate::i18n::Msg;
+use crate::i18n::{CommonMsg, Msg};
 use leptos::server_fn::{
     codec::JsonEncoding,
     error::{FromServerFnError, ServerFnErrorErr},
@@ -116,31 +116,34 @@ impl AppError {
                 .iter()
                 .map(|e| (Some(e.field.clone()), e.message.clone()))
                 .collect(),
-            AppError::Unauthorized => vec![(None, Msg::SignInRequired)],
-            AppError::SessionExpired => vec![(None, Msg::SessionExpired)],
-            AppError::Forbidden => vec![(None, Msg::Forbidden)],
-            AppError::NotFound => vec![(None, Msg::NotFound)],
-            AppError::Conflict => vec![(None, Msg::Conflict)],
-            AppError::InvalidCredentials => vec![(None, Msg::InvalidCredentials)],
+            AppError::Unauthorized => vec![(None, CommonMsg::SignInRequired.into())],
+            AppError::SessionExpired => vec![(None, CommonMsg::SessionExpired.into())],
+            AppError::Forbidden => vec![(None, CommonMsg::Forbidden.into())],
+            AppError::NotFound => vec![(None, CommonMsg::NotFound.into())],
+            AppError::Conflict => vec![(None, CommonMsg::Conflict.into())],
+            AppError::InvalidCredentials => vec![(None, CommonMsg::InvalidCredentials.into())],
             AppError::RateLimited { retry_after } => vec![(
                 None,
-                Msg::RateLimited {
+                CommonMsg::RateLimited {
                     retry_after: *retry_after,
-                },
+                }
+                .into(),
             )],
-            AppError::BadRequest => vec![(None, Msg::BadRequest)],
-            AppError::TooLarge => vec![(None, Msg::TooLarge)],
+            AppError::BadRequest => vec![(None, CommonMsg::BadRequest.into())],
+            AppError::TooLarge => vec![(None, CommonMsg::TooLarge.into())],
             AppError::Unavailable { retry_after } => vec![(
                 None,
-                Msg::Unavailable {
+                CommonMsg::Unavailable {
                     retry_after: *retry_after,
-                },
+                }
+                .into(),
             )],
             AppError::Internal { correlation_id } => vec![(
                 None,
-                Msg::Internal {
+                CommonMsg::Internal {
                     correlation_id: correlation_id.clone(),
-                },
+                }
+                .into(),
             )],
         }
     }

@@ -1,12 +1,17 @@
-//! Every user-visible text in English and Spanish, and the choice of language per request.
+//! The languages Caseport speaks and the machinery every domain's texts use: choosing a language
+//! per request, plural rules, filling values into templates, and the texts of the page frame.
 //!
-//! Static texts live in [`Strings`] (one complete table per language, so a missing translation is a
-//! compile error); texts with values or that travel from the server (errors, notices) are [`Msg`].
+//! Each domain owns its texts in `<domain>/texts/` (one table per language, in a fixed-size array
+//! indexed by [`Locale`], so a missing language or text is a compile error). Adding a language means
+//! adding it to [`Locale`] (tag, name, plural rule) and one table file per domain; no `match` on
+//! the language exists outside this module. [`Msg`] is the catalogue of messages that travel from
+//! the server to the browser: one variant per domain, each holding that domain's own message enum.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+use std::fmt::Display;
 
-/// A language Caseport speaks.
+/// A language Caseport speaks. The order is the order of every domain's text tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum Locale {
     /// English (the default).
@@ -16,22 +21,67 @@ pub enum Locale {
     Es,
 }
 
+/// How many languages Caseport speaks: the length of every text table.
+pub const LANGUAGES: usize = Locale::ALL.len();
+
+/// One value per language, in [`Locale::ALL`] order.
+pub type PerLocale<T> = [T; LANGUAGES];
+
+/// What each language is called and how it counts.
+struct LanguageFacts {
+    tag: &'static str,
+    name: &'static str,
+    plural: fn(u64) -> PluralCategory,
+}
+
+static LANGUAGE_FACTS: PerLocale<LanguageFacts> = [
+    LanguageFacts {
+        tag: "en",
+        name: "English",
+        plural: english_plural,
+    },
+    LanguageFacts {
+        tag: "es",
+        name: "Español",
+        plural: spanish_plural,
+    },
+];
+
 impl Locale {
+    /// Every language, in table order.
+    pub const ALL: [Locale; 2] = [Locale::En, Locale::Es];
+
+    /// This language's position in every text table.
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+
+    /// This language's entry of a per-language table.
+    pub fn pick<T>(self, table: &'static PerLocale<T>) -> &'static T {
+        &table[self.index()]
+    }
+
     /// The BCP 47 tag used in `<html lang>` and the language cookie.
     pub fn tag(self) -> &'static str {
-        match self {
-            Locale::En => "en",
-            Locale::Es => "es",
-        }
+        self.pick(&LANGUAGE_FACTS).tag
+    }
+
+    /// The language's name in itself, as the language switch shows it.
+    pub fn name(self) -> &'static str {
+        self.pick(&LANGUAGE_FACTS).name
+    }
+
+    /// The plural category of `n` in this language (CLDR cardinal rules for whole numbers).
+    pub fn plural_category(self, n: u64) -> PluralCategory {
+        (self.pick(&LANGUAGE_FACTS).plural)(n)
     }
 
     /// Parses a tag as stored in the language cookie.
     pub fn from_tag(tag: &str) -> Option<Self> {
-        match tag.trim().to_ascii_lowercase().as_str() {
-            "en" => Some(Locale::En),
-            "es" => Some(Locale::Es),
-            _ => None,
-        }
+        let tag = tag.trim();
+        Locale::ALL
+            .into_iter()
+            .find(|locale| locale.tag().eq_ignore_ascii_case(tag))
     }
 
     /// Picks the best supported language from an `Accept-Language` header (quality values honoured).
@@ -61,21 +111,117 @@ impl Locale {
         best.map(|(_, l)| l).unwrap_or_default()
     }
 
-    /// The other language, offered by the language switch.
-    pub fn other(self) -> Self {
-        match self {
-            Locale::En => Locale::Es,
-            Locale::Es => Locale::En,
+    /// The texts of the page frame in this language.
+    pub fn common(self) -> &'static CommonTexts {
+        self.pick(&COMMON_TEXTS)
+    }
+}
+
+/// The CLDR plural categories a language may use for whole numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PluralCategory {
+    /// Singular in most languages.
+    One,
+    /// Dual (e.g. Arabic, Welsh).
+    Two,
+    /// Paucal (e.g. Polish 2–4).
+    Few,
+    /// Large or round numbers (e.g. Spanish millions).
+    Many,
+    /// Everything else.
+    Other,
+}
+
+fn english_plural(n: u64) -> PluralCategory {
+    if n == 1 {
+        PluralCategory::One
+    } else {
+        PluralCategory::Other
+    }
+}
+
+fn spanish_plural(n: u64) -> PluralCategory {
+    match n {
+        1 => PluralCategory::One,
+        n if n != 0 && n % 1_000_000 == 0 => PluralCategory::Many,
+        _ => PluralCategory::Other,
+    }
+}
+
+/// A text that depends on a count: the template for each plural category the language uses
+/// (`{n}` is the count). Categories a language does not list fall back to `other`.
+#[derive(Debug, Clone, Copy)]
+pub struct Plural {
+    /// The singular form.
+    pub one: &'static str,
+    /// Extra forms some languages have (category and template).
+    pub extra: &'static [(PluralCategory, &'static str)],
+    /// Every other count.
+    pub other: &'static str,
+}
+
+impl Plural {
+    /// Two forms, as English and Spanish use for most words.
+    pub const fn new(one: &'static str, other: &'static str) -> Self {
+        Plural {
+            one,
+            extra: &[],
+            other,
         }
     }
 
-    /// The static texts in this language.
-    pub fn strings(self) -> &'static Strings {
-        match self {
-            Locale::En => &EN,
-            Locale::Es => &ES,
+    /// The text for `n` in `locale`, with `{n}` and the other `values` filled in.
+    pub fn format(&self, locale: Locale, n: u64, values: &[(&str, &dyn Display)]) -> String {
+        let template = match locale.plural_category(n) {
+            PluralCategory::One => self.one,
+            PluralCategory::Other => self.other,
+            category => self
+                .extra
+                .iter()
+                .find(|(c, _)| *c == category)
+                .map_or(self.other, |(_, t)| t),
+        };
+        let mut all: Vec<(&str, &dyn Display)> = vec![("n", &n)];
+        all.extend_from_slice(values);
+        fill(template, &all)
+    }
+}
+
+/// Replaces each `{name}` in `template` with its value; unknown names are left as written.
+pub fn fill(template: &str, values: &[(&str, &dyn Display)]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}').and_then(|close| {
+            let name = &after[..close];
+            values
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (close, v))
+        }) {
+            Some((close, value)) => {
+                out.push_str(&value.to_string());
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
         }
     }
+    out.push_str(rest);
+    out
+}
+
+/// An email's subject and body templates.
+#[derive(Debug, Clone, Copy)]
+pub struct EmailText {
+    /// The subject line.
+    pub subject: &'static str,
+    /// The plain-text body.
+    pub body: &'static str,
 }
 
 /// The language of the current page, from context.
@@ -83,61 +229,45 @@ pub fn use_locale() -> Locale {
     use_context::<Locale>().unwrap_or_default()
 }
 
-/// The static texts of the current page's language.
-pub fn use_strings() -> &'static Strings {
-    use_locale().strings()
+/// The page-frame texts of the current page's language.
+pub fn use_common() -> &'static CommonTexts {
+    use_locale().common()
 }
 
-/// A message that may carry values, sent from the server or made in the browser.
+/// A message that may carry values, sent from the server or made in the browser: the catalogue of
+/// every domain's messages. Domains build their own variant (`AccountsMsg::EmailInvalid.into()`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Msg {
-    /// The email address is not a valid address.
-    EmailInvalid,
+    /// Messages of the frame and of errors any domain may return.
+    Common(CommonMsg),
+    /// Registration, passwords, emailed codes, sign-in.
+    Accounts(crate::accounts::texts::AccountsMsg),
+    /// Second factors.
+    Mfa(crate::mfa::texts::MfaMsg),
+}
+
+impl Msg {
+    /// The message in `locale`.
+    pub fn text(&self, locale: Locale) -> String {
+        match self {
+            Msg::Common(msg) => msg.text(locale),
+            Msg::Accounts(msg) => msg.text(locale),
+            Msg::Mfa(msg) => msg.text(locale),
+        }
+    }
+}
+
+impl From<CommonMsg> for Msg {
+    fn from(msg: CommonMsg) -> Self {
+        Msg::Common(msg)
+    }
+}
+
+/// Messages any domain may show: what errors say, whatever domain returned them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CommonMsg {
     /// A required field was left empty.
     Required,
-    /// The password is shorter than the minimum.
-    PasswordTooShort {
-        /// Minimum length in characters.
-        min: usize,
-    },
-    /// The password is longer than the maximum.
-    PasswordTooLong {
-        /// Maximum length in characters.
-        max: usize,
-    },
-    /// How long a password must be, from this server's policy.
-    PasswordHint {
-        /// Fewest characters.
-        min: usize,
-        /// Most characters.
-        max: usize,
-    },
-    /// The password is on the list of common or breached passwords.
-    PasswordCommon,
-    /// The password is (a variant of) the email address or the service's name.
-    PasswordContext,
-    /// The two password fields differ.
-    PasswordMismatch,
-    /// The same security question was picked twice.
-    QuestionsMustDiffer,
-    /// A security question id that is not on the list.
-    QuestionUnknown,
-    /// A security answer is too short.
-    AnswerTooShort {
-        /// Minimum length in characters.
-        min: usize,
-    },
-    /// A security answer is too long.
-    AnswerTooLong {
-        /// Maximum length in characters.
-        max: usize,
-    },
-    /// A code must be exactly six digits.
-    CodeFormat,
-    /// The code is wrong or has expired.
-    CodeInvalid,
-    /// The authenticator code was already used for a sign-in.
-    CodeReused,
     /// Email and password did not match.
     InvalidCredentials,
     /// Too many attempts.
@@ -169,267 +299,130 @@ pub enum Msg {
         /// The id to quote to support.
         correlation_id: String,
     },
-    /// A new verification code was sent.
-    CodeSent,
-    /// Sign-out finished.
-    SignedOut,
 }
 
-impl Msg {
+impl CommonMsg {
     /// The message in `locale`.
     pub fn text(&self, locale: Locale) -> String {
-        let es = locale == Locale::Es;
+        let t = locale.common();
         match self {
-            Msg::EmailInvalid => pick(es, "Enter an email address in the format name@example.com.", "Introduzca un correo electrónico con el formato nombre@ejemplo.com."),
-            Msg::Required => pick(es, "This field is required.", "Este campo es obligatorio."),
-            Msg::PasswordTooShort { min } => if es { format!("La contraseña debe tener al menos {min} caracteres.") } else { format!("Your password must be at least {min} characters long.") },
-            Msg::PasswordTooLong { max } => if es { format!("La contraseña no puede tener más de {max} caracteres.") } else { format!("Your password must be at most {max} characters long.") },
-            Msg::PasswordHint { min, max } => if es { format!("Use de {min} a {max} caracteres. Varias palabras sin relación forman una contraseña fuerte; puede pegarla desde un gestor de contraseñas.") } else { format!("Use {min} to {max} characters. A few unrelated words make a strong password; you may paste from a password manager.") },
-            Msg::PasswordCommon => pick(es, "This password is too common: it appears in lists of breached passwords. Choose a different one.", "Esta contraseña es demasiado común: aparece en listas de contraseñas filtradas. Elija otra."),
-            Msg::PasswordContext => pick(es, "Your password must not be your email address or the name of this service.", "La contraseña no puede ser su correo electrónico ni el nombre de este servicio."),
-            Msg::PasswordMismatch => pick(es, "The passwords do not match.", "Las contraseñas no coinciden."),
-            Msg::QuestionsMustDiffer => pick(es, "Choose three different security questions.", "Elija tres preguntas de seguridad diferentes."),
-            Msg::QuestionUnknown => pick(es, "Choose a security question from the list.", "Elija una pregunta de seguridad de la lista."),
-            Msg::AnswerTooShort { min } => if es { format!("La respuesta debe tener al menos {min} caracteres.") } else { format!("Your answer must be at least {min} characters long.") },
-            Msg::AnswerTooLong { max } => if es { format!("La respuesta no puede tener más de {max} caracteres.") } else { format!("Your answer must be at most {max} characters long.") },
-            Msg::CodeFormat => pick(es, "Enter the 6-digit code.", "Introduzca el código de 6 dígitos."),
-            Msg::CodeInvalid => pick(es, "That code is not correct or has expired.", "Ese código no es correcto o ha caducado."),
-            Msg::CodeReused => pick(es, "That code has already been used. Wait for your app to show a new code.", "Ese código ya se ha utilizado. Espere a que su aplicación muestre un código nuevo."),
-            Msg::InvalidCredentials => pick(es, "The email address or password you entered is not correct.", "El correo electrónico o la contraseña que introdujo no son correctos."),
-            Msg::RateLimited { retry_after } => if es { format!("Demasiados intentos. Inténtelo de nuevo en {} minuto(s).", minutes(*retry_after)) } else { format!("Too many attempts. Try again in {} minute(s).", minutes(*retry_after)) },
-            Msg::SignInRequired => pick(es, "Sign in to continue.", "Inicie sesión para continuar."),
-            Msg::SessionExpired => pick(es, "Your session ended because you were inactive. Sign in again.", "Su sesión terminó por inactividad. Inicie sesión de nuevo."),
-            Msg::Forbidden => pick(es, "You are not allowed to do that.", "No tiene permiso para hacer eso."),
-            Msg::NotFound => pick(es, "We could not find that.", "No pudimos encontrar eso."),
-            Msg::BadRequest => pick(es, "Something in the form was missing or malformed. Try again.", "Faltaba algo en el formulario o no era válido. Inténtelo de nuevo."),
-            Msg::TooLarge => pick(es, "What you sent is too large.", "Lo que envió es demasiado grande."),
-            Msg::Unavailable { retry_after } => if es { format!("El servicio está muy ocupado. Inténtelo de nuevo en {retry_after} segundos.") } else { format!("The service is very busy. Try again in {retry_after} seconds.") },
-            Msg::Conflict => pick(es, "That already exists.", "Eso ya existe."),
-            Msg::Internal { correlation_id } => if es { format!("Algo salió mal de nuestro lado. Inténtelo de nuevo más tarde. Referencia: {correlation_id}") } else { format!("Something went wrong on our side. Try again later. Reference: {correlation_id}") },
-            Msg::CodeSent => pick(es, "If the address can receive email, a new code is on its way.", "Si la dirección puede recibir correo, va en camino un código nuevo."),
-            Msg::SignedOut => pick(es, "You have signed out.", "Ha cerrado la sesión."),
+            CommonMsg::Required => t.required.to_owned(),
+            CommonMsg::InvalidCredentials => t.invalid_credentials.to_owned(),
+            CommonMsg::RateLimited { retry_after } => {
+                t.rate_limited
+                    .format(locale, retry_after.div_ceil(60).max(1), &[])
+            }
+            CommonMsg::SignInRequired => t.sign_in_required.to_owned(),
+            CommonMsg::SessionExpired => t.session_expired.to_owned(),
+            CommonMsg::Forbidden => t.forbidden.to_owned(),
+            CommonMsg::NotFound => t.not_found.to_owned(),
+            CommonMsg::BadRequest => t.bad_request.to_owned(),
+            CommonMsg::TooLarge => t.too_large.to_owned(),
+            CommonMsg::Unavailable { retry_after } => {
+                t.unavailable.format(locale, *retry_after, &[])
+            }
+            CommonMsg::Conflict => t.conflict.to_owned(),
+            CommonMsg::Internal { correlation_id } => {
+                fill(t.internal, &[("reference", correlation_id)])
+            }
         }
     }
 }
 
-fn pick(es: bool, en_text: &str, es_text: &str) -> String {
-    if es { es_text } else { en_text }.to_owned()
-}
-
-fn minutes(seconds: u64) -> u64 {
-    seconds.div_ceil(60).max(1)
-}
-
-/// The static texts of one language; each field is named after the place it appears.
+/// The texts of the page frame and of [`CommonMsg`] in one language.
 #[allow(missing_docs)]
-pub struct Strings {
+pub struct CommonTexts {
     pub skip_to_content: &'static str,
     pub banner: &'static str,
     pub site_name: &'static str,
-    pub switch_language: &'static str,
     pub sign_out: &'static str,
     pub account_navigation: &'static str,
     pub footer: &'static str,
-    pub landing_title: &'static str,
-    pub landing_intro: &'static str,
-    pub create_account: &'static str,
-    pub sign_in: &'static str,
-    pub register_title: &'static str,
-    pub register_intro: &'static str,
-    pub email: &'static str,
-    pub email_hint: &'static str,
-    pub password: &'static str,
-    pub confirm_password: &'static str,
-    pub security_questions: &'static str,
-    pub security_questions_hint: &'static str,
-    pub security_question_n: [&'static str; 3],
-    pub answer_n: [&'static str; 3],
-    pub choose_question: &'static str,
-    pub create_account_button: &'static str,
     pub there_is_a_problem: &'static str,
-    pub password_ok: &'static str,
-    pub strength_labels: [&'static str; 5],
-    pub strength_prefix: &'static str,
-    pub characters_count: &'static str,
-    pub verify_title: &'static str,
-    pub verify_intro: &'static str,
-    pub verification_code: &'static str,
-    pub verification_code_hint: &'static str,
-    pub verify_button: &'static str,
-    pub resend_button: &'static str,
-    pub setup_title: &'static str,
-    pub setup_intro: &'static str,
-    pub setup_step_scan: &'static str,
-    pub qr_alt: &'static str,
-    pub setup_manual: &'static str,
-    pub auth_code: &'static str,
-    pub auth_code_hint: &'static str,
-    pub setup_confirm: &'static str,
-    pub sign_in_title: &'static str,
-    pub sign_in_intro: &'static str,
-    pub no_account: &'static str,
-    pub code_title: &'static str,
-    pub code_intro: &'static str,
-    pub code_verify: &'static str,
-    pub account_title: &'static str,
-    pub account_intro: &'static str,
-    pub profile: &'static str,
-    pub profile_title: &'static str,
-    pub account_number: &'static str,
-    pub account_number_hint: &'static str,
-    pub copy_account_number: &'static str,
-    pub copied: &'static str,
     pub not_found_title: &'static str,
     pub not_found_text: &'static str,
     pub loading: &'static str,
-    pub security_question_texts: [&'static str; 8],
+    pub required: &'static str,
+    pub invalid_credentials: &'static str,
+    /// `{n}`: whole minutes to wait.
+    pub rate_limited: Plural,
+    pub sign_in_required: &'static str,
+    pub session_expired: &'static str,
+    pub forbidden: &'static str,
+    pub not_found: &'static str,
+    pub bad_request: &'static str,
+    pub too_large: &'static str,
+    /// `{n}`: seconds to wait.
+    pub unavailable: Plural,
+    pub conflict: &'static str,
+    /// `{reference}`: the correlation id.
+    pub internal: &'static str,
 }
 
-/// English texts.
-pub static EN: Strings = Strings {
-    skip_to_content: "Skip to main content",
-    banner: "A self-hosted Caseport service. Official websites use HTTPS.",
-    site_name: "Caseport",
-    switch_language: "Español",
-    sign_out: "Sign out",
-    account_navigation: "Account",
-    footer: "Caseport — your online account for immigration and benefits cases.",
-    landing_title: "Your Caseport account",
-    landing_intro: "Follow your cases, read notices and write to officers securely. Every account is protected by two-factor authentication.",
-    create_account: "Create an account",
-    sign_in: "Sign in",
-    register_title: "Create your account",
-    register_intro: "You will confirm your email address and set up an authentication app next.",
-    email: "Email address",
-    email_hint: "We send a verification code to this address.",
-    password: "Password",
-    confirm_password: "Confirm password",
-    security_questions: "Security questions",
-    security_questions_hint: "These are an extra check if you ever need to recover your account. Answers are not case-sensitive.",
-    security_question_n: ["Security question 1", "Security question 2", "Security question 3"],
-    answer_n: ["Answer 1", "Answer 2", "Answer 3"],
-    choose_question: "- Select a question -",
-    create_account_button: "Create account",
-    there_is_a_problem: "There is a problem",
-    password_ok: "This password can be used.",
-    strength_labels: ["very weak", "weak", "fair", "strong", "very strong"],
-    strength_prefix: "Strength:",
-    characters_count: "characters",
-    verify_title: "Check your email",
-    verify_intro: "If the address you entered can receive email, we sent it a 6-digit code. It expires in 10 minutes.",
-    verification_code: "Verification code",
-    verification_code_hint: "For example, 123456",
-    verify_button: "Verify email",
-    resend_button: "Send a new code",
-    setup_title: "Set up an authentication app",
-    setup_intro: "Caseport requires a second step every time you sign in. Use an authentication app such as Google Authenticator, Microsoft Authenticator or 1Password.",
-    setup_step_scan: "Scan this QR code with your app:",
-    qr_alt: "QR code for your authentication app",
-    setup_manual: "Or enter this key in your app:",
-    auth_code: "Authentication code",
-    auth_code_hint: "Enter the 6-digit code your app shows.",
-    setup_confirm: "Confirm and continue",
-    sign_in_title: "Sign in",
-    sign_in_intro: "Sign in with your email address and password, then the code from your authentication app.",
-    no_account: "No account yet?",
-    code_title: "Enter your authentication code",
-    code_intro: "Open your authentication app and enter the 6-digit code it shows for Caseport.",
-    code_verify: "Verify",
-    account_title: "Your account",
-    account_intro: "Your cases, notices and messages will appear here.",
-    profile: "Profile",
-    profile_title: "Profile",
-    account_number: "Online account number",
-    account_number_hint: "Quote this number on paper forms so they are linked to your online account.",
-    copy_account_number: "Copy account number",
-    copied: "Copied.",
-    not_found_title: "Page not found",
-    not_found_text: "We could not find the page you were looking for.",
-    loading: "Loading…",
-    security_question_texts: [
-        "What was the name of your first school?",
-        "In what city did your parents meet?",
-        "What was the make of your first car?",
-        "What is the name of a teacher who influenced you?",
-        "What was your childhood nickname?",
-        "What street did you live on in third grade?",
-        "What is the middle name of your oldest sibling?",
-        "What was the name of your first employer?",
-    ],
-};
-
-/// Spanish texts.
-pub static ES: Strings = Strings {
-    skip_to_content: "Saltar al contenido principal",
-    banner: "Un servicio Caseport autoalojado. Los sitios oficiales usan HTTPS.",
-    site_name: "Caseport",
-    switch_language: "English",
-    sign_out: "Cerrar sesión",
-    account_navigation: "Cuenta",
-    footer: "Caseport — su cuenta en línea para casos de inmigración y beneficios.",
-    landing_title: "Su cuenta de Caseport",
-    landing_intro: "Siga sus casos, lea avisos y escriba a los oficiales de forma segura. Cada cuenta está protegida con autenticación de dos factores.",
-    create_account: "Crear una cuenta",
-    sign_in: "Iniciar sesión",
-    register_title: "Cree su cuenta",
-    register_intro: "A continuación confirmará su correo electrónico y configurará una aplicación de autenticación.",
-    email: "Correo electrónico",
-    email_hint: "Enviaremos un código de verificación a esta dirección.",
-    password: "Contraseña",
-    confirm_password: "Confirmar contraseña",
-    security_questions: "Preguntas de seguridad",
-    security_questions_hint: "Son una comprobación adicional si alguna vez necesita recuperar su cuenta. Las respuestas no distinguen mayúsculas.",
-    security_question_n: ["Pregunta de seguridad 1", "Pregunta de seguridad 2", "Pregunta de seguridad 3"],
-    answer_n: ["Respuesta 1", "Respuesta 2", "Respuesta 3"],
-    choose_question: "- Seleccione una pregunta -",
-    create_account_button: "Crear cuenta",
-    there_is_a_problem: "Hay un problema",
-    password_ok: "Esta contraseña se puede usar.",
-    strength_labels: ["muy débil", "débil", "aceptable", "fuerte", "muy fuerte"],
-    strength_prefix: "Seguridad:",
-    characters_count: "caracteres",
-    verify_title: "Revise su correo electrónico",
-    verify_intro: "Si la dirección que introdujo puede recibir correo, le enviamos un código de 6 dígitos. Caduca en 10 minutos.",
-    verification_code: "Código de verificación",
-    verification_code_hint: "Por ejemplo, 123456",
-    verify_button: "Verificar correo",
-    resend_button: "Enviar un código nuevo",
-    setup_title: "Configure una aplicación de autenticación",
-    setup_intro: "Caseport exige un segundo paso cada vez que inicia sesión. Use una aplicación como Google Authenticator, Microsoft Authenticator o 1Password.",
-    setup_step_scan: "Escanee este código QR con su aplicación:",
-    qr_alt: "Código QR para su aplicación de autenticación",
-    setup_manual: "O introduzca esta clave en su aplicación:",
-    auth_code: "Código de autenticación",
-    auth_code_hint: "Introduzca el código de 6 dígitos que muestra su aplicación.",
-    setup_confirm: "Confirmar y continuar",
-    sign_in_title: "Iniciar sesión",
-    sign_in_intro: "Inicie sesión con su correo electrónico y contraseña y luego con el código de su aplicación de autenticación.",
-    no_account: "¿Todavía no tiene cuenta?",
-    code_title: "Introduzca su código de autenticación",
-    code_intro: "Abra su aplicación de autenticación e introduzca el código de 6 dígitos que muestra para Caseport.",
-    code_verify: "Verificar",
-    account_title: "Su cuenta",
-    account_intro: "Aquí aparecerán sus casos, avisos y mensajes.",
-    profile: "Perfil",
-    profile_title: "Perfil",
-    account_number: "Número de cuenta en línea",
-    account_number_hint: "Indique este número en los formularios en papel para vincularlos a su cuenta en línea.",
-    copy_account_number: "Copiar número de cuenta",
-    copied: "Copiado.",
-    not_found_title: "Página no encontrada",
-    not_found_text: "No pudimos encontrar la página que buscaba.",
-    loading: "Cargando…",
-    security_question_texts: [
-        "¿Cómo se llamaba su primera escuela?",
-        "¿En qué ciudad se conocieron sus padres?",
-        "¿De qué marca era su primer automóvil?",
-        "¿Cómo se llama un maestro que le influyó?",
-        "¿Cuál era su apodo de niño?",
-        "¿En qué calle vivía en tercer grado?",
-        "¿Cuál es el segundo nombre de su hermano mayor?",
-        "¿Cómo se llamaba su primer empleador?",
-    ],
-};
+static COMMON_TEXTS: PerLocale<CommonTexts> = [
+    CommonTexts {
+        skip_to_content: "Skip to main content",
+        banner: "A self-hosted Caseport service. Official websites use HTTPS.",
+        site_name: "Caseport",
+        sign_out: "Sign out",
+        account_navigation: "Account",
+        footer: "Caseport — your online account for immigration and benefits cases.",
+        there_is_a_problem: "There is a problem",
+        not_found_title: "Page not found",
+        not_found_text: "We could not find the page you were looking for.",
+        loading: "Loading…",
+        required: "This field is required.",
+        invalid_credentials: "The email address or password you entered is not correct.",
+        rate_limited: Plural::new(
+            "Too many attempts. Try again in 1 minute.",
+            "Too many attempts. Try again in {n} minutes.",
+        ),
+        sign_in_required: "Sign in to continue.",
+        session_expired: "Your session ended because you were inactive. Sign in again.",
+        forbidden: "You are not allowed to do that.",
+        not_found: "We could not find that.",
+        bad_request: "Something in the form was missing or malformed. Try again.",
+        too_large: "What you sent is too large.",
+        unavailable: Plural::new(
+            "The service is very busy. Try again in 1 second.",
+            "The service is very busy. Try again in {n} seconds.",
+        ),
+        conflict: "That already exists.",
+        internal: "Something went wrong on our side. Try again later. Reference: {reference}",
+    },
+    CommonTexts {
+        skip_to_content: "Saltar al contenido principal",
+        banner: "Un servicio Caseport autoalojado. Los sitios oficiales usan HTTPS.",
+        site_name: "Caseport",
+        sign_out: "Cerrar sesión",
+        account_navigation: "Cuenta",
+        footer: "Caseport — su cuenta en línea para casos de inmigración y beneficios.",
+        there_is_a_problem: "Hay un problema",
+        not_found_title: "Página no encontrada",
+        not_found_text: "No pudimos encontrar la página que buscaba.",
+        loading: "Cargando…",
+        required: "Este campo es obligatorio.",
+        invalid_credentials:
+            "El correo electrónico o la contraseña que introdujo no son correctos.",
+        rate_limited: Plural::new(
+            "Demasiados intentos. Inténtelo de nuevo en 1 minuto.",
+            "Demasiados intentos. Inténtelo de nuevo en {n} minutos.",
+        ),
+        sign_in_required: "Inicie sesión para continuar.",
+        session_expired: "Su sesión terminó por inactividad. Inicie sesión de nuevo.",
+        forbidden: "No tiene permiso para hacer eso.",
+        not_found: "No pudimos encontrar eso.",
+        bad_request: "Faltaba algo en el formulario o no era válido. Inténtelo de nuevo.",
+        too_large: "Lo que envió es demasiado grande.",
+        unavailable: Plural::new(
+            "El servicio está muy ocupado. Inténtelo de nuevo en 1 segundo.",
+            "El servicio está muy ocupado. Inténtelo de nuevo en {n} segundos.",
+        ),
+        conflict: "Eso ya existe.",
+        internal:
+            "Algo salió mal de nuestro lado. Inténtelo de nuevo más tarde. Referencia: {reference}",
+    },
+];
 
 #[cfg(test)]
 mod tests {
@@ -447,28 +440,90 @@ mod tests {
         );
         assert_eq!(Locale::from_accept_language("fr"), Locale::En);
         assert_eq!(Locale::from_accept_language(""), Locale::En);
+        assert_eq!(Locale::from_accept_language("es;q=0, en;q=0.1"), Locale::En);
     }
 
     #[test]
-    fn every_message_has_distinct_english_and_spanish_text() {
+    fn tags_round_trip_and_every_language_has_its_own_name() {
+        for locale in Locale::ALL {
+            assert_eq!(Locale::from_tag(locale.tag()), Some(locale));
+            assert_eq!(Locale::ALL[locale.index()], locale);
+        }
+        assert_eq!(Locale::from_tag(" ES "), Some(Locale::Es));
+        assert_eq!(Locale::from_tag("fr"), None);
+        assert_ne!(Locale::En.name(), Locale::Es.name());
+    }
+
+    #[test]
+    fn plural_rules_follow_cldr_for_whole_numbers() {
+        assert_eq!(Locale::En.plural_category(1), PluralCategory::One);
+        assert_eq!(Locale::En.plural_category(0), PluralCategory::Other);
+        assert_eq!(Locale::En.plural_category(2), PluralCategory::Other);
+        assert_eq!(Locale::Es.plural_category(1), PluralCategory::One);
+        assert_eq!(Locale::Es.plural_category(5), PluralCategory::Other);
+        assert_eq!(Locale::Es.plural_category(0), PluralCategory::Other);
+        assert_eq!(Locale::Es.plural_category(2_000_000), PluralCategory::Many);
+    }
+
+    #[test]
+    fn plurals_pick_the_form_for_the_count_and_fall_back_to_other() {
+        let minutes = Plural::new("in 1 minute", "in {n} minutes");
+        assert_eq!(minutes.format(Locale::En, 1, &[]), "in 1 minute");
+        assert_eq!(minutes.format(Locale::En, 3, &[]), "in 3 minutes");
+        assert_eq!(
+            minutes.format(Locale::Es, 1_000_000, &[]),
+            "in 1000000 minutes"
+        );
+        let with_many = Plural {
+            one: "un millón",
+            extra: &[(PluralCategory::Many, "{n} de algo")],
+            other: "{n} algos",
+        };
+        assert_eq!(
+            with_many.format(Locale::Es, 2_000_000, &[]),
+            "2000000 de algo"
+        );
+        assert_eq!(with_many.format(Locale::Es, 7, &[]), "7 algos");
+    }
+
+    #[test]
+    fn fill_replaces_known_names_and_keeps_the_rest() {
+        assert_eq!(
+            fill("{a} and {b} but {c}", &[("a", &1), ("b", &"two")]),
+            "1 and two but {c}"
+        );
+        assert_eq!(fill("{", &[]), "{");
+        assert_eq!(fill("no values", &[("a", &1)]), "no values");
+    }
+
+    #[test]
+    fn every_common_message_differs_between_languages_and_carries_its_values() {
         let samples = [
-            Msg::EmailInvalid,
-            Msg::PasswordTooShort { min: 12 },
-            Msg::PasswordCommon,
-            Msg::CodeReused,
-            Msg::InvalidCredentials,
-            Msg::RateLimited { retry_after: 61 },
-            Msg::SignedOut,
+            CommonMsg::Required,
+            CommonMsg::InvalidCredentials,
+            CommonMsg::RateLimited { retry_after: 61 },
+            CommonMsg::Unavailable { retry_after: 1 },
+            CommonMsg::Internal {
+                correlation_id: "abc123".into(),
+            },
         ];
         for msg in samples {
             assert_ne!(msg.text(Locale::En), msg.text(Locale::Es), "{msg:?}");
         }
+        assert!(CommonMsg::Internal {
+            correlation_id: "abc123".into()
+        }
+        .text(Locale::Es)
+        .ends_with("abc123"));
     }
 
     #[test]
-    fn rate_limit_message_rounds_up_to_whole_minutes() {
-        assert!(Msg::RateLimited { retry_after: 61 }
-            .text(Locale::En)
-            .contains("2 minute"));
+    fn rate_limit_message_rounds_up_to_whole_minutes_with_the_right_plural() {
+        let text = |s| CommonMsg::RateLimited { retry_after: s }.text(Locale::En);
+        assert!(text(61).contains("2 minutes"), "{}", text(61));
+        assert!(text(30).contains("1 minute."), "{}", text(30));
+        assert!(CommonMsg::RateLimited { retry_after: 60 }
+            .text(Locale::Es)
+            .contains("1 minuto."));
     }
 }

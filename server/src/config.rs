@@ -175,7 +175,9 @@ impl std::fmt::Debug for SecretText {
     }
 }
 
-fn secret_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<SecretText>, D::Error> {
+/// A list setting, given as a list (TOML) or as one comma-separated string (the environment): its
+/// items trimmed, empty ones dropped.
+fn comma_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum List {
@@ -190,7 +192,14 @@ fn secret_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<SecretT
         .iter()
         .map(|s| s.trim())
         .filter(|s| !s.is_empty())
-        .map(SecretText::from)
+        .map(str::to_owned)
+        .collect())
+}
+
+fn secret_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<SecretText>, D::Error> {
+    Ok(comma_list(deserializer)?
+        .into_iter()
+        .map(SecretText)
         .collect())
 }
 
@@ -240,23 +249,11 @@ fn plaintext_problem(name: &str, url: &str) -> Option<String> {
 }
 
 fn ip_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<IpAddr>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum List {
-        Many(Vec<String>),
-        One(String),
-    }
-    let items = match List::deserialize(deserializer)? {
-        List::Many(items) => items,
-        List::One(text) => text.split(',').map(str::to_owned).collect(),
-    };
-    items
+    comma_list(deserializer)?
         .iter()
-        .map(|s| s.trim())
-        .filter(|s| !s.is_empty())
         .map(|s| {
             s.parse()
-                .map_err(|_| serde::de::Error::custom(format!("not an IP address: {s}")))
+                .map_err(|_| de::Error::custom(format!("not an IP address: {s}")))
         })
         .collect()
 }
@@ -473,6 +470,51 @@ mod tests {
             assert_eq!(settings.retired_master_keys[1].expose(), "b2xkLWtleS10d28=");
             assert!(!settings.rate_limits);
             assert!(settings.security_questions);
+            Ok(())
+        });
+    }
+
+    #[test]
+    #[expect(
+        clippy::result_large_err,
+        reason = "figment::Jail fixes the closure's error type"
+    )]
+    fn list_settings_take_a_toml_list_or_a_comma_separated_string() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "lists.toml",
+                r#"
+                [caseport]
+                environment = "development"
+                trusted_proxies = [" 10.0.0.1 ", "", "::1"]
+                retired_master_keys = ["b2xkLWtleS1vbmU=", " b2xkLWtleS10d28= "]
+                "#,
+            )?;
+            let path = std::path::Path::new("lists.toml");
+            let settings = Settings::load(path).expect("lists from the file");
+            let ips = |list: &[&str]| -> Vec<IpAddr> {
+                list.iter().map(|ip| ip.parse().unwrap()).collect()
+            };
+            assert_eq!(settings.trusted_proxies, ips(&["10.0.0.1", "::1"]));
+            let keys: Vec<&str> = settings
+                .retired_master_keys
+                .iter()
+                .map(SecretText::expose)
+                .collect();
+            assert_eq!(keys, ["b2xkLWtleS1vbmU=", "b2xkLWtleS10d28="]);
+
+            jail.set_env("CASEPORT_TRUSTED_PROXIES", "10.0.0.3,, 10.0.0.4 ,");
+            let settings = Settings::load(path).expect("a list from the environment");
+            assert_eq!(settings.trusted_proxies, ips(&["10.0.0.3", "10.0.0.4"]));
+
+            jail.set_env("CASEPORT_TRUSTED_PROXIES", "10.0.0.5, proxy.example");
+            let error = Settings::load(path).expect_err("a name is not an address");
+            assert!(
+                error
+                    .to_string()
+                    .contains("not an IP address: proxy.example"),
+                "{error}"
+            );
             Ok(())
         });
     }

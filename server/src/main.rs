@@ -37,7 +37,7 @@ enum Command {
         totp_secret: Option<String>,
         /// What the account may do: applicant (default), officer, supervisor or support.
         #[arg(long, default_value = "applicant", value_parser = parse_role)]
-        role: app::session::model::Role,
+        role: app::accounts::model::Role,
     },
     /// Measure argon2id verifications per second with the production parameters.
     BenchArgon2 {
@@ -148,8 +148,8 @@ async fn shutdown_signal() {
     }
 }
 
-fn parse_role(text: &str) -> Result<app::session::model::Role, String> {
-    app::session::model::Role::parse(text)
+fn parse_role(text: &str) -> Result<app::accounts::model::Role, String> {
+    app::accounts::model::Role::parse(text)
         .ok_or_else(|| "expected applicant, officer, supervisor or support".to_owned())
 }
 
@@ -157,7 +157,7 @@ async fn create_account(
     settings: Settings,
     email: String,
     totp_secret: Option<String>,
-    role: app::session::model::Role,
+    role: app::accounts::model::Role,
 ) -> Result<(), StartupError> {
     let mut password = String::new();
     std::io::stdin()
@@ -177,16 +177,18 @@ async fn create_account(
         None => None,
     };
     let state = build_state(&settings).await?;
-    match app::accounts::service::create_verified_account(
-        &state,
-        &email,
-        &password,
-        secret.as_deref(),
-        role,
-    )
-    .await
-    {
-        Ok(number) => {
+    let created =
+        app::accounts::service::create_verified_account(&state, &email, &password, role).await;
+    let created = match (created, secret) {
+        (Ok(account), Some(secret)) => {
+            app::mfa::service::seed_authenticator(&state, &account.id, &secret)
+                .await
+                .map(|()| account)
+        }
+        (other, _) => other,
+    };
+    match created {
+        Ok(app::accounts::service::CreatedAccount { number, .. }) => {
             println!(
                 "created {email} with online account number {}",
                 number.formatted()

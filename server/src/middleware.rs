@@ -8,7 +8,7 @@ use app::{
     i18n::Locale,
     infra::{
         crypto,
-        request::{page_csp, ClientIp},
+        request::{cookie, page_csp, ClientIp},
         state::AppState,
     },
     session::store::{self as sessions, CookieAction, Loaded, SessionHandle, SESSION_COOKIE},
@@ -81,18 +81,6 @@ impl PathKind {
             PathKind::Page
         }
     }
-}
-
-/// Reads a cookie from the `Cookie` headers (the first one with that name).
-pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(cookie::Cookie::split_parse)
-        .filter_map(Result::ok)
-        .find(|c| c.name() == name)
-        .map(|c| c.value().to_owned())
 }
 
 /// Adds [`ClientIp`] and the request's [`Locale`] to the request.
@@ -614,19 +602,5 @@ mod tests {
                 String::from_utf8_lossy(bad)
             );
         }
-    }
-
-    #[test]
-    fn cookies_are_parsed_by_name_not_by_substring() {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            header::COOKIE,
-            HeaderValue::from_static("x__Host-caseport-session=evil; __Host-caseport-session=good"),
-        );
-        assert_eq!(
-            cookie(&headers, "__Host-caseport-session").as_deref(),
-            Some("good")
-        );
-        assert_eq!(cookie(&headers, "missing"), None);
     }
 }

@@ -1,13 +1,18 @@
 //! Accounts: registration, email verification, password sign-in, sign-out and the Profile.
 
 #[cfg(feature = "ssr")]
+pub mod access;
+#[cfg(feature = "ssr")]
 pub mod devices;
 #[cfg(feature = "ssr")]
 pub mod emails;
 pub mod model;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod passwords;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod store;
+pub mod texts;

@@ -1,6 +1,7 @@
 //! Account types shared by the browser (instant feedback) and the server (which always checks again).
 
-use crate::i18n::Msg;
+use super::texts::AccountsMsg;
+use crate::i18n::{CommonMsg, Msg};
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 
@@ -16,12 +17,14 @@ impl Email {
     pub fn parse(input: &str) -> Result<Self, Msg> {
         let email = input.trim().to_lowercase();
         if email.is_empty() {
-            return Err(Msg::Required);
+            return Err(CommonMsg::Required.into());
         }
         if email.len() > Self::MAX_LEN {
-            return Err(Msg::EmailInvalid);
+            return Err(AccountsMsg::EmailInvalid.into());
         }
-        let (local, domain) = email.rsplit_once('@').ok_or(Msg::EmailInvalid)?;
+        let (local, domain) = email
+            .rsplit_once('@')
+            .ok_or(Msg::from(AccountsMsg::EmailInvalid))?;
         let local_ok = !local.is_empty()
             && local.len() <= 64
             && !local.starts_with('.')
@@ -42,7 +45,7 @@ impl Email {
         if local_ok && domain_ok {
             Ok(Email(email))
         } else {
-            Err(Msg::EmailInvalid)
+            Err(AccountsMsg::EmailInvalid.into())
         }
     }
 
@@ -88,9 +91,9 @@ impl PasswordRules {
     pub fn check_length(&self, password: &str) -> Result<(), Msg> {
         let len = Self::length(password);
         if len < self.min_len {
-            Err(Msg::PasswordTooShort { min: self.min_len })
+            Err(AccountsMsg::PasswordTooShort { min: self.min_len }.into())
         } else if len > self.max_len {
-            Err(Msg::PasswordTooLong { max: self.max_len })
+            Err(AccountsMsg::PasswordTooLong { max: self.max_len }.into())
         } else {
             Ok(())
         }
@@ -243,6 +246,69 @@ pub struct Profile {
     pub account_number: AccountNumber,
 }
 
+/// What a signed-in account may do. Stored on the account and read again on every request, so a
+/// changed role takes effect at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// A person with cases (everyone who registers).
+    Applicant,
+    /// Works cases in the back office.
+    Officer,
+    /// Assigns and oversees officers' work.
+    Supervisor,
+    /// Helps people with their accounts; sees no case content.
+    Support,
+}
+
+impl Role {
+    /// Every role, in the order they are listed to administrators.
+    pub const ALL: [Role; 4] = [
+        Role::Applicant,
+        Role::Officer,
+        Role::Supervisor,
+        Role::Support,
+    ];
+
+    /// The name stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Applicant => "applicant",
+            Role::Officer => "officer",
+            Role::Supervisor => "supervisor",
+            Role::Support => "support",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(text: &str) -> Option<Self> {
+        Role::ALL.into_iter().find(|role| role.as_str() == text)
+    }
+}
+
+/// A six-digit one-time code as typed (spaces allowed), validated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OneTimeCode(String);
+
+impl OneTimeCode {
+    /// Accepts exactly six digits, ignoring spaces and hyphens people type or paste.
+    pub fn parse(input: &str) -> Result<Self, Msg> {
+        let digits: String = input.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+        if digits.len() == 6 && digits.chars().all(|c| c.is_ascii_digit()) {
+            Ok(OneTimeCode(digits))
+        } else if digits.is_empty() {
+            Err(CommonMsg::Required.into())
+        } else {
+            Err(AccountsMsg::CodeFormat.into())
+        }
+    }
+
+    /// The six digits.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -280,17 +346,17 @@ mod tests {
         assert!(rules.check_length(&composed).is_ok());
         assert_eq!(
             rules.check_length(&"😀".repeat(11)),
-            Err(Msg::PasswordTooShort { min: 12 })
+            Err(AccountsMsg::PasswordTooShort { min: 12 }.into())
         );
         assert_eq!(
             rules.check_length(&"漢".repeat(11)),
-            Err(Msg::PasswordTooShort { min: 12 })
+            Err(AccountsMsg::PasswordTooShort { min: 12 }.into())
         );
         assert!(rules.check_length(&"😀".repeat(12)).is_ok());
         assert!(rules.check_length(&"a".repeat(128)).is_ok());
         assert_eq!(
             rules.check_length(&"a".repeat(129)),
-            Err(Msg::PasswordTooLong { max: 128 })
+            Err(AccountsMsg::PasswordTooLong { max: 128 }.into())
         );
     }
 
@@ -362,5 +428,28 @@ mod tests {
                 None
             );
         }
+    }
+
+    #[test]
+    fn roles_round_trip_through_their_stored_names() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::parse("admin"), None);
+        assert_eq!(Role::parse("Officer"), None);
+    }
+
+    #[test]
+    fn codes_must_be_six_digits() {
+        assert_eq!(OneTimeCode::parse(" 123 456 ").unwrap().as_str(), "123456");
+        assert_eq!(
+            OneTimeCode::parse("12345"),
+            Err(AccountsMsg::CodeFormat.into())
+        );
+        assert_eq!(
+            OneTimeCode::parse("12345a"),
+            Err(AccountsMsg::CodeFormat.into())
+        );
+        assert_eq!(OneTimeCode::parse(""), Err(CommonMsg::Required.into()));
     }
 }

@@ -6,11 +6,12 @@ use super::{
         get_profile, get_registration_settings, CheckPassword, Register, ResendVerificationCode,
         SignIn, VerifyEmail,
     },
+    texts::{use_texts, AccountsMsg},
 };
 use crate::{
     components::{query_flag, ErrorSummary, Field, Notice, RequireStep},
     error::AppError,
-    i18n::{use_locale, use_strings, Msg},
+    i18n::{use_common, use_locale, CommonMsg},
     session::model::Step,
 };
 use leptos::{either::Either, prelude::*};
@@ -19,7 +20,7 @@ use leptos_meta::Title;
 /// `/`: what Caseport is, with the ways in.
 #[component]
 pub fn LandingPage() -> impl IntoView {
-    let s = use_strings();
+    let s = use_texts();
     view! {
         <Title text=s.landing_title/>
         <div class="usa-prose">
@@ -36,7 +37,8 @@ pub fn LandingPage() -> impl IntoView {
 /// `/register`: email, password with live feedback, and three security questions.
 #[component]
 pub fn RegisterPage() -> impl IntoView {
-    let s = use_strings();
+    let s = use_texts();
+    let loading = use_common().loading;
     let register = ServerAction::<Register>::new();
     let error: Signal<Option<AppError>> =
         Signal::derive(move || register.value().get().and_then(|r| r.err()));
@@ -46,7 +48,7 @@ pub fn RegisterPage() -> impl IntoView {
         <h1>{s.register_title}</h1>
         <p class="usa-prose">{s.register_intro}</p>
         <ErrorSummary error/>
-        <Suspense fallback=move || view! { <p>{s.loading}</p> }>
+        <Suspense fallback=move || view! { <p>{loading}</p> }>
             {move || Suspend::new(async move {
                 let settings = settings.await.unwrap_or_default();
                 view! {
@@ -64,7 +66,7 @@ pub fn RegisterPage() -> impl IntoView {
 
 #[component]
 fn PasswordFields(rules: PasswordRules, error: Signal<Option<AppError>>) -> impl IntoView {
-    let s = use_strings();
+    let s = use_texts();
     let locale = use_locale();
     let (password, set_password) = signal(String::new());
     let check = ServerAction::<CheckPassword>::new();
@@ -102,10 +104,16 @@ fn PasswordFields(rules: PasswordRules, error: Signal<Option<AppError>>) -> impl
                 _ => (String::new(), 0),
             },
         };
-        Some((format!("{count} {}. {text}", s.characters_count), score))
+        Some((
+            format!(
+                "{}. {text}",
+                s.characters_count.format(locale, count as u64, &[])
+            ),
+            score,
+        ))
     };
     view! {
-        <Field label=s.password name="password" input_type="password" autocomplete="new-password" hint=Msg::PasswordHint { min: rules.min_len, max: rules.max_len }.text(locale) error on_input>
+        <Field label=s.password name="password" input_type="password" autocomplete="new-password" hint=AccountsMsg::PasswordHint { min: rules.min_len, max: rules.max_len }.text(locale) error on_input>
             <div class="caseport-strength" data-score=move || feedback().map(|(_, score)| score.to_string())>
                 <div class="caseport-strength__bar" data-score=move || feedback().map(|(_, score)| score.to_string())></div>
                 <p id="password-feedback" class="caseport-strength__text usa-hint" role="status" aria-live="polite">
@@ -136,7 +144,7 @@ fn document_email() -> String {
 
 #[component]
 fn SecurityQuestions(error: Signal<Option<AppError>>) -> impl IntoView {
-    let s = use_strings();
+    let s = use_texts();
     let locale = use_locale();
     let groups = (0..3)
         .map(|i| {
@@ -174,7 +182,7 @@ fn SecurityQuestions(error: Signal<Option<AppError>>) -> impl IntoView {
 /// `/verify-email`: the emailed code.
 #[component]
 pub fn VerifyEmailPage() -> impl IntoView {
-    let s = use_strings();
+    let s = use_texts();
     let verify = ServerAction::<VerifyEmail>::new();
     let resend = ServerAction::<ResendVerificationCode>::new();
     let error: Signal<Option<AppError>> = Signal::derive(move || {
@@ -190,7 +198,7 @@ pub fn VerifyEmailPage() -> impl IntoView {
         <RequireStep required=Step::VerifyingEmail>
             <h1>{s.verify_title}</h1>
             <p class="usa-prose">{s.verify_intro}</p>
-            {move || sent.get().then(|| view! { <Notice message=Msg::CodeSent kind="info"/> })}
+            {move || sent.get().then(|| view! { <Notice message=AccountsMsg::CodeSent.into() kind="info"/> })}
             <ErrorSummary error/>
             <ActionForm action=verify attr:class="usa-form" attr:novalidate=true>
                 <Field label=s.verification_code name="code" autocomplete="one-time-code" inputmode="numeric" hint=s.verification_code_hint error/>
@@ -206,7 +214,7 @@ pub fn VerifyEmailPage() -> impl IntoView {
 /// `/sign-in`: email and password.
 #[component]
 pub fn SignInPage() -> impl IntoView {
-    let s = use_strings();
+    let s = use_texts();
     let sign_in = ServerAction::<SignIn>::new();
     let error: Signal<Option<AppError>> =
         Signal::derive(move || sign_in.value().get().and_then(|r| r.err()));
@@ -215,8 +223,8 @@ pub fn SignInPage() -> impl IntoView {
     view! {
         <Title text=s.sign_in_title/>
         <h1>{s.sign_in_title}</h1>
-        {move || signed_out.get().then(|| view! { <Notice message=Msg::SignedOut/> })}
-        {move || expired.get().then(|| view! { <Notice message=Msg::SessionExpired kind="warning"/> })}
+        {move || signed_out.get().then(|| view! { <Notice message=AccountsMsg::SignedOut.into()/> })}
+        {move || expired.get().then(|| view! { <Notice message=CommonMsg::SessionExpired.into() kind="warning"/> })}
         <p class="usa-prose">{s.sign_in_intro}</p>
         <ErrorSummary error/>
         <ActionForm action=sign_in attr:class="usa-form" attr:novalidate=true>
@@ -231,7 +239,7 @@ pub fn SignInPage() -> impl IntoView {
 /// `/account`: the signed-in home.
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    let s = use_strings();
+    let s = use_texts();
     view! {
         <Title text=s.account_title/>
         <RequireStep required=Step::SignedIn>
@@ -247,7 +255,7 @@ pub fn AccountPage() -> impl IntoView {
 /// `/profile`: email and the online account number with a copy button.
 #[component]
 pub fn ProfilePage() -> impl IntoView {
-    let s = use_strings();
+    let s = use_texts();
     view! {
         <Title text=s.profile_title/>
         <RequireStep required=Step::SignedIn>
@@ -258,11 +266,12 @@ pub fn ProfilePage() -> impl IntoView {
 
 #[component]
 fn ProfileDetails() -> impl IntoView {
-    let s = use_strings();
+    let s = use_texts();
+    let loading = use_common().loading;
     let profile = Resource::new(|| (), |_| get_profile());
     view! {
         <h1>{s.profile_title}</h1>
-        <Suspense fallback=move || view! { <p>{s.loading}</p> }>
+        <Suspense fallback=move || view! { <p>{loading}</p> }>
             {move || Suspend::new(async move {
                 match profile.await {
                     Ok(profile) => Either::Left(view! {
@@ -287,7 +296,7 @@ fn ProfileDetails() -> impl IntoView {
 /// A button that copies `text` to the clipboard; shown only once scripts run (it needs them).
 #[component]
 fn CopyButton(text: String) -> impl IntoView {
-    let s = use_strings();
+    let s = use_texts();
     let (ready, set_ready) = signal(false);
     let (copied, set_copied) = signal(false);
     Effect::new(move |_| set_ready.set(true));

@@ -86,28 +86,11 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Ends the session on the server and in the browser.
-#[server(prefix = "/_fn", endpoint = "sign_out")]
-pub async fn sign_out() -> Result<(), AppError> {
-    use crate::{infra::state::use_app_state, session::store::use_session};
-    let state = use_app_state()?;
-    let session = use_session()?;
-    if let Some(account_id) = session
-        .state()
-        .as_ref()
-        .and_then(|s| s.account_id().map(str::to_owned))
-    {
-        tracing::info!(account_id = %account_id, "signed out");
-    }
-    session.destroy(&state.db).await?;
-    leptos_axum::redirect("/sign-in?signed_out=1");
-    Ok(())
-}
-
 /// The signed-in account's Profile.
 #[server(prefix = "/_fn", endpoint = "get_profile")]
 pub async fn get_profile() -> Result<Profile, AppError> {
-    use crate::{infra::state::use_app_state, session::access::require_principal};
+    use super::access::require_principal;
+    use crate::infra::state::use_app_state;
     let principal = require_principal().await?;
     super::service::profile(&use_app_state()?, &principal.account_id).await
 }

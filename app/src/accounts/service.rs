@@ -3,25 +3,27 @@
 use super::{
     emails,
     model::{
-        normalise_answer, security_question_index, AccountNumber, Email, PasswordFeedback,
-        PasswordRules, Profile, RegistrationForm, ANSWER_LEN,
+        normalise_answer, security_question_index, AccountNumber, Email, OneTimeCode,
+        PasswordFeedback, PasswordRules, Profile, RegistrationForm, Role, ANSWER_LEN,
     },
+    passwords::{check_password, strength},
     store::{self, AccountRow, NewAccount, NewRegistration},
+    texts::AccountsMsg,
 };
 use crate::{
     error::{AppError, FieldError},
-    i18n::{Locale, Msg},
+    i18n::{CommonMsg, Locale},
     infra::{
         crypto,
         db::is_unique_violation,
         outbox::{self, OutgoingEmail},
-        passwords::{check_password, secret},
+        passwords::secret,
         rate_limit,
         state::AppState,
     },
-    mfa,
     session::{
-        model::{AuthState, Role},
+        access::require_step,
+        model::{AuthState, Step},
         store::SessionHandle,
     },
 };
@@ -57,7 +59,7 @@ pub fn validate_registration(
     } else if form.password != form.password_confirmation {
         errors.push(FieldError::new(
             "password_confirmation",
-            Msg::PasswordMismatch,
+            AccountsMsg::PasswordMismatch.into(),
         ));
     }
     let mut answers = Vec::new();
@@ -68,28 +70,31 @@ pub fn validate_registration(
             if security_question_index(question).is_none() {
                 errors.push(FieldError::new(
                     &format!("question{n}"),
-                    Msg::QuestionUnknown,
+                    AccountsMsg::QuestionUnknown.into(),
                 ));
             } else if seen.contains(&question) {
                 errors.push(FieldError::new(
                     &format!("question{n}"),
-                    Msg::QuestionsMustDiffer,
+                    AccountsMsg::QuestionsMustDiffer.into(),
                 ));
             }
             seen.push(question);
             let normalised = normalise_answer(answer);
             let len = normalised.chars().count();
             if normalised.is_empty() {
-                errors.push(FieldError::new(&format!("answer{n}"), Msg::Required));
+                errors.push(FieldError::new(
+                    &format!("answer{n}"),
+                    CommonMsg::Required.into(),
+                ));
             } else if len < ANSWER_LEN.0 {
                 errors.push(FieldError::new(
                     &format!("answer{n}"),
-                    Msg::AnswerTooShort { min: ANSWER_LEN.0 },
+                    AccountsMsg::AnswerTooShort { min: ANSWER_LEN.0 }.into(),
                 ));
             } else if len > ANSWER_LEN.1 {
                 errors.push(FieldError::new(
                     &format!("answer{n}"),
-                    Msg::AnswerTooLong { max: ANSWER_LEN.1 },
+                    AccountsMsg::AnswerTooLong { max: ANSWER_LEN.1 }.into(),
                 ));
             }
             answers.push((question.to_owned(), secret(normalised)));
@@ -216,14 +221,6 @@ pub async fn register(
         .await
 }
 
-fn verifying_registration(session: &SessionHandle) -> Result<String, AppError> {
-    match session.state() {
-        Some(AuthState::VerifyingEmail { registration_id }) => Ok(registration_id),
-        _ if session.expired() => Err(AppError::SessionExpired),
-        _ => Err(AppError::Unauthorized),
-    }
-}
-
 /// Checks the emailed code. The first registration of an address whose code is entered becomes
 /// the account (with that registrant's password and answers); every other registration of the
 /// address is deleted. Wrong codes are counted; the fifth kills the code.
@@ -233,8 +230,8 @@ pub async fn verify_email(
     code: &str,
 ) -> Result<AuthState, AppError> {
     let now = state.now();
-    let registration_id = verifying_registration(session)?;
-    let code = mfa::model::OneTimeCode::parse(code).map_err(|m| AppError::field("code", m))?;
+    let registration_id = require_step(session, Step::VerifyingEmail)?;
+    let code = OneTimeCode::parse(code).map_err(|m| AppError::field("code", m))?;
     rate_limit::hit(
         state,
         &format!("email_code_verify:{registration_id}"),
@@ -243,7 +240,7 @@ pub async fn verify_email(
     .await?;
     let registration = store::find_registration(&state.db, &registration_id)
         .await?
-        .ok_or(AppError::field("code", Msg::CodeInvalid))?;
+        .ok_or(AppError::field("code", AccountsMsg::CodeInvalid.into()))?;
     let expected = registration_code_hash(state, &registration.id, code.as_str());
     let matches = registration
         .code_hash
@@ -259,7 +256,7 @@ pub async fn verify_email(
         )
         .await?;
         tracing::info!(registration_id = %registration.id, "wrong, expired or dead email code");
-        return Err(AppError::field("code", Msg::CodeInvalid));
+        return Err(AppError::field("code", AccountsMsg::CodeInvalid.into()));
     }
     let answers: Vec<(String, String)> =
         serde_json::from_str(&registration.answers).map_err(AppError::internal)?;
@@ -271,7 +268,7 @@ pub async fn verify_email(
         if store::email_taken(&mut tx, &registration.email).await? {
             // The address got its account meanwhile (or had one: this code was never sent).
             tx.rollback().await?;
-            return Err(AppError::field("code", Msg::CodeInvalid));
+            return Err(AppError::field("code", AccountsMsg::CodeInvalid.into()));
         }
         let number = new_account_number();
         let account = NewAccount {
@@ -309,7 +306,7 @@ pub async fn resend_verification_code(
     locale: Locale,
 ) -> Result<(), AppError> {
     let now = state.now();
-    let registration_id = verifying_registration(session)?;
+    let registration_id = require_step(session, Step::VerifyingEmail)?;
     let registration = store::find_registration(&state.db, &registration_id)
         .await?
         .ok_or(AppError::SessionExpired)?;
@@ -397,9 +394,10 @@ pub async fn sign_in(
     {
         return Err(AppError::field(
             "password",
-            Msg::PasswordTooLong {
+            AccountsMsg::PasswordTooLong {
                 max: PasswordRules::HARD_CAP,
-            },
+            }
+            .into(),
         ));
     }
     let account = store::find_by_email(&state.db, email.as_str()).await?;
@@ -428,24 +426,19 @@ pub async fn sign_in(
         store::update_password_hash(&state.db, &account.id, &upgraded, now).await?;
         tracing::info!(account_id = %account.id, "password hash upgraded");
     }
-    let next = next_state_after_password(state, &account).await?;
+    let next = next_state_after_password(&account);
     tracing::info!(account_id = %account.id, ip = %ip, known_device = known_device.is_some(), "password accepted");
     session.rotate_to(&state.db, next.clone(), now).await?;
     Ok(next)
 }
 
-async fn next_state_after_password(
-    state: &AppState,
-    account: &AccountRow,
-) -> Result<AuthState, AppError> {
+/// After the password: the second factor, or its set-up if the account never finished enrolment.
+fn next_state_after_password(account: &AccountRow) -> AuthState {
     let account_id = account.id.clone();
-    if mfa::store::confirmed(&state.db, &account.id)
-        .await?
-        .is_none()
-    {
-        return Ok(AuthState::EnrollingTotp { account_id });
+    match account.enrolled_at {
+        Some(_) => AuthState::AwaitingSecondFactor { account_id },
+        None => AuthState::EnrollingTotp { account_id },
     }
-    Ok(AuthState::AwaitingSecondFactor { account_id })
 }
 
 /// What the registration form shows while a password is typed: the first rule it breaks (the
@@ -466,7 +459,7 @@ pub async fn password_feedback(
     let problem = check_password(&state.policy.password, password, email.as_ref()).err();
     let score = match problem {
         Some(_) => 0,
-        None => crate::infra::passwords::strength(password, email.as_ref()),
+        None => strength(password, email.as_ref()),
     };
     Ok(PasswordFeedback { problem, score })
 }
@@ -484,14 +477,24 @@ pub async fn profile(state: &AppState, account_id: &str) -> Result<Profile, AppE
     })
 }
 
-/// Creates a verified account directly (admin command for demo and benchmark data).
+/// An account made by the admin command.
+#[derive(Debug, Clone)]
+pub struct CreatedAccount {
+    /// The account's id (to bind a seeded factor to it).
+    pub id: String,
+    /// Its online account number.
+    pub number: AccountNumber,
+}
+
+/// Creates a verified account directly (admin command for demo and benchmark data). A second
+/// factor is bound separately (`mfa::service::seed_authenticator`); until then the account's
+/// next sign-in goes to authenticator set-up.
 pub async fn create_verified_account(
     state: &AppState,
     email: &str,
     password: &str,
-    totp_secret: Option<&[u8]>,
     role: Role,
-) -> Result<AccountNumber, AppError> {
+) -> Result<CreatedAccount, AppError> {
     let now = state.now();
     let email = Email::parse(email).map_err(|m| AppError::field("email", m))?;
     check_password(&state.policy.password, password, Some(&email))
@@ -517,9 +520,5 @@ pub async fn create_verified_account(
         Err(error) => return Err(error.into()),
     }
     tx.commit().await?;
-    if let Some(secret_bytes) = totp_secret {
-        let ciphertext = state.keys.encrypt(secret_bytes, &id);
-        mfa::store::insert_confirmed(&state.db, &id, ciphertext, now).await?;
-    }
-    Ok(number)
+    Ok(CreatedAccount { id, number })
 }

@@ -1,12 +1,12 @@
-//! SQL for accounts, security answers and emailed codes.
+//! SQL for accounts, security answers and registrations. Other domains reach the `accounts` table
+//! only through these functions.
 
-use super::model::AccountNumber;
-use crate::session::model::Role;
+use super::model::{AccountNumber, Role};
 use crate::{error::AppError, infra::db::Db};
-use sqlx::{any::AnyRow, Any, Row, Transaction};
+use sqlx::{Any, Transaction};
 
 /// An account as the sign-in flow needs it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AccountRow {
     /// Random 128-bit id.
     pub id: String,
@@ -18,40 +18,80 @@ pub struct AccountRow {
     pub account_number: String,
     /// When the email was verified.
     pub email_verified_at: Option<i64>,
+    /// When the account bound its first second factor (`None`: set-up not finished).
+    pub enrolled_at: Option<i64>,
 }
 
-fn account_from_row(row: AnyRow) -> Result<AccountRow, sqlx::Error> {
-    Ok(AccountRow {
-        id: row.try_get(0)?,
-        email: row.try_get(1)?,
-        password_hash: row.try_get(2)?,
-        account_number: row.try_get(3)?,
-        email_verified_at: row.try_get(4)?,
-    })
-}
-
-const ACCOUNT_COLUMNS: &str = "id, email, password_hash, account_number, email_verified_at";
+const ACCOUNT_COLUMNS: &str =
+    "id, email, password_hash, account_number, email_verified_at, enrolled_at";
 
 /// The account with this (normalised) email address.
 pub async fn find_by_email(db: &Db, email: &str) -> Result<Option<AccountRow>, AppError> {
-    let row = sqlx::query(&format!(
+    Ok(sqlx::query_as(&format!(
         "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE email = $1"
     ))
     .bind(email)
     .fetch_optional(&db.pool)
-    .await?;
-    Ok(row.map(account_from_row).transpose()?)
+    .await?)
 }
 
 /// The account with this id.
 pub async fn find_by_id(db: &Db, id: &str) -> Result<Option<AccountRow>, AppError> {
-    let row = sqlx::query(&format!(
+    Ok(sqlx::query_as(&format!(
         "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1"
     ))
     .bind(id)
     .fetch_optional(&db.pool)
+    .await?)
+}
+
+/// The role stored for an account; `None` when the account no longer exists.
+pub async fn role_of(db: &Db, account_id: &str) -> Result<Option<Role>, AppError> {
+    let stored: Option<String> = sqlx::query_scalar("SELECT role FROM accounts WHERE id = $1")
+        .bind(account_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    match stored {
+        None => Ok(None),
+        Some(text) => Role::parse(&text)
+            .map(Some)
+            .ok_or_else(|| AppError::internal(format_args!("unknown stored role {text:?}"))),
+    }
+}
+
+/// Locks the account's row until the transaction ends (on PostgreSQL; SQLite's write
+/// transactions are already exclusive), so changes to what the account owns are decided one
+/// after the other. Returns false when the account does not exist.
+pub async fn lock(
+    db: &Db,
+    tx: &mut Transaction<'static, Any>,
+    account_id: &str,
+) -> Result<bool, AppError> {
+    let found: Option<String> = sqlx::query_scalar(&format!(
+        "SELECT id FROM accounts WHERE id = $1{}",
+        db.for_update()
+    ))
+    .bind(account_id)
+    .fetch_optional(&mut **tx)
     .await?;
-    Ok(row.map(account_from_row).transpose()?)
+    Ok(found.is_some())
+}
+
+/// Records that the account finished enrolment (bound its first second factor); later calls keep
+/// the first time.
+pub async fn mark_enrolled(
+    tx: &mut Transaction<'static, Any>,
+    account_id: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE accounts SET enrolled_at = COALESCE(enrolled_at, $1), updated_at = $1 WHERE id = $2",
+    )
+    .bind(now)
+    .bind(account_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// True when an account uses this email (inside a write transaction, so the answer holds).
@@ -59,11 +99,11 @@ pub async fn email_taken(
     tx: &mut Transaction<'static, Any>,
     email: &str,
 ) -> Result<bool, AppError> {
-    let row = sqlx::query("SELECT COUNT(*) FROM accounts WHERE email = $1")
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE email = $1")
         .bind(email)
         .fetch_one(&mut **tx)
         .await?;
-    Ok(row.try_get::<i64, _>(0)? > 0)
+    Ok(count > 0)
 }
 
 /// A new account to insert.

@@ -2,7 +2,6 @@
 
 use super::{db::Db, state::AppState};
 use crate::error::AppError;
-use sqlx::Row;
 use std::net::IpAddr;
 
 /// The key a client address is counted under. IPv4 addresses count one by one; an IPv6 client
@@ -83,7 +82,7 @@ pub async fn hit(state: &AppState, bucket: &str, limit: Limit) -> Result<(), App
 
 /// [`hit`] against `db` at time `now`, whatever the switch says.
 pub async fn hit_at(db: &Db, bucket: &str, limit: Limit, now: i64) -> Result<(), AppError> {
-    let row = sqlx::query(
+    let (hits, started): (i64, i64) = sqlx::query_as(
         "INSERT INTO rate_limits (bucket, window_started_at, hits) VALUES ($1, $2, 1)
          ON CONFLICT (bucket) DO UPDATE SET
            hits = CASE WHEN rate_limits.window_started_at <= $3 THEN 1 ELSE rate_limits.hits + 1 END,
@@ -96,8 +95,6 @@ pub async fn hit_at(db: &Db, bucket: &str, limit: Limit, now: i64) -> Result<(),
     .bind(now - limit.window_secs)
     .fetch_one(&db.pool)
     .await?;
-    let hits: i64 = row.try_get(0)?;
-    let started: i64 = row.try_get(1)?;
     if hits > limit.max {
         let retry_after = (started + limit.window_secs - now).max(1) as u64;
         tracing::warn!(bucket = %bucket, hits, "rate limit reached");

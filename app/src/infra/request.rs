@@ -19,18 +19,22 @@ pub fn client_ip() -> Result<IpAddr, AppError> {
         .ok_or_else(|| AppError::internal("client address missing from request"))
 }
 
+/// The value of the cookie `name` in these request headers (the first cookie with exactly that
+/// name), if the browser sent one.
+pub fn cookie(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
+}
+
 /// The value of the request cookie `name`, if the browser sent one.
 pub fn request_cookie(name: &str) -> Option<String> {
-    parts().and_then(|p| {
-        p.headers
-            .get_all(http::header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(cookie::Cookie::split_parse)
-            .filter_map(Result::ok)
-            .find(|c| c.name() == name)
-            .map(|c| c.value().to_owned())
-    })
+    parts().and_then(|p| cookie(&p.headers, name))
 }
 
 /// The language of the current request (cookie, else `Accept-Language`).
@@ -64,4 +68,24 @@ pub fn set_page_security_headers() {
         http::header::CACHE_CONTROL,
         http::HeaderValue::from_static("no-store"),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::{header, HeaderMap, HeaderValue};
+
+    #[test]
+    fn cookies_are_parsed_by_name_not_by_substring() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("x__Host-caseport-session=evil; __Host-caseport-session=good"),
+        );
+        assert_eq!(
+            cookie(&headers, "__Host-caseport-session").as_deref(),
+            Some("good")
+        );
+        assert_eq!(cookie(&headers, "missing"), None);
+    }
 }

@@ -9,5 +9,6 @@ pub mod server_fns;
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod store;
+pub mod texts;
 #[cfg(feature = "ssr")]
 pub mod totp;

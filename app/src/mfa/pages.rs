@@ -1,10 +1,13 @@
 //! Authenticator pages: set-up during registration and the second sign-in step.
 
-use super::server_fns::{get_totp_enrolment, ConfirmTotpEnrolment, VerifyTotp};
+use super::{
+    server_fns::{get_totp_enrolment, ConfirmTotpEnrolment, VerifyTotp},
+    texts::use_texts,
+};
 use crate::{
     components::{ErrorSummary, Field, RequireStep},
     error::AppError,
-    i18n::use_strings,
+    i18n::use_common,
     session::model::Step,
 };
 use leptos::{either::Either, prelude::*};
@@ -13,7 +16,7 @@ use leptos_meta::Title;
 /// `/setup-authenticator`: QR code, typed key, and the confirming code.
 #[component]
 pub fn SetupAuthenticatorPage() -> impl IntoView {
-    let s = use_strings();
+    let s = use_texts();
     view! {
         <Title text=s.setup_title/>
         <RequireStep required=Step::EnrollingTotp>
@@ -24,7 +27,8 @@ pub fn SetupAuthenticatorPage() -> impl IntoView {
 
 #[component]
 fn SetupAuthenticator() -> impl IntoView {
-    let s = use_strings();
+    let s = use_texts();
+    let loading = use_common().loading;
     let confirm = ServerAction::<ConfirmTotpEnrolment>::new();
     let error: Signal<Option<AppError>> =
         Signal::derive(move || confirm.value().get().and_then(|r| r.err()));
@@ -33,7 +37,7 @@ fn SetupAuthenticator() -> impl IntoView {
         <h1>{s.setup_title}</h1>
         <p class="usa-prose">{s.setup_intro}</p>
         <ErrorSummary error/>
-        <Suspense fallback=move || view! { <p>{s.loading}</p> }>
+        <Suspense fallback=move || view! { <p>{loading}</p> }>
             {move || Suspend::new(async move {
                 match enrolment.await {
                     Ok(enrolment) => Either::Left(view! {
@@ -60,7 +64,7 @@ fn SetupAuthenticator() -> impl IntoView {
 /// `/sign-in/code`: the authenticator code after the password.
 #[component]
 pub fn SignInCodePage() -> impl IntoView {
-    let s = use_strings();
+    let s = use_texts();
     let verify = ServerAction::<VerifyTotp>::new();
     let error: Signal<Option<AppError>> =
         Signal::derive(move || verify.value().get().and_then(|r| r.err()));

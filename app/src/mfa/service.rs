@@ -1,25 +1,22 @@
 //! Authenticator set-up and the second sign-in step: session checks, throttling, replay protection.
 
 use super::{
-    model::{OneTimeCode, TotpEnrolment},
+    model::TotpEnrolment,
     store,
+    texts::MfaMsg,
     totp::{self, TotpRejection},
 };
 use crate::{
-    accounts,
+    accounts::{self, model::OneTimeCode},
     error::AppError,
-    i18n::{Locale, Msg},
+    i18n::Locale,
     infra::{crypto, outbox, rate_limit, state::AppState},
-    session::{model::AuthState, store::SessionHandle},
+    session::{
+        access::require_step,
+        model::{AuthState, Step},
+        store::SessionHandle,
+    },
 };
-
-fn enrolling_account(session: &SessionHandle) -> Result<String, AppError> {
-    match session.state() {
-        Some(AuthState::EnrollingTotp { account_id }) => Ok(account_id),
-        _ if session.expired() => Err(AppError::SessionExpired),
-        _ => Err(AppError::Unauthorized),
-    }
-}
 
 fn decrypt_secret(
     state: &AppState,
@@ -37,7 +34,7 @@ pub async fn enrolment(
     state: &AppState,
     session: &SessionHandle,
 ) -> Result<TotpEnrolment, AppError> {
-    let account_id = enrolling_account(session)?;
+    let account_id = require_step(session, Step::EnrollingTotp)?;
     let account = accounts::store::find_by_id(&state.db, &account_id)
         .await?
         .ok_or(AppError::Unauthorized)?;
@@ -74,17 +71,17 @@ pub async fn confirm_enrolment(
     locale: Locale,
     code: &str,
 ) -> Result<(), AppError> {
-    let account_id = enrolling_account(session)?;
+    let account_id = require_step(session, Step::EnrollingTotp)?;
     let code = OneTimeCode::parse(code).map_err(|m| AppError::field("code", m))?;
     throttle(state, &account_id).await?;
     let now = state.now();
     let session_id = session.id_hash().ok_or(AppError::Unauthorized)?;
     let pending = store::pending(&state.db, &account_id, &session_id)
         .await?
-        .ok_or(AppError::field("code", Msg::CodeInvalid))?;
+        .ok_or(AppError::field("code", MfaMsg::CodeInvalid.into()))?;
     let secret = decrypt_secret(state, &account_id, &pending.secret_ciphertext)?;
     let step = totp::verify(&secret, code.as_str(), now, None)
-        .map_err(|_| AppError::field("code", Msg::CodeInvalid))?;
+        .map_err(|_| AppError::field("code", MfaMsg::CodeInvalid.into()))?;
     let account = accounts::store::find_by_id(&state.db, &account_id)
         .await?
         .ok_or(AppError::Unauthorized)?;
@@ -102,7 +99,7 @@ pub async fn confirm_enrolment(
             return Err(AppError::Conflict);
         }
         Err(store::ConfirmRefusal::NoPending) => {
-            return Err(AppError::field("code", Msg::CodeInvalid))
+            return Err(AppError::field("code", MfaMsg::CodeInvalid.into()))
         }
     }
     state.wake_outbox();
@@ -120,11 +117,7 @@ pub async fn verify_sign_in_code(
     locale: Locale,
     code: &str,
 ) -> Result<(), AppError> {
-    let account_id = match session.state() {
-        Some(AuthState::AwaitingSecondFactor { account_id }) => account_id,
-        _ if session.expired() => return Err(AppError::SessionExpired),
-        _ => return Err(AppError::Unauthorized),
-    };
+    let account_id = require_step(session, Step::AwaitingSecondFactor)?;
     let code = OneTimeCode::parse(code).map_err(|m| AppError::field("code", m))?;
     throttle(state, &account_id).await?;
     let now = state.now();
@@ -137,13 +130,13 @@ pub async fn verify_sign_in_code(
         Err(TotpRejection::Reused) => true,
         Err(TotpRejection::Wrong) => {
             tracing::info!(account_id = %account_id, "wrong authenticator code");
-            return Err(AppError::field("code", Msg::CodeInvalid));
+            return Err(AppError::field("code", MfaMsg::CodeInvalid.into()));
         }
     };
     if replayed {
         tracing::warn!(account_id = %account_id, "authenticator code replayed");
         notify_replay(state, &account_id, locale).await;
-        return Err(AppError::field("code", Msg::CodeReused));
+        return Err(AppError::field("code", MfaMsg::CodeReused.into()));
     }
     tracing::info!(account_id = %account_id, "signed in with two factors");
     session.remember_device(accounts::devices::issue(&state.keys, &account_id));
@@ -166,4 +159,15 @@ async fn notify_replay(state: &AppState, account_id: &str, locale: Locale) {
         Ok(_) => state.wake_outbox(),
         Err(error) => tracing::error!(%error, "could not queue the replay notification"),
     }
+}
+
+/// Binds an authenticator with a known secret to an account (admin command for demo and
+/// benchmark accounts).
+pub async fn seed_authenticator(
+    state: &AppState,
+    account_id: &str,
+    secret: &[u8],
+) -> Result<(), AppError> {
+    let ciphertext = state.keys.encrypt(secret, account_id);
+    store::insert_confirmed(&state.db, account_id, ciphertext, state.now()).await
 }

@@ -1,12 +1,16 @@
-//! Authenticator rows: the TOTP secret encrypted at rest and the last step used.
+//! Authenticator rows: the TOTP secret encrypted at rest and the last step used. Binding a factor
+//! also locks the account, marks it enrolled and ends its other sessions, through those domains'
+//! stores.
 
 use crate::{
+    accounts,
     error::AppError,
     infra::{
         crypto::{self, Keys},
         db::Db,
         outbox::{self, OutgoingEmail},
     },
+    session,
 };
 
 /// An authenticator as needed to check a code.
@@ -52,13 +56,7 @@ pub async fn pending_or_create(
     // Lock the account row: two loads of the set-up page at once (on PostgreSQL, where writers
     // run side by side) must not each create a secret, or the page could show one and the
     // confirmation check the other.
-    sqlx::query(&format!(
-        "SELECT id FROM accounts WHERE id = $1{}",
-        db.for_update()
-    ))
-    .bind(account_id)
-    .fetch_optional(&mut *tx)
-    .await?;
+    accounts::store::lock(db, &mut tx, account_id).await?;
     let existing: Option<Authenticator> = sqlx::query_as(PENDING)
         .bind(account_id)
         .bind(session_id_hash)
@@ -164,13 +162,7 @@ pub async fn confirm(
     } = *binding;
     let mut tx = db.begin_write().await?;
     // Lock the account row so two sessions confirming at once are decided one after the other.
-    sqlx::query(&format!(
-        "SELECT id FROM accounts WHERE id = $1{}",
-        db.for_update()
-    ))
-    .bind(account_id)
-    .fetch_optional(&mut *tx)
-    .await?;
+    accounts::store::lock(db, &mut tx, account_id).await?;
     let has_factor: Option<String> = sqlx::query_scalar(
         "SELECT id FROM totp_authenticators WHERE account_id = $1 AND confirmed_at IS NOT NULL",
     )
@@ -200,23 +192,22 @@ pub async fn confirm(
         .bind(account_id)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND id_hash <> $2")
-        .bind(account_id)
-        .bind(keep_session)
-        .execute(&mut *tx)
-        .await?;
+    session::store::end_other_sessions(&mut tx, account_id, keep_session).await?;
+    accounts::store::mark_enrolled(&mut tx, account_id, now).await?;
     outbox::enqueue(&mut *tx, keys, notice, now).await?;
     tx.commit().await?;
     Ok(Ok(()))
 }
 
-/// Inserts an already-confirmed authenticator (admin seeding of demo and benchmark accounts).
+/// Inserts an already-confirmed authenticator and marks the account enrolled (admin seeding of
+/// demo and benchmark accounts).
 pub async fn insert_confirmed(
     db: &Db,
     account_id: &str,
     ciphertext: Vec<u8>,
     now: i64,
 ) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "INSERT INTO totp_authenticators (id, account_id, secret_ciphertext, confirmed_at, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $4, $4)",
@@ -225,7 +216,9 @@ pub async fn insert_confirmed(
     .bind(account_id)
     .bind(ciphertext)
     .bind(now)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
+    accounts::store::mark_enrolled(&mut tx, account_id, now).await?;
+    tx.commit().await?;
     Ok(())
 }

@@ -1,78 +1,28 @@
-//! Deny by default: every server function starts by asking this module who is calling. A function
-//! either requires a principal (optionally with a role), requires a step of the sign-in flow, or is
-//! on [`PUBLIC_SERVER_FNS`]; a test calls every registered server function anonymously and proves
-//! that only the listed ones answer.
+//! Flow guards: every step of the sign-in and enrolment flow checks the session the same way, here.
+//! Who a signed-in caller is (account and role) is `accounts::access`.
 
 use super::{
-    model::{AuthState, Role},
-    store::{use_session, SessionHandle},
+    model::{AuthState, Step},
+    store::SessionHandle,
 };
-use crate::{
-    error::AppError,
-    infra::{db::Db, state::use_app_state},
-};
+use crate::error::AppError;
 
-/// Server functions that answer callers without a session (by endpoint path). Everything else
-/// refuses an anonymous call with 401 before it reads its input.
-pub const PUBLIC_SERVER_FNS: [&str; 6] = [
-    "/_fn/current_step",
-    "/_fn/get_registration_settings",
-    "/_fn/check_password",
-    "/_fn/register",
-    "/_fn/sign_in",
-    "/_fn/sign_out",
-];
-
-/// Who is calling: a fully signed-in account and its current role.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Principal {
-    /// The account.
-    pub account_id: String,
-    /// The role, as stored now (not as it was at sign-in).
-    pub role: Role,
-}
-
-/// The account of a signed-in session, from the session alone (no database read).
-pub fn signed_in_account(session: &SessionHandle) -> Result<String, AppError> {
+/// The id a session at `step` carries: the registration while the email is verified, the account
+/// afterwards. A session elsewhere in the flow is refused (`SessionExpired` when it just timed out).
+pub fn require_step(session: &SessionHandle, step: Step) -> Result<String, AppError> {
     match session.state() {
-        Some(AuthState::SignedIn { account_id }) => Ok(account_id),
+        Some(state) if Step::of(Some(&state)) == step => Ok(match state {
+            AuthState::VerifyingEmail { registration_id } => registration_id,
+            AuthState::EnrollingTotp { account_id }
+            | AuthState::AwaitingSecondFactor { account_id }
+            | AuthState::SignedIn { account_id } => account_id,
+        }),
         _ if session.expired() => Err(AppError::SessionExpired),
         _ => Err(AppError::Unauthorized),
     }
 }
 
-/// The role stored for an account; `None` when the account no longer exists.
-pub async fn role_of(db: &Db, account_id: &str) -> Result<Option<Role>, AppError> {
-    let stored: Option<String> = sqlx::query_scalar("SELECT role FROM accounts WHERE id = $1")
-        .bind(account_id)
-        .fetch_optional(&db.pool)
-        .await?;
-    match stored {
-        None => Ok(None),
-        Some(text) => Role::parse(&text)
-            .map(Some)
-            .ok_or_else(|| AppError::internal(format_args!("unknown stored role {text:?}"))),
-    }
-}
-
-/// The signed-in principal of the current request, with its role read from the database now.
-pub async fn require_principal() -> Result<Principal, AppError> {
-    let session = use_session()?;
-    let account_id = signed_in_account(&session)?;
-    let state = use_app_state()?;
-    let role = role_of(&state.db, &account_id)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
-    Ok(Principal { account_id, role })
-}
-
-/// The signed-in principal if its role is one of `allowed`; otherwise `Forbidden`.
-pub async fn require_role(allowed: &[Role]) -> Result<Principal, AppError> {
-    let principal = require_principal().await?;
-    if allowed.contains(&principal.role) {
-        Ok(principal)
-    } else {
-        tracing::warn!(account_id = %principal.account_id, role = principal.role.as_str(), "role refused");
-        Err(AppError::Forbidden)
-    }
+/// The account of a signed-in session, from the session alone (no database read).
+pub fn signed_in_account(session: &SessionHandle) -> Result<String, AppError> {
+    require_step(session, Step::SignedIn)
 }

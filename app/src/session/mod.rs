@@ -1,5 +1,5 @@
 //! Server-side sessions: the sign-in state machine, stored in the database behind an opaque cookie,
-//! and the one place that says who is calling (the principal) and what they may call.
+//! and the guards that check a request's step of the flow.
 
 #[cfg(feature = "ssr")]
 pub mod access;

@@ -1,4 +1,4 @@
-//! Thin server functions about the session itself.
+//! Thin server functions about the session itself: where it is in the flow, and ending it.
 
 use super::model::Step;
 use crate::error::AppError;
@@ -16,4 +16,23 @@ pub async fn current_step() -> Result<Step, AppError> {
     } else {
         Step::of(state.as_ref())
     })
+}
+
+/// Ends the session on the server and in the browser.
+#[server(prefix = "/_fn", endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    use super::store::use_session;
+    use crate::infra::state::use_app_state;
+    let state = use_app_state()?;
+    let session = use_session()?;
+    if let Some(account_id) = session
+        .state()
+        .as_ref()
+        .and_then(|s| s.account_id().map(str::to_owned))
+    {
+        tracing::info!(account_id = %account_id, "signed out");
+    }
+    session.destroy(&state.db).await?;
+    leptos_axum::redirect("/sign-in?signed_out=1");
+    Ok(())
 }

@@ -5,7 +5,6 @@ use crate::{
     error::AppError,
     infra::{crypto, db::Db, state::Policy},
 };
-use sqlx::Row;
 use std::sync::{Arc, Mutex};
 
 /// Name of the session cookie: the `__Host-` prefix pins it to this exact origin, over HTTPS, path `/`.
@@ -27,6 +26,13 @@ pub struct SessionRecord {
     pub last_seen_at: i64,
 }
 
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    state: String,
+    created_at: i64,
+    last_seen_at: i64,
+}
+
 /// What happened to the session cookie a request carried.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Loaded {
@@ -42,17 +48,19 @@ pub enum Loaded {
 /// the request as activity (reads count).
 pub async fn load(db: &Db, policy: &Policy, token: &str, now: i64) -> Result<Loaded, AppError> {
     let id_hash = crypto::sha256_hex(token.as_bytes());
-    let row =
-        sqlx::query("SELECT state, created_at, last_seen_at FROM sessions WHERE id_hash = $1")
+    let row: Option<SessionRow> =
+        sqlx::query_as("SELECT state, created_at, last_seen_at FROM sessions WHERE id_hash = $1")
             .bind(&id_hash)
             .fetch_optional(&db.pool)
             .await?;
-    let Some(row) = row else {
+    let Some(SessionRow {
+        state: state_json,
+        created_at,
+        last_seen_at,
+    }) = row
+    else {
         return Ok(Loaded::Missing);
     };
-    let state_json: String = row.try_get(0)?;
-    let created_at: i64 = row.try_get(1)?;
-    let last_seen_at: i64 = row.try_get(2)?;
     let idle_expired = now - last_seen_at > policy.session_idle_secs;
     let absolute_expired = now - created_at > policy.session_absolute_secs;
     if idle_expired || absolute_expired {
@@ -78,6 +86,21 @@ pub async fn load(db: &Db, policy: &Policy, token: &str, now: i64) -> Result<Loa
         created_at,
         last_seen_at: now,
     }))
+}
+
+/// Ends every session of the account except `keep` (a credential changed), inside the caller's
+/// transaction.
+pub async fn end_other_sessions(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    account_id: &str,
+    keep: &str,
+) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND id_hash <> $2")
+        .bind(account_id)
+        .bind(keep)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 async fn delete(db: &Db, id_hash: &str) -> Result<(), AppError> {

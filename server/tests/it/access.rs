@@ -3,10 +3,12 @@
 //! every call, so a changed role takes effect at once.
 
 use crate::support::*;
-use app::session::{
-    access::{require_principal, require_role, PUBLIC_SERVER_FNS},
-    model::Role,
-    store::SessionHandle,
+use app::{
+    accounts::{
+        access::{require_principal, require_role, PUBLIC_SERVER_FNS},
+        model::Role,
+    },
+    session::store::SessionHandle,
 };
 use axum::http::Method;
 use leptos::prelude::*;
@@ -16,12 +18,7 @@ use leptos::prelude::*;
 fn plausible_body() -> Vec<u8> {
     let mut fields = registration_form("anonymous@example.com", PASSWORD);
     fields.push(("code", "123456"));
-    fields
-        .iter()
-        .map(|(k, v)| format!("{k}={}", v.replace('@', "%40").replace(' ', "+")))
-        .collect::<Vec<_>>()
-        .join("&")
-        .into_bytes()
+    form_body(&fields).into_bytes()
 }
 
 fn same_origin_headers(cookie: Option<&str>) -> Vec<(&'static str, String)> {
@@ -96,10 +93,7 @@ async fn item49_a_session_part_way_through_sign_in_reaches_only_its_own_step() {
     let app = TestApp::new().await;
     app.signed_up("halfway@example.com", PASSWORD).await;
     let first = app
-        .send(Req::api(
-            "sign_in",
-            &[("email", "halfway@example.com"), ("password", PASSWORD)],
-        ))
+        .send(Req::sign_in("halfway@example.com", PASSWORD))
         .await;
     let cookie = first.session_cookie().expect("session awaiting the code");
     let router = server::app(app.state.clone());

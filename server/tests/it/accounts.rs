@@ -44,12 +44,7 @@ async fn the_whole_journey_reaches_a_profile_with_a_valid_account_number() {
     let signed_in = app.sign_in("ana@example.com", PASSWORD, &secret, 0).await;
     assert_eq!(signed_in.status, 200, "{signed_in:?}");
     let cookie = signed_in.session_cookie().unwrap();
-    assert_eq!(
-        app.send(Req::api("get_profile", &[]).cookie(Some(&cookie)))
-            .await
-            .status,
-        200
-    );
+    assert_eq!(app.profile_status(&cookie).await, 200);
 }
 
 #[tokio::test]
@@ -83,8 +78,8 @@ async fn passwords_shorter_than_12_code_points_are_rejected_and_12_are_accepted(
         let response = app.register(&format!("short{i}@example.com"), short).await;
         assert_eq!(response.status, 422, "{short}");
         assert_eq!(
-            error_of(&response)["Validation"]["field_errors"][0]["message"]["PasswordTooShort"]
-                ["min"],
+            error_of(&response)["Validation"]["field_errors"][0]["message"]["Accounts"]
+                ["PasswordTooShort"]["min"],
             12
         );
     }
@@ -118,7 +113,8 @@ async fn passwords_of_64_and_128_characters_work_and_129_is_rejected_without_tru
     let response = app.register("toolong@example.com", &too_long).await;
     assert_eq!(response.status, 422);
     assert_eq!(
-        error_of(&response)["Validation"]["field_errors"][0]["message"]["PasswordTooLong"]["max"],
+        error_of(&response)["Validation"]["field_errors"][0]["message"]["Accounts"]
+            ["PasswordTooLong"]["max"],
         128
     );
 
@@ -163,7 +159,7 @@ async fn no_composition_rules_blocklisted_and_context_passwords_are_rejected_wit
     let common = app.register("common@example.com", "1qaz2wsx3edc").await;
     assert_eq!(common.status, 422);
     assert_eq!(
-        error_of(&common)["Validation"]["field_errors"][0]["message"],
+        error_of(&common)["Validation"]["field_errors"][0]["message"]["Accounts"],
         "PasswordCommon"
     );
     let context = app
@@ -171,14 +167,14 @@ async fn no_composition_rules_blocklisted_and_context_passwords_are_rejected_wit
         .await;
     assert_eq!(context.status, 422);
     assert_eq!(
-        error_of(&context)["Validation"]["field_errors"][0]["message"],
+        error_of(&context)["Validation"]["field_errors"][0]["message"]["Accounts"],
         "PasswordContext"
     );
     let service = app
         .register("someone@example.com", "USCIS USCIS 2026")
         .await;
     assert_eq!(
-        error_of(&service)["Validation"]["field_errors"][0]["message"],
+        error_of(&service)["Validation"]["field_errors"][0]["message"]["Accounts"],
         "PasswordContext"
     );
     assert_eq!(
@@ -330,21 +326,13 @@ async fn registering_an_existing_email_answers_the_same_and_emails_the_owner_ins
     assert_eq!(app.count("accounts").await, 1);
     let code = app.latest_code_for("owner@example.com").await;
     let verify = app
-        .send(
-            Req::api("verify_email", &[("code", &code)])
-                .cookie(existing.session_cookie().as_deref()),
-        )
+        .send(Req::verify_email(&code).cookie(existing.session_cookie().as_deref()))
         .await;
     assert_eq!(
         verify.status, 422,
         "the second registrant cannot use the owner's old code"
     );
-    let still = app
-        .send(Req::api(
-            "sign_in",
-            &[("email", "owner@example.com"), ("password", PASSWORD)],
-        ))
-        .await;
+    let still = app.send(Req::sign_in("owner@example.com", PASSWORD)).await;
     assert_eq!(still.status, 200, "the owner's password is unchanged");
 }
 
@@ -356,12 +344,7 @@ async fn unknown_email_and_wrong_password_give_the_same_answer_in_the_same_time(
     })
     .await;
     app.signed_up("known@example.com", PASSWORD).await;
-    let attempt = |email: &'static str| {
-        Req::api(
-            "sign_in",
-            &[("email", email), ("password", "not the right password")],
-        )
-    };
+    let attempt = |email: &'static str| Req::sign_in(email, "not the right password");
     let known = app.send(attempt("known@example.com")).await;
     let unknown = app.send(attempt("nobody@example.com")).await;
     assert_eq!((known.status, &known.body), (unknown.status, &unknown.body));
@@ -412,17 +395,17 @@ async fn email_codes_expire_after_ten_minutes_are_single_use_and_a_resend_replac
     let second = app.latest_code_for("codes@example.com").await;
     if first != second {
         let old = app
-            .send(Req::api("verify_email", &[("code", &first)]).cookie(Some(&cookie)))
+            .send(Req::verify_email(&first).cookie(Some(&cookie)))
             .await;
         assert_eq!(old.status, 422, "the replaced code no longer works");
     }
     app.clock.advance(10 * 60 + 1);
     let expired = app
-        .send(Req::api("verify_email", &[("code", &second)]).cookie(Some(&cookie)))
+        .send(Req::verify_email(&second).cookie(Some(&cookie)))
         .await;
     assert_eq!(expired.status, 422, "expired after ten minutes");
     assert_eq!(
-        expired.json()["Validation"]["field_errors"][0]["message"],
+        expired.json()["Validation"]["field_errors"][0]["message"]["Accounts"],
         "CodeInvalid"
     );
     let stored: Vec<(String,)> = sqlx::query_as("SELECT code_hash FROM email_codes")
@@ -445,24 +428,24 @@ async fn a_wrong_reused_or_malformed_verification_code_is_refused() {
     let code = app.latest_code_for("verify@example.com").await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
     assert_eq!(
-        app.send(Req::api("verify_email", &[("code", wrong)]).cookie(Some(&cookie)))
+        app.send(Req::verify_email(wrong).cookie(Some(&cookie)))
             .await
             .status,
         422
     );
     let malformed = app
-        .send(Req::api("verify_email", &[("code", "12ab")]).cookie(Some(&cookie)))
+        .send(Req::verify_email("12ab").cookie(Some(&cookie)))
         .await;
     assert_eq!(
-        malformed.json()["Validation"]["field_errors"][0]["message"],
+        malformed.json()["Validation"]["field_errors"][0]["message"]["Accounts"],
         "CodeFormat"
     );
     let ok = app
-        .send(Req::api("verify_email", &[("code", &code)]).cookie(Some(&cookie)))
+        .send(Req::verify_email(&code).cookie(Some(&cookie)))
         .await;
     assert_eq!(ok.status, 200);
     let reused = app
-        .send(Req::api("verify_email", &[("code", &code)]).cookie(ok.session_cookie().as_deref()))
+        .send(Req::verify_email(&code).cookie(ok.session_cookie().as_deref()))
         .await;
     assert_eq!(
         reused.status, 401,

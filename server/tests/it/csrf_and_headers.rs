@@ -38,12 +38,7 @@ fn body_for(content_type: &str, email: &str, password: &str) -> Vec<u8> {
         body.push_str("--x--\r\n");
         body.into_bytes()
     } else {
-        fields
-            .iter()
-            .map(|(k, v)| format!("{k}={}", v.replace('@', "%40").replace(' ', "+")))
-            .collect::<Vec<_>>()
-            .join("&")
-            .into_bytes()
+        form_body(&fields).into_bytes()
     }
 }
 
@@ -306,12 +301,7 @@ async fn item36_server_functions_are_post_only_and_accept_only_their_declared_en
         }
     }
     assert_eq!(row_counts(&app).await, before);
-    assert_eq!(
-        app.send(Req::api("get_profile", &[]).cookie(Some(&cookie)))
-            .await
-            .status,
-        200
-    );
+    assert_eq!(app.profile_status(&cookie).await, 200);
 }
 
 #[test]
@@ -512,10 +502,7 @@ async fn item42_every_response_carries_hsts_a_nonce_csp_nosniff_and_a_referrer_p
         Req::api("get_profile", &[]).cookie(Some(&cookie)),
     ));
     requests.push(("server fn error 401".into(), Req::api("get_profile", &[])));
-    requests.push((
-        "server fn error 422".into(),
-        Req::api("sign_in", &[("email", "nope"), ("password", "x")]),
-    ));
+    requests.push(("server fn error 422".into(), Req::sign_in("nope", "x")));
     requests.push((
         "cross-site 403".into(),
         Req::api("sign_out", &[]).cross_site(),
@@ -652,28 +639,14 @@ async fn item44_database_faults_answer_a_generic_error_with_a_correlation_id() {
         .execute(&app.state.db.pool)
         .await
         .unwrap();
-    let sign_in = app
-        .send(Req::api(
-            "sign_in",
-            &[("email", "faults@example.com"), ("password", PASSWORD)],
-        ))
-        .await;
+    let sign_in = app.send(Req::sign_in("faults@example.com", PASSWORD)).await;
     let first = assert_generic_internal_error(&sign_in, "sign_in without login_failures");
     assert!(
         sign_in.session_cookie().is_none(),
         "a failed sign-in must not create a session"
     );
     let again = app
-        .send(
-            Req::api(
-                "sign_in",
-                &[
-                    ("email", "faults@example.com"),
-                    ("password", "wrong password!!"),
-                ],
-            )
-            .from_ip("10.9.9.9"),
-        )
+        .send(Req::sign_in("faults@example.com", "wrong password!!").from_ip("10.9.9.9"))
         .await;
     let second =
         assert_generic_internal_error(&again, "sign_in (wrong password) without login_failures");
@@ -757,7 +730,7 @@ async fn item44_a_registration_that_fails_midway_leaves_nothing_behind() {
         .await
         .unwrap();
     let verify = app
-        .send(Req::api("verify_email", &[("code", &code)]).cookie(Some(&cookie)))
+        .send(Req::verify_email(&code).cookie(Some(&cookie)))
         .await;
     assert_generic_internal_error(&verify, "verification failing after the account insert");
     assert_eq!(

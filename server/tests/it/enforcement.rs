@@ -6,10 +6,10 @@
 use crate::support::*;
 use app::{
     accounts::model::AccountNumber,
-    i18n::{Locale, Msg},
+    accounts::texts::AccountsMsg,
+    i18n::Locale,
     infra::{
         clock::Clock,
-        crypto::random_hex,
         db::{Db, DbKind, DurabilityReport},
         rate_limit::{PASSWORD_CHECKS_PER_IP, REGISTER_PER_IP, TOTP_ATTEMPTS},
     },
@@ -22,46 +22,9 @@ use tokio::io::AsyncWriteExt;
 // ---------------------------------------------------------------------------------------------
 // Helpers.
 
-/// The numeric `Retry-After` of a 429, checked against the JSON body.
-fn retry_after(response: &TestResponse, context: &str) -> i64 {
-    assert_eq!(
-        response.status, 429,
-        "{context}: expected 429 Too Many Requests: {response:?}"
-    );
-    let header = response
-        .header("retry-after")
-        .unwrap_or_else(|| panic!("{context}: 429 without Retry-After: {response:?}"));
-    let seconds: i64 = header.trim().parse().unwrap_or_else(|_| {
-        panic!("{context}: Retry-After is not a number of seconds: {header:?}")
-    });
-    assert!(seconds > 0, "{context}: Retry-After {seconds}");
-    assert_eq!(
-        response.json()["RateLimited"]["retry_after"].as_i64(),
-        Some(seconds),
-        "{context}: body and Retry-After header agree"
-    );
-    seconds
-}
-
-/// The message of the first field error of a 422.
-fn field_message(response: &TestResponse) -> serde_json::Value {
-    response.json()["Validation"]["field_errors"][0]["message"].clone()
-}
-
-/// A code that is not valid for any step in [now - 3 steps, now + 3 steps].
-fn wrong_code(secret: &[u8], now: i64) -> String {
-    let valid: Vec<String> = (-3..=3).map(|k| totp_at(secret, now + k * 30)).collect();
-    (0..1_000_000)
-        .map(|n| format!("{n:06}"))
-        .find(|c| !valid.contains(c))
-        .unwrap()
-}
-
 /// Passes the password step from `ip`; returns the session cookie, now awaiting the TOTP code.
 async fn password_step(app: &TestApp, email: &str, ip: &str) -> String {
-    let response = app
-        .send(Req::api("sign_in", &[("email", email), ("password", PASSWORD)]).from_ip(ip))
-        .await;
+    let response = app.send(Req::sign_in(email, PASSWORD).from_ip(ip)).await;
     assert_eq!(
         response.status, 200,
         "password step from {ip}: {response:?}"
@@ -69,11 +32,8 @@ async fn password_step(app: &TestApp, email: &str, ip: &str) -> String {
     let cookie = response
         .session_cookie()
         .expect("a session cookie after the password step");
-    let step = app
-        .send(Req::api("current_step", &[]).cookie(Some(&cookie)))
-        .await;
     assert_eq!(
-        step.json(),
+        app.step_of(Some(&cookie)).await,
         "AwaitingSecondFactor",
         "the password step leads to the code step"
     );
@@ -82,24 +42,7 @@ async fn password_step(app: &TestApp, email: &str, ip: &str) -> String {
 
 /// The TOTP step of the session `cookie`, sent from `ip`.
 fn verify_totp(cookie: &str, code: &str, ip: &str) -> Req {
-    Req::api("verify_totp", &[("code", code)])
-        .cookie(Some(cookie))
-        .from_ip(ip)
-}
-
-/// The status of `get_profile` for a session cookie (200 signed in, 401 not).
-async fn profile_status(app: &TestApp, cookie: &str) -> u16 {
-    app.send(Req::api("get_profile", &[]).cookie(Some(cookie)))
-        .await
-        .status
-        .as_u16()
-}
-
-/// A temporary directory of this test.
-fn temp_dir(label: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("caseport-{label}-{}", random_hex(8)));
-    std::fs::create_dir_all(&dir).expect("create temp dir");
-    dir
+    Req::verify_totp(code).cookie(Some(cookie)).from_ip(ip)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -132,7 +75,11 @@ async fn item19_after_the_allowed_wrong_codes_even_the_right_code_gets_429_until
             "wrong code {i} of the {} allowed must be refused as wrong, not throttled: {response:?}",
             TOTP_ATTEMPTS.max
         );
-        assert_eq!(field_message(&response), "CodeInvalid", "wrong code {i}");
+        assert_eq!(
+            field_message(&response)["Mfa"],
+            "CodeInvalid",
+            "wrong code {i}"
+        );
     }
 
     let correct = totp_at(&secret, now);
@@ -153,7 +100,7 @@ async fn item19_after_the_allowed_wrong_codes_even_the_right_code_gets_429_until
         "a throttled code attempt must not sign in"
     );
     assert_eq!(
-        profile_status(&app, &first).await,
+        app.profile_status(&first).await,
         401,
         "the throttled session is not signed in"
     );
@@ -196,7 +143,7 @@ async fn item19_after_the_allowed_wrong_codes_even_the_right_code_gets_429_until
         .session_cookie()
         .expect("a signed-in session after the window");
     assert_eq!(
-        profile_status(&app, &signed_in).await,
+        app.profile_status(&signed_in).await,
         200,
         "signed in after the window"
     );
@@ -254,7 +201,7 @@ async fn item14_two_sessions_submitting_one_code_at_the_same_moment_sign_in_exac
             "round {round}: the second use must be refused as a validation error: {loser:?}"
         );
         assert_eq!(
-            field_message(loser),
+            field_message(loser)["Mfa"],
             "CodeReused",
             "round {round}: the refusal says the code was already used"
         );
@@ -267,12 +214,12 @@ async fn item14_two_sessions_submitting_one_code_at_the_same_moment_sign_in_exac
             .unwrap_or_else(|| panic!("round {round}: the winner gets a session: {winner:?}"));
         assert_ne!(&signed_in, winner_old, "round {round}: session id rotated");
         assert_eq!(
-            profile_status(&app, &signed_in).await,
+            app.profile_status(&signed_in).await,
             200,
             "round {round}: the winner is signed in"
         );
         assert_eq!(
-            profile_status(&app, loser_cookie).await,
+            app.profile_status(loser_cookie).await,
             401,
             "round {round}: the loser is not signed in"
         );
@@ -362,7 +309,7 @@ async fn item11_live_password_checks_past_the_per_address_limit_get_429_while_ot
         "another address is unaffected: {elsewhere:?}"
     );
     assert_eq!(
-        elsewhere.json()["problem"]["PasswordTooShort"]["min"],
+        elsewhere.json()["problem"]["Accounts"]["PasswordTooShort"]["min"],
         12,
         "and gets real feedback: {elsewhere:?}"
     );
@@ -452,30 +399,14 @@ async fn item53_the_language_switch_returns_to_local_paths_only_and_sets_the_lan
 
 #[tokio::test]
 async fn item46_a_postgresql_database_with_synchronous_commit_off_is_refused_at_start() {
-    let admin_url = match std::env::var("CASEPORT_TEST_DATABASE_URL") {
-        Ok(url) if url.starts_with("postgres") => url,
-        _ => {
-            eprintln!(
-                "item46 PostgreSQL refusal: skipped (CASEPORT_TEST_DATABASE_URL does not name a \
-                 PostgreSQL server)"
-            );
-            return;
-        }
+    let Some(admin_url) = postgres_admin_url() else {
+        eprintln!(
+            "item46 PostgreSQL refusal: skipped (CASEPORT_TEST_DATABASE_URL does not name a \
+             PostgreSQL server)"
+        );
+        return;
     };
-    let name = format!("caseport_test_{}", random_hex(8));
-    let admin = Db::connect(&admin_url)
-        .await
-        .expect("connect to PostgreSQL admin database");
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&admin.pool)
-        .await
-        .expect("create test database");
-    admin.pool.close().await;
-    let base = admin_url
-        .rsplit_once('/')
-        .map(|(base, _)| base)
-        .expect("URL with a database name");
-    let durable_url = format!("{base}/{name}");
+    let durable_url = create_postgres_database(&admin_url).await;
     let lax_url = format!("{durable_url}?options=-c%20synchronous_commit%3Doff");
     let data_dir = temp_dir("pg-durability");
 
@@ -816,7 +747,7 @@ async fn item55_create_account_prints_a_valid_number_the_account_signs_in_and_ba
         !short.status.success(),
         "a too-short password must be refused: {short:?}"
     );
-    let expected = Msg::PasswordTooShort { min: 12 }.text(Locale::En);
+    let expected = AccountsMsg::PasswordTooShort { min: 12 }.text(Locale::En);
     assert!(
         short.stderr.contains(&expected),
         "the refusal gives the password rule ({expected:?}): {short:?}"

@@ -9,34 +9,15 @@ use std::{
     sync::{Arc, Mutex},
 };
 
-fn field_message(response: &TestResponse) -> serde_json::Value {
-    response.json()["Validation"]["field_errors"][0]["message"].clone()
-}
-
 /// Password step from `ip`, then `code`; returns (password response cookie, code response).
 async fn attempt(app: &TestApp, email: &str, code: &str, ip: &str) -> (String, TestResponse) {
-    let password = app
-        .send(Req::api("sign_in", &[("email", email), ("password", PASSWORD)]).from_ip(ip))
-        .await;
+    let password = app.send(Req::sign_in(email, PASSWORD).from_ip(ip)).await;
     assert_eq!(password.status, 200, "password step: {password:?}");
     let cookie = password.session_cookie().expect("cookie after password");
     let response = app
-        .send(
-            Req::api("verify_totp", &[("code", code)])
-                .cookie(Some(&cookie))
-                .from_ip(ip),
-        )
+        .send(Req::verify_totp(code).cookie(Some(&cookie)).from_ip(ip))
         .await;
     (cookie, response)
-}
-
-async fn account_id(app: &TestApp, email: &str) -> String {
-    let (id,): (String,) = sqlx::query_as("SELECT id FROM accounts WHERE email = $1")
-        .bind(email)
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap();
-    id
 }
 
 /// Undoes quoted-printable soft line breaks and `=XX` escapes so text can be searched.
@@ -60,15 +41,6 @@ fn unfold_mail(raw: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).replace("\r\n", "\n")
-}
-
-/// A code that is not valid for any step in [now - 3 steps, now + 3 steps].
-fn wrong_code(secret: &[u8], now: i64) -> String {
-    let valid: Vec<String> = (-3..=3).map(|k| totp_at(secret, now + k * 30)).collect();
-    (0..1_000_000)
-        .map(|n| format!("{n:06}"))
-        .find(|c| !valid.contains(c))
-        .unwrap()
 }
 
 /// A tracing writer that keeps everything in memory.
@@ -118,12 +90,7 @@ async fn item14_a_totp_code_is_accepted_once_and_a_replay_is_refused_logged_and_
     let (_, first) = attempt(&app, email, &code, "10.20.0.1").await;
     assert_eq!(first.status, 200, "first use of the code: {first:?}");
     let signed_in = first.session_cookie().expect("signed in");
-    assert_eq!(
-        app.send(Req::api("get_profile", &[]).cookie(Some(&signed_in)))
-            .await
-            .status,
-        200
-    );
+    assert_eq!(app.profile_status(&signed_in).await, 200);
 
     let (second_cookie, second) = attempt(&app, email, &code, "10.20.0.2").await;
     assert_eq!(
@@ -134,17 +101,12 @@ async fn item14_a_totp_code_is_accepted_once_and_a_replay_is_refused_logged_and_
         second.json()["Validation"]["field_errors"][0]["field"],
         "code"
     );
-    assert_eq!(field_message(&second), "CodeReused");
+    assert_eq!(field_message(&second)["Mfa"], "CodeReused");
     assert!(
         second.session_cookie().is_none(),
         "no new session for a replayed code"
     );
-    assert_eq!(
-        app.send(Req::api("get_profile", &[]).cookie(Some(&second_cookie)))
-            .await
-            .status,
-        401
-    );
+    assert_eq!(app.profile_status(&second_cookie).await, 401);
 
     let mails = app.wait_for_mails(mails_before + 1).await;
     let notice = mails[mails_before..]
@@ -168,7 +130,7 @@ async fn item14_a_totp_code_is_accepted_once_and_a_replay_is_refused_logged_and_
     let wrong = wrong_code(&secret, app.clock.now());
     let (_, bad) = attempt(&app, email, &wrong, "10.20.0.3").await;
     assert_eq!(bad.status, 422, "{bad:?}");
-    assert_eq!(field_message(&bad), "CodeInvalid");
+    assert_eq!(field_message(&bad)["Mfa"], "CodeInvalid");
 
     // A code from an earlier step than the one already used is not accepted either.
     let earlier = totp_at(&secret, app.clock.now() - 30);
@@ -240,27 +202,15 @@ async fn item15_codes_for_steps_t_minus_1_t_and_t_plus_1_are_accepted_and_t_plus
     )
     .await;
     assert_eq!(minus_two.status, 422, "code for T-2: {minus_two:?}");
-    assert_eq!(field_message(&minus_two), "CodeInvalid");
+    assert_eq!(field_message(&minus_two)["Mfa"], "CodeInvalid");
     let plus_two = app
-        .send(
-            Req::api(
-                "verify_totp",
-                &[("code", &totp_at(&secret, app.clock.now() + 60))],
-            )
-            .cookie(Some(&cookie)),
-        )
+        .send(Req::verify_totp(&totp_at(&secret, app.clock.now() + 60)).cookie(Some(&cookie)))
         .await;
     assert_eq!(plus_two.status, 422, "code for T+2: {plus_two:?}");
-    assert_eq!(field_message(&plus_two), "CodeInvalid");
+    assert_eq!(field_message(&plus_two)["Mfa"], "CodeInvalid");
     // The same session still accepts the current code: the refusals were about the window only.
     let now_code = app
-        .send(
-            Req::api(
-                "verify_totp",
-                &[("code", &totp_at(&secret, app.clock.now()))],
-            )
-            .cookie(Some(&cookie)),
-        )
+        .send(Req::verify_totp(&totp_at(&secret, app.clock.now())).cookie(Some(&cookie)))
         .await;
     assert_eq!(now_code.status, 200, "{now_code:?}");
 }
@@ -272,20 +222,8 @@ async fn item15_codes_for_steps_t_minus_1_t_and_t_plus_1_are_accepted_and_t_plus
 async fn item16_the_totp_seed_is_at_least_160_bits_and_stored_only_as_aead_ciphertext() {
     let app = TestApp::new().await;
     let email = "seed@example.com";
-    let registered = app.register(email, PASSWORD).await;
-    let code = app.latest_code_for(email).await;
-    let verified = app
-        .send(
-            Req::api("verify_email", &[("code", &code)])
-                .cookie(registered.session_cookie().as_deref()),
-        )
-        .await;
-    assert_eq!(verified.status, 200, "{verified:?}");
-    let cookie = verified.session_cookie().unwrap();
-    let enrolment = app
-        .send(Req::api("get_totp_enrolment", &[]).cookie(Some(&cookie)))
-        .await;
-    assert_eq!(enrolment.status, 200, "{enrolment:?}");
+    let cookie = app.verified(email, PASSWORD).await;
+    let (enrolment, typed_secret) = app.totp_enrolment(&cookie).await;
     let body = enrolment.json();
     let uri = body["otpauth_uri"].as_str().unwrap().to_owned();
     assert!(uri.starts_with("otpauth://totp/"), "{uri}");
@@ -308,13 +246,9 @@ async fn item16_the_totp_seed_is_at_least_160_bits_and_stored_only_as_aead_ciphe
     );
     let secret = totp::decode_base32(encoded).expect("Base32 decodes");
     assert!(secret.len() >= 20, "{} bytes", secret.len());
-    assert_eq!(
-        totp::decode_base32(body["secret_grouped"].as_str().unwrap()).unwrap(),
-        secret,
-        "typed key = QR key"
-    );
+    assert_eq!(typed_secret, secret, "typed key = QR key");
 
-    let id = account_id(&app, email).await;
+    let id = app.account_id(email).await;
     let check_stored = |ciphertext: Vec<u8>| {
         let as_text = String::from_utf8_lossy(&ciphertext).into_owned();
         assert_ne!(ciphertext, secret, "the raw secret is stored");
@@ -367,15 +301,7 @@ async fn item16_the_totp_seed_is_at_least_160_bits_and_stored_only_as_aead_ciphe
             .unwrap();
     check_stored(pending);
 
-    let confirm = app
-        .send(
-            Req::api(
-                "confirm_totp_enrolment",
-                &[("code", &totp_at(&secret, app.clock.now()))],
-            )
-            .cookie(Some(&cookie)),
-        )
-        .await;
+    let confirm = app.confirm_enrolment(&cookie, &secret).await;
     assert_eq!(confirm.status, 200, "{confirm:?}");
     let (confirmed,): (Vec<u8>,) = sqlx::query_as(
         "SELECT secret_ciphertext FROM totp_authenticators WHERE account_id = $1 AND confirmed_at IS NOT NULL",
@@ -421,23 +347,16 @@ async fn totp_setup_requires_the_enrolment_step_and_a_correct_confirmation_code(
     );
     assert_eq!(app.count("totp_authenticators").await, 0);
 
-    let code = app.latest_code_for(email).await;
-    let verified = app
-        .send(Req::api("verify_email", &[("code", &code)]).cookie(Some(&unverified)))
-        .await;
+    let verified = app.verify_latest_code(email, Some(&unverified)).await;
     let cookie = verified.session_cookie().unwrap();
-    let enrolment = app
-        .send(Req::api("get_totp_enrolment", &[]).cookie(Some(&cookie)))
-        .await;
-    assert_eq!(enrolment.status, 200);
-    let secret = totp::decode_base32(enrolment.json()["secret_grouped"].as_str().unwrap()).unwrap();
+    let secret = app.enrolment_secret(&cookie).await;
 
     let wrong = wrong_code(&secret, app.clock.now());
     let refused = app
         .send(Req::api("confirm_totp_enrolment", &[("code", &wrong)]).cookie(Some(&cookie)))
         .await;
     assert_eq!(refused.status, 422, "{refused:?}");
-    assert_eq!(field_message(&refused), "CodeInvalid");
+    assert_eq!(field_message(&refused)["Mfa"], "CodeInvalid");
     assert!(refused.session_cookie().is_none());
     let confirmed = |app: &TestApp| {
         let pool = app.state.db.pool.clone();
@@ -456,23 +375,9 @@ async fn totp_setup_requires_the_enrolment_step_and_a_correct_confirmation_code(
         0,
         "a wrong code confirmed an authenticator"
     );
-    assert_eq!(
-        app.send(Req::api("get_profile", &[]).cookie(Some(&cookie)))
-            .await
-            .status,
-        401,
-        "not signed in"
-    );
+    assert_eq!(app.profile_status(&cookie).await, 401, "not signed in");
 
-    let good = app
-        .send(
-            Req::api(
-                "confirm_totp_enrolment",
-                &[("code", &totp_at(&secret, app.clock.now()))],
-            )
-            .cookie(Some(&cookie)),
-        )
-        .await;
+    let good = app.confirm_enrolment(&cookie, &secret).await;
     assert_eq!(good.status, 200, "{good:?}");
     assert_eq!(confirmed(&app).await, 1);
     let signed_in = good.session_cookie().unwrap();

@@ -80,10 +80,7 @@ async fn item60_an_smtp_outage_delays_mail_but_fails_no_request() {
         "the body (with its code) is wiped once sent"
     );
     let verified = app
-        .send(
-            Req::api("verify_email", &[("code", &code)])
-                .cookie(registered.session_cookie().as_deref()),
-        )
+        .send(Req::verify_email(&code).cookie(registered.session_cookie().as_deref()))
         .await;
     assert_eq!(verified.status, 200, "{verified:?}");
 }
@@ -249,19 +246,11 @@ async fn http(port: u16, request: &str) -> Option<String> {
 
 #[tokio::test]
 async fn item60_mail_queued_before_the_server_is_killed_arrives_after_it_restarts() {
-    let data = std::env::temp_dir().join(format!(
-        "caseport-restart-{}",
-        app::infra::crypto::random_hex(6)
-    ));
-    std::fs::create_dir_all(&data).unwrap();
+    let data = temp_dir("restart");
     let port = free_port();
     let relay_down = dead_relay().await;
     let first = start_server(&data, port, &relay_down, None).await;
-    let form = registration_form("restart@example.com", PASSWORD)
-        .iter()
-        .map(|(k, v)| format!("{k}={}", v.replace('@', "%40").replace(' ', "+")))
-        .collect::<Vec<_>>()
-        .join("&");
+    let form = form_body(&registration_form("restart@example.com", PASSWORD));
     let answer = http(
         first.port,
         &format!(

@@ -16,11 +16,8 @@ async fn item51_sign_ins_beyond_the_hashing_capacity_get_503_with_retry_after() 
     let busy_app = app.with_hasher(PasswordHasher::with_max_wait(1, Duration::from_millis(1)));
     let attempts = (0..8)
         .map(|i| {
-            let request = Req::api(
-                "sign_in",
-                &[("email", "nobody@example.com"), ("password", PASSWORD)],
-            )
-            .from_ip(&format!("198.51.100.{}", i + 1));
+            let request = Req::sign_in("nobody@example.com", PASSWORD)
+                .from_ip(&format!("198.51.100.{}", i + 1));
             let busy_app = busy_app.clone();
             tokio::spawn(async move { busy_app.send(request).await })
         })

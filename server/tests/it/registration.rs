@@ -5,18 +5,12 @@ use crate::support::*;
 use app::infra::rate_limit;
 
 async fn verify(app: &TestApp, cookie: &str, code: &str) -> TestResponse {
-    app.send(Req::api("verify_email", &[("code", code)]).cookie(Some(cookie)))
-        .await
+    app.send(Req::verify_email(code).cookie(Some(cookie))).await
 }
 
 async fn password_accepted(app: &TestApp, email: &str, password: &str) -> bool {
     app.clock.advance(1);
-    let response = app
-        .send(Req::api(
-            "sign_in",
-            &[("email", email), ("password", password)],
-        ))
-        .await;
+    let response = app.send(Req::sign_in(email, password)).await;
     response.status == 200
 }
 
@@ -96,10 +90,7 @@ async fn item58_unverified_registrations_are_purged_after_a_day() {
     assert!(deleted.contains(&("registrations", 1)), "{deleted:?}");
     assert_eq!(app.count("registrations").await, 0);
     let late = app
-        .send(
-            Req::api("verify_email", &[("code", &code)])
-                .cookie(registered.session_cookie().as_deref()),
-        )
+        .send(Req::verify_email(&code).cookie(registered.session_cookie().as_deref()))
         .await;
     assert!(late.status.is_client_error(), "{late:?}");
     assert_eq!(app.count("accounts").await, 0);

@@ -2,7 +2,8 @@
 //! have the same tables, columns (type family and nullability), named constraints, foreign keys
 //! and indexes. Runs in the PostgreSQL stage of the suite, where both engines are present.
 
-use app::infra::{crypto::random_hex, db::Db};
+use crate::support::{fresh_db, temp_dir};
+use app::infra::db::Db;
 use sqlx::Row;
 use std::collections::BTreeSet;
 
@@ -180,13 +181,12 @@ fn differences<T: Ord + std::fmt::Debug>(
 
 #[tokio::test]
 async fn item62_sqlite_and_postgresql_schemas_are_the_same_after_migrating() {
-    let postgres = crate::support::fresh_db().await;
+    let postgres = fresh_db().await;
     if postgres.kind != app::infra::db::DbKind::Postgres {
         eprintln!("CASEPORT_TEST_DATABASE_URL names no PostgreSQL server; the comparison runs in the PostgreSQL stage");
         return;
     }
-    let dir = std::env::temp_dir().join(format!("caseport-schema-{}", random_hex(6)));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = temp_dir("schema");
     let sqlite = Db::connect(&format!("sqlite://{}", dir.join("schema.db").display()))
         .await
         .unwrap();

@@ -9,16 +9,6 @@ use std::collections::HashSet;
 const COOKIE_NAME: &str = "__Host-caseport-session";
 const TWELVE_HOURS: i64 = 12 * 60 * 60;
 
-/// The id of the account registered with `email`.
-async fn account_id(app: &TestApp, email: &str) -> String {
-    let (id,): (String,) = sqlx::query_as("SELECT id FROM accounts WHERE email = $1")
-        .bind(email)
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap();
-    id
-}
-
 /// Live session rows of one account.
 async fn sessions_of(app: &TestApp, account_id: &str) -> i64 {
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sessions WHERE account_id = $1")
@@ -29,17 +19,9 @@ async fn sessions_of(app: &TestApp, account_id: &str) -> i64 {
     n
 }
 
-/// The step `current_step` reports for this cookie ("SignedOut", "SignedIn", ...).
-async fn step_of(app: &TestApp, cookie: Option<&str>) -> String {
-    let response = app.send(Req::api("current_step", &[]).cookie(cookie)).await;
-    assert_eq!(response.status, 200, "{response:?}");
-    response.json().as_str().unwrap_or_default().to_owned()
-}
-
 /// Password step only: returns the response of `sign_in`.
 async fn password_step(app: &TestApp, email: &str, ip: &str) -> TestResponse {
-    app.send(Req::api("sign_in", &[("email", email), ("password", PASSWORD)]).from_ip(ip))
-        .await
+    app.send(Req::sign_in(email, PASSWORD).from_ip(ip)).await
 }
 
 /// Signs in with password + TOTP at the current clock (the caller makes sure the step is unused).
@@ -164,7 +146,7 @@ async fn item26_session_ids_are_random_opaque_and_at_least_128_bits() {
     let app = TestApp::new().await;
     let email = "opaque.session@example.com";
     let (signup_cookie, secret) = app.signed_up(email, PASSWORD).await;
-    let id = account_id(&app, email).await;
+    let id = app.account_id(email).await;
     let number: (String,) = sqlx::query_as("SELECT account_number FROM accounts WHERE id = $1")
         .bind(&id)
         .fetch_one(&app.state.db.pool)
@@ -176,7 +158,7 @@ async fn item26_session_ids_are_random_opaque_and_at_least_128_bits() {
     let pre_totp = password.session_cookie().expect("cookie after password");
     let code = totp_at(&secret, app.clock.now());
     let signed_in = app
-        .send(Req::api("verify_totp", &[("code", &code)]).cookie(Some(&pre_totp)))
+        .send(Req::verify_totp(&code).cookie(Some(&pre_totp)))
         .await;
     assert_eq!(signed_in.status, 200, "{signed_in:?}");
     let cookie = signed_in.session_cookie().unwrap();
@@ -275,12 +257,8 @@ async fn item27_session_cookies_are_host_prefixed_secure_httponly_samesite_and_n
         "register response"
     );
 
-    let code = app.latest_code_for(email).await;
     let verified = app
-        .send(
-            Req::api("verify_email", &[("code", &code)])
-                .cookie(registered.session_cookie().as_deref()),
-        )
+        .verify_latest_code(email, registered.session_cookie().as_deref())
         .await;
     assert_eq!(verified.status, 200, "{verified:?}");
     for c in session_set_cookies(&verified) {
@@ -304,10 +282,7 @@ async fn item27_session_cookies_are_host_prefixed_secure_httponly_samesite_and_n
 
     let code = totp_at(&secret, app.clock.now());
     let signed_in = app
-        .send(
-            Req::api("verify_totp", &[("code", &code)])
-                .cookie(password.session_cookie().as_deref()),
-        )
+        .send(Req::verify_totp(&code).cookie(password.session_cookie().as_deref()))
         .await;
     assert_eq!(signed_in.status, 200, "{signed_in:?}");
     let cookies = session_set_cookies(&signed_in);
@@ -341,11 +316,8 @@ async fn item28_session_id_rotates_at_every_privilege_change_and_old_ids_are_wor
     // Registration → email verified → authenticator enrolled.
     let registered = app.register(email, PASSWORD).await;
     let c_registered = registered.session_cookie().expect("cookie at registration");
-    assert_eq!(step_of(&app, Some(&c_registered)).await, "VerifyingEmail");
-    let code = app.latest_code_for(email).await;
-    let verified = app
-        .send(Req::api("verify_email", &[("code", &code)]).cookie(Some(&c_registered)))
-        .await;
+    assert_eq!(app.step_of(Some(&c_registered)).await, "VerifyingEmail");
+    let verified = app.verify_latest_code(email, Some(&c_registered)).await;
     assert_eq!(verified.status, 200, "{verified:?}");
     let c_verified = verified
         .session_cookie()
@@ -355,22 +327,13 @@ async fn item28_session_id_rotates_at_every_privilege_change_and_old_ids_are_wor
         "id must change when the email is verified"
     );
     assert_eq!(
-        step_of(&app, Some(&c_registered)).await,
+        app.step_of(Some(&c_registered)).await,
         "SignedOut",
         "pre-verification id still alive"
     );
 
-    let enrolment = app
-        .send(Req::api("get_totp_enrolment", &[]).cookie(Some(&c_verified)))
-        .await;
-    assert_eq!(enrolment.status, 200, "{enrolment:?}");
-    let secret =
-        app::mfa::totp::decode_base32(enrolment.json()["secret_grouped"].as_str().unwrap())
-            .unwrap();
-    let code = totp_at(&secret, app.clock.now());
-    let confirmed = app
-        .send(Req::api("confirm_totp_enrolment", &[("code", &code)]).cookie(Some(&c_verified)))
-        .await;
+    let secret = app.enrolment_secret(&c_verified).await;
+    let confirmed = app.confirm_enrolment(&c_verified, &secret).await;
     assert_eq!(confirmed.status, 200, "{confirmed:?}");
     let c_enrolled = confirmed
         .session_cookie()
@@ -378,30 +341,18 @@ async fn item28_session_id_rotates_at_every_privilege_change_and_old_ids_are_wor
     assert_ne!(c_enrolled, c_verified);
     assert_ne!(c_enrolled, c_registered);
     assert_eq!(
-        step_of(&app, Some(&c_verified)).await,
+        app.step_of(Some(&c_verified)).await,
         "SignedOut",
         "pre-enrolment id still alive"
     );
-    assert_eq!(
-        app.send(Req::api("get_profile", &[]).cookie(Some(&c_verified)))
-            .await
-            .status,
-        401
-    );
-    assert_eq!(
-        app.send(Req::api("get_profile", &[]).cookie(Some(&c_enrolled)))
-            .await
-            .status,
-        200
-    );
+    assert_eq!(app.profile_status(&c_verified).await, 401);
+    assert_eq!(app.profile_status(&c_enrolled).await, 200);
 
     // Password → TOTP sign-in, with an attacker-planted id in the browser beforehand.
     app.clock.advance(30);
     let planted = app::infra::crypto::random_token();
     let password = app
-        .send(
-            Req::api("sign_in", &[("email", email), ("password", PASSWORD)]).cookie(Some(&planted)),
-        )
+        .send(Req::sign_in(email, PASSWORD).cookie(Some(&planted)))
         .await;
     assert_eq!(password.status, 200, "{password:?}");
     let c_password = password.session_cookie().expect("cookie after password");
@@ -409,15 +360,12 @@ async fn item28_session_id_rotates_at_every_privilege_change_and_old_ids_are_wor
         c_password, planted,
         "a planted id must never be adopted (fixation)"
     );
-    assert_eq!(step_of(&app, Some(&planted)).await, "SignedOut");
-    assert_eq!(
-        step_of(&app, Some(&c_password)).await,
-        "AwaitingSecondFactor"
-    );
+    assert_eq!(app.step_of(Some(&planted)).await, "SignedOut");
+    assert_eq!(app.step_of(Some(&c_password)).await, "AwaitingSecondFactor");
 
     let code = totp_at(&secret, app.clock.now());
     let signed_in = app
-        .send(Req::api("verify_totp", &[("code", &code)]).cookie(Some(&c_password)))
+        .send(Req::verify_totp(&code).cookie(Some(&c_password)))
         .await;
     assert_eq!(signed_in.status, 200, "{signed_in:?}");
     let c_signed_in = signed_in.session_cookie().expect("new cookie after TOTP");
@@ -432,16 +380,11 @@ async fn item28_session_id_rotates_at_every_privilege_change_and_old_ids_are_wor
             .send(Req::api("get_profile", &[]).cookie(Some(old)))
             .await;
         assert_eq!(replay.status, 401, "replayed pre-sign-in id: {replay:?}");
-        assert_eq!(step_of(&app, Some(old)).await, "SignedOut");
+        assert_eq!(app.step_of(Some(old)).await, "SignedOut");
         let page = app.send(Req::get("/profile").cookie(Some(old))).await;
         assert_eq!(page.status, 302, "replayed id reached /profile");
     }
-    assert_eq!(
-        app.send(Req::api("get_profile", &[]).cookie(Some(&c_signed_in)))
-            .await
-            .status,
-        200
-    );
+    assert_eq!(app.profile_status(&c_signed_in).await, 200);
 
     // A session id in the query string is ignored.
     let via_query = app
@@ -476,7 +419,7 @@ async fn item29_reads_every_ten_minutes_keep_the_session_and_fifteen_idle_minute
     let (_, secret) = app.signed_up(email, PASSWORD).await;
     app.clock.advance(30);
     let cookie = full_sign_in(&app, email, &secret).await;
-    let id = account_id(&app, email).await;
+    let id = app.account_id(email).await;
 
     for minute in (10..=120).step_by(10) {
         app.clock.advance(10 * 60);
@@ -587,13 +530,7 @@ async fn item30_activity_every_five_minutes_cannot_extend_a_session_past_twelve_
         );
     }
     app.clock.set(signed_in_at + TWELVE_HOURS - 1);
-    assert_eq!(
-        app.send(Req::api("get_profile", &[]).cookie(Some(&cookie)))
-            .await
-            .status,
-        200,
-        "at 12 h - 1 s"
-    );
+    assert_eq!(app.profile_status(&cookie).await, 200, "at 12 h - 1 s");
 
     app.clock.set(signed_in_at + TWELVE_HOURS + 1);
     let response = app
@@ -614,13 +551,8 @@ async fn item30_activity_every_five_minutes_cannot_extend_a_session_past_twelve_
     let password = password_step(&app, email, "10.4.0.1").await;
     assert_eq!(password.status, 200, "{password:?}");
     let partial = password.session_cookie().unwrap();
-    assert_eq!(step_of(&app, Some(&partial)).await, "AwaitingSecondFactor");
-    assert_eq!(
-        app.send(Req::api("get_profile", &[]).cookie(Some(&partial)))
-            .await
-            .status,
-        401
-    );
+    assert_eq!(app.step_of(Some(&partial)).await, "AwaitingSecondFactor");
+    assert_eq!(app.profile_status(&partial).await, 401);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -631,14 +563,9 @@ async fn item31_sign_out_deletes_the_session_clears_the_browser_and_the_old_cook
     let app = TestApp::new().await;
     let email = "signout@example.com";
     let (cookie, _) = app.signed_up(email, PASSWORD).await;
-    let id = account_id(&app, email).await;
+    let id = app.account_id(email).await;
     assert_eq!(sessions_of(&app, &id).await, 1);
-    assert_eq!(
-        app.send(Req::api("get_profile", &[]).cookie(Some(&cookie)))
-            .await
-            .status,
-        200
-    );
+    assert_eq!(app.profile_status(&cookie).await, 200);
 
     let signed_out = app
         .send(Req::api("sign_out", &[]).cookie(Some(&cookie)))
@@ -680,7 +607,7 @@ async fn item31_sign_out_deletes_the_session_clears_the_browser_and_the_old_cook
         .send(Req::api("get_profile", &[]).cookie(Some(&cookie)))
         .await;
     assert_eq!(replay.status, 401, "{replay:?}");
-    assert_eq!(step_of(&app, Some(&cookie)).await, "SignedOut");
+    assert_eq!(app.step_of(Some(&cookie)).await, "SignedOut");
     let page = app.send(Req::get("/account").cookie(Some(&cookie))).await;
     assert_eq!(page.status, 302);
 }

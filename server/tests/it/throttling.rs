@@ -3,31 +3,12 @@
 
 use crate::support::*;
 use app::infra::{clock::Clock, state::Policy};
-use std::{net::IpAddr, sync::Arc};
+use std::net::IpAddr;
 
 const WRONG: &str = "definitely not the password";
 
 fn sign_in(email: &str, password: &str, ip: &str) -> Req {
-    Req::api("sign_in", &[("email", email), ("password", password)]).from_ip(ip)
-}
-
-/// The numeric `Retry-After` of a 429, checked against the JSON body.
-fn retry_after(response: &TestResponse) -> i64 {
-    assert_eq!(response.status, 429, "{response:?}");
-    let header = response
-        .header("retry-after")
-        .unwrap_or_else(|| panic!("429 without Retry-After: {response:?}"));
-    let seconds: i64 = header
-        .trim()
-        .parse()
-        .unwrap_or_else(|_| panic!("Retry-After is not a number of seconds: {header:?}"));
-    assert!(seconds > 0, "Retry-After {seconds}");
-    assert_eq!(
-        response.json()["RateLimited"]["retry_after"].as_i64(),
-        Some(seconds),
-        "body and header agree"
-    );
-    seconds
+    Req::sign_in(email, password).from_ip(ip)
 }
 
 fn assert_invalid_credentials(response: &TestResponse, context: &str) {
@@ -57,7 +38,7 @@ async fn item9_ten_failures_pause_the_account_even_for_the_correct_password_then
         assert_invalid_credentials(&response, &format!("failure {i}"));
     }
     let eleventh = app.send(sign_in(email, PASSWORD, "198.51.100.11")).await;
-    let wait = retry_after(&eleventh);
+    let wait = retry_after(&eleventh, "the 11th attempt");
     assert!(
         eleventh.session_cookie().is_none(),
         "a paused sign-in must not create a session"
@@ -81,10 +62,7 @@ async fn item9_ten_failures_pause_the_account_even_for_the_correct_password_then
     let cookie = success
         .session_cookie()
         .expect("session cookie for the TOTP step");
-    let step = app
-        .send(Req::api("current_step", &[]).cookie(Some(&cookie)))
-        .await;
-    assert_eq!(step.json(), "AwaitingSecondFactor");
+    assert_eq!(app.step_of(Some(&cookie)).await, "AwaitingSecondFactor");
 
     // The counter was reset: nine new failures do not pause, and the next correct password works.
     for i in 1..=9 {
@@ -116,13 +94,19 @@ async fn item9_the_pause_grows_with_further_failures() {
             "failure",
         );
     }
-    let first = retry_after(&app.send(sign_in(email, PASSWORD, "198.51.102.20")).await);
+    let first = retry_after(
+        &app.send(sign_in(email, PASSWORD, "198.51.102.20")).await,
+        "after 10 failures",
+    );
     app.clock.advance(first + 1);
     assert_invalid_credentials(
         &app.send(sign_in(email, WRONG, "198.51.102.21")).await,
         "11th failure",
     );
-    let second = retry_after(&app.send(sign_in(email, PASSWORD, "198.51.102.22")).await);
+    let second = retry_after(
+        &app.send(sign_in(email, PASSWORD, "198.51.102.22")).await,
+        "after 11 failures",
+    );
     assert!(
         second > first,
         "the delay must grow: {first} s then {second} s"
@@ -145,7 +129,7 @@ async fn item9_an_attacker_who_waits_out_each_pause_meets_ever_longer_pauses_up_
         let refused = app
             .send(sign_in(email, PASSWORD, &format!("198.51.111.{round}")))
             .await;
-        let wait = retry_after(&refused);
+        let wait = retry_after(&refused, &format!("round {round}"));
         pauses.push(wait);
         app.clock.advance(wait);
         assert_invalid_credentials(
@@ -158,30 +142,25 @@ async fn item9_an_attacker_who_waits_out_each_pause_meets_ever_longer_pauses_up_
     // Housekeeping keeps the count while it matters.
     server::housekeep(&app.state).await.unwrap();
     let refused = app.send(sign_in(email, PASSWORD, "198.51.113.1")).await;
-    assert_eq!(retry_after(&refused), 3840);
+    assert_eq!(retry_after(&refused, "after housekeeping"), 3840);
 }
 
-/// A same-origin sign-in POST sent straight to `router` (as `TestApp::send` does).
-async fn sign_in_via(router: axum::Router, email: &str, password: &str, ip: &str) -> TestResponse {
-    use axum::{body::Body, extract::ConnectInfo, http::Request};
-    use tower::ServiceExt;
-    let body = format!(
-        "email={}&password={}",
-        email.replace('@', "%40"),
-        password.replace(' ', "+")
-    );
-    let mut request = Request::post("/_fn/sign_in")
-        .header("sec-fetch-site", "same-origin")
-        .header("origin", ORIGIN)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("accept", "application/json")
-        .body(Body::from(body))
-        .unwrap();
-    let peer: IpAddr = ip.parse().unwrap();
-    request
-        .extensions_mut()
-        .insert(ConnectInfo(std::net::SocketAddr::new(peer, 40000)));
-    read_response(router.oneshot(request).await.unwrap()).await
+/// `count` wrong-password sign-ins for `email`, sent at once from `<network>.1` to
+/// `<network>.<count>` through the same application with `count` hashing permits, so that the
+/// password checks really run side by side (as on a production server with more cores).
+async fn simultaneous_failures(
+    app: &TestApp,
+    email: &'static str,
+    count: usize,
+    network: &str,
+) -> Vec<TestResponse> {
+    let parallel = app.with_hasher(app::infra::passwords::PasswordHasher::new(count));
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 1..=count {
+        let (parallel, ip) = (parallel.clone(), format!("{network}.{i}"));
+        tasks.spawn(async move { parallel.send(sign_in(email, WRONG, &ip)).await });
+    }
+    tasks.join_all().await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -189,20 +168,8 @@ async fn item9_ten_concurrent_failures_pause_the_account_like_ten_sequential_one
     let app = TestApp::new().await;
     let email = "parallel@example.com";
     app.signed_up(email, PASSWORD).await;
-    // Enough hashing permits that the ten password checks really run side by side, as they would
-    // on a production server with more cores.
-    let mut state = app.state.clone();
-    state.hasher = Arc::new(app::infra::passwords::PasswordHasher::new(10));
-    let router = server::app(state);
-    let mut tasks = tokio::task::JoinSet::new();
-    for i in 1..=10 {
-        let router = router.clone();
-        tasks.spawn(
-            async move { sign_in_via(router, email, WRONG, &format!("198.51.103.{i}")).await },
-        );
-    }
-    while let Some(response) = tasks.join_next().await {
-        assert_invalid_credentials(&response.unwrap(), "parallel failure");
+    for response in simultaneous_failures(&app, email, 10, "198.51.103").await {
+        assert_invalid_credentials(&response, "parallel failure");
     }
     let (failures,): (i64,) = sqlx::query_as("SELECT failures FROM login_failures")
         .fetch_one(&app.state.db.pool)
@@ -262,20 +229,9 @@ async fn item9_forty_simultaneous_wrong_passwords_from_forty_addresses_check_no_
     let email = "stampede@example.com";
     app.signed_up(email, PASSWORD).await;
     // Hashing is no bottleneck here: every attempt could reach the password check at once.
-    let mut state = app.state.clone();
-    state.hasher = Arc::new(app::infra::passwords::PasswordHasher::new(40));
-    let router = server::app(state);
-    let mut tasks = tokio::task::JoinSet::new();
-    for i in 1..=40 {
-        let router = router.clone();
-        tasks.spawn(
-            async move { sign_in_via(router, email, WRONG, &format!("203.0.113.{i}")).await },
-        );
-    }
     let mut checked = 0;
     let mut refused = 0;
-    while let Some(response) = tasks.join_next().await {
-        let response = response.unwrap();
+    for response in simultaneous_failures(&app, email, 40, "203.0.113").await {
         match response.status.as_u16() {
             401 => checked += 1,
             429 => refused += 1,
@@ -463,7 +419,7 @@ async fn item9_unknown_addresses_are_throttled_exactly_like_known_ones() {
         (u.status, &u.body, u.header("retry-after")),
         "same answer"
     );
-    retry_after(&u);
+    retry_after(&u, "the unknown address");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -480,7 +436,7 @@ async fn item11_twenty_one_sign_ins_with_different_emails_from_one_ip_in_a_minut
         assert_invalid_credentials(&response, &format!("attempt {i}"));
     }
     let twenty_first = app.send(sign_in("stuffing21@example.com", WRONG, ip)).await;
-    let wait = retry_after(&twenty_first);
+    let wait = retry_after(&twenty_first, "the 21st sign-in from one address");
     assert!(wait <= 60, "the per-IP window is one minute: {wait}");
     // Other addresses are unaffected.
     assert_invalid_credentials(
@@ -517,7 +473,7 @@ async fn item12_forwarded_for_from_an_untrusted_peer_is_ignored() {
                 response.status, 429,
                 "request {i} with a spoofed X-Forwarded-For must count against the peer"
             );
-            retry_after(&response);
+            retry_after(&response, &format!("request {i}"));
         }
     }
 }

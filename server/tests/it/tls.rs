@@ -2,8 +2,8 @@
 //! and the other end's certificate is checked against trusted roots. Mail goes to real local SMTP
 //! sinks speaking implicit TLS, STARTTLS or plain; the certificates are made here with rcgen.
 
+use crate::support::{postgres_admin_url, temp_dir};
 use app::infra::{
-    crypto::random_hex,
     db::{Db, DbSetupError},
     mail::{run_mail_sink, run_tls_mail_sink, MailError, Mailer, SinkTls, SinkTlsMode},
 };
@@ -19,13 +19,6 @@ use std::{
 const FROM: &str = "Caseport <no-reply@caseport.test>";
 const SUBJECT: &str = "Item 52 check";
 const BODY: &str = "This message travelled over TLS.";
-
-/// A fresh directory for one test's files.
-fn temp_dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("caseport-tls-{}", random_hex(8)));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
 
 /// A private CA (its certificate written to `ca_file`) and a server certificate it signed for
 /// 127.0.0.1 and localhost.
@@ -129,7 +122,7 @@ fn assert_untrusted(result: Result<(), MailError>) {
 
 #[tokio::test]
 async fn item52_mail_is_delivered_over_implicit_tls_to_a_relay_trusted_through_smtp_ca_file() {
-    let dir = temp_dir();
+    let dir = temp_dir("tls");
     let pki = test_pki(&dir, "relay");
     let (port, outbox) = start_sink(&dir, Some(sink_tls(&pki, SinkTlsMode::Implicit))).await;
 
@@ -142,7 +135,7 @@ async fn item52_mail_is_delivered_over_implicit_tls_to_a_relay_trusted_through_s
 
 #[tokio::test]
 async fn item52_mail_is_delivered_over_starttls_to_a_relay_trusted_through_smtp_ca_file() {
-    let dir = temp_dir();
+    let dir = temp_dir("tls");
     let pki = test_pki(&dir, "relay");
     // This sink answers MAIL with 530 until the client has switched to TLS, so a delivered
     // message is one that was sent encrypted.
@@ -166,7 +159,7 @@ async fn item52_mail_is_delivered_over_starttls_to_a_relay_trusted_through_smtp_
 
 #[tokio::test]
 async fn item52_a_relay_certificate_not_signed_by_a_trusted_root_is_refused() {
-    let dir = temp_dir();
+    let dir = temp_dir("tls");
     let pki = test_pki(&dir, "relay");
     let other = test_pki(&dir, "other");
     let (smtps_port, smtps_outbox) =
@@ -189,7 +182,7 @@ async fn item52_a_relay_certificate_not_signed_by_a_trusted_root_is_refused() {
 
 #[tokio::test]
 async fn item52_tls_required_never_falls_back_to_plaintext() {
-    let dir = temp_dir();
+    let dir = temp_dir("tls");
     let pki = test_pki(&dir, "relay");
     // A relay that offers no STARTTLS (the plain development sink).
     let (port, outbox) = start_sink(&dir, None).await;
@@ -213,7 +206,7 @@ async fn item52_tls_required_never_falls_back_to_plaintext() {
 
 #[test]
 fn item52_an_unusable_smtp_ca_file_or_url_stops_start_up() {
-    let dir = temp_dir();
+    let dir = temp_dir("tls");
     let url = "smtps://relay.example:465";
 
     let missing = dir.join("missing.pem");
@@ -251,14 +244,9 @@ fn item52_an_unusable_smtp_ca_file_or_url_stops_start_up() {
 
 #[tokio::test]
 async fn item52_postgres_connections_are_encrypted_and_check_the_server_certificate() {
-    let url = match std::env::var("CASEPORT_TEST_DATABASE_URL") {
-        Ok(url) if url.starts_with("postgres") => url,
-        _ => {
-            eprintln!(
-                "skipped: CASEPORT_TEST_DATABASE_URL names no PostgreSQL server (SQLite run)"
-            );
-            return;
-        }
+    let Some(url) = postgres_admin_url() else {
+        eprintln!("skipped: CASEPORT_TEST_DATABASE_URL names no PostgreSQL server (SQLite run)");
+        return;
     };
     let Ok(ca_file) = std::env::var("CASEPORT_TEST_PG_CA_FILE") else {
         eprintln!("skipped: CASEPORT_TEST_PG_CA_FILE (the test cluster's CA) is not set");
@@ -284,7 +272,7 @@ async fn item52_postgres_connections_are_encrypted_and_check_the_server_certific
     assert!(encrypted, "the connection is not encrypted");
     db.pool.close().await;
 
-    let dir = temp_dir();
+    let dir = temp_dir("tls");
     let other = test_pki(&dir, "other");
     match Db::connect(&with_root(&other.ca_file.to_string_lossy())).await {
         // rustls reports the refusal through the handshake's I/O error.

@@ -30,39 +30,49 @@ pub const ORIGIN: &str = "https://caseport.test";
 /// A fixed start time (2026-11-27T00:00:15Z) for the manual clock.
 pub const START: i64 = 1_795_737_615;
 
+/// A new, empty directory under the system's temporary directory, named `caseport-<label>-…`.
+pub fn temp_dir(label: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("caseport-{label}-{}", random_hex(8)));
+    std::fs::create_dir_all(&dir).expect("create temp dir");
+    dir
+}
+
+/// The URL of the PostgreSQL server CASEPORT_TEST_DATABASE_URL names, if it names one (otherwise
+/// the tests run on SQLite).
+pub fn postgres_admin_url() -> Option<String> {
+    std::env::var("CASEPORT_TEST_DATABASE_URL")
+        .ok()
+        .filter(|url| url.starts_with("postgres"))
+}
+
+/// Creates an empty database with a new name on the PostgreSQL server of `admin_url` and returns
+/// its URL.
+pub async fn create_postgres_database(admin_url: &str) -> String {
+    let name = format!("caseport_test_{}", random_hex(8));
+    let admin = Db::connect(admin_url)
+        .await
+        .expect("connect to PostgreSQL admin database");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&admin.pool)
+        .await
+        .expect("create test database");
+    admin.pool.close().await;
+    let base = admin_url
+        .rsplit_once('/')
+        .map(|(base, _)| base)
+        .expect("URL with a database name");
+    format!("{base}/{name}")
+}
+
 /// Opens a fresh, migrated database for one test.
 pub async fn fresh_db() -> Db {
-    match std::env::var("CASEPORT_TEST_DATABASE_URL") {
-        Ok(admin_url) if admin_url.starts_with("postgres") => {
-            let name = format!("caseport_test_{}", random_hex(8));
-            let admin = Db::connect(&admin_url)
-                .await
-                .expect("connect to PostgreSQL admin database");
-            sqlx::query(&format!("CREATE DATABASE {name}"))
-                .execute(&admin.pool)
-                .await
-                .expect("create test database");
-            admin.pool.close().await;
-            let base = admin_url
-                .rsplit_once('/')
-                .map(|(base, _)| base)
-                .expect("URL with a database name");
-            let db = Db::connect(&format!("{base}/{name}"))
-                .await
-                .expect("connect to test database");
-            db.migrate().await.expect("migrations apply");
-            db
-        }
-        _ => {
-            let dir = std::env::temp_dir().join(format!("caseport-test-{}", random_hex(8)));
-            std::fs::create_dir_all(&dir).expect("temp dir");
-            let db = Db::connect(&format!("sqlite://{}", dir.join("test.db").display()))
-                .await
-                .expect("open SQLite");
-            db.migrate().await.expect("migrations apply");
-            db
-        }
-    }
+    let url = match postgres_admin_url() {
+        Some(admin_url) => create_postgres_database(&admin_url).await,
+        None => format!("sqlite://{}", temp_dir("test").join("test.db").display()),
+    };
+    let db = Db::connect(&url).await.expect("open the test database");
+    db.migrate().await.expect("migrations apply");
+    db
 }
 
 /// A running application with its clock, mail sink and router.
@@ -152,6 +162,21 @@ impl Req {
             content_type: None,
             raw_body: None,
         }
+    }
+
+    /// The password step of signing in.
+    pub fn sign_in(email: &str, password: &str) -> Self {
+        Self::api("sign_in", &[("email", email), ("password", password)])
+    }
+
+    /// The authenticator-code step of signing in.
+    pub fn verify_totp(code: &str) -> Self {
+        Self::api("verify_totp", &[("code", code)])
+    }
+
+    /// Entering the code emailed at registration.
+    pub fn verify_email(code: &str) -> Self {
+        Self::api("verify_email", &[("code", code)])
     }
 
     /// A GET of a page.
@@ -266,19 +291,18 @@ impl TestApp {
 
     /// The same application (database, clock, outbox folder) with another mail relay.
     pub fn with_mailer(&self, mailer: Mailer) -> Self {
-        let mut state = self.state.clone();
-        state.mailer = Arc::new(mailer);
-        Self {
-            router: server::app(state.clone()),
-            state,
-            ..self.clone()
-        }
+        self.with_state(|state| state.mailer = Arc::new(mailer))
     }
 
     /// The same application (database, clock, mail) with another password hasher.
     pub fn with_hasher(&self, hasher: PasswordHasher) -> Self {
+        self.with_state(|state| state.hasher = Arc::new(hasher))
+    }
+
+    /// The same application with its state changed by `change`, and a router for that state.
+    fn with_state(&self, change: impl FnOnce(&mut AppState)) -> Self {
         let mut state = self.state.clone();
-        state.hasher = Arc::new(hasher);
+        change(&mut state);
         Self {
             router: server::app(state.clone()),
             state,
@@ -310,7 +334,7 @@ impl TestApp {
                 .header(header::ACCEPT, "application/json");
             match &req.raw_body {
                 Some(raw) => Body::from(raw.clone()),
-                None => Body::from(serde_urlencoded(&req.form)),
+                None => Body::from(form_body(&req.form)),
             }
         } else {
             builder = builder.header(header::ACCEPT, "text/html");
@@ -369,11 +393,8 @@ impl TestApp {
     pub fn codes_for(&self, email: &str) -> Vec<String> {
         self.mails()
             .iter()
-            .filter(|m| m.contains(&format!("To: {email}")) && m.contains("verification code is"))
-            .filter_map(|m| {
-                let index = m.find("verification code is ")? + "verification code is ".len();
-                Some(m[index..index + 6].to_owned())
-            })
+            .filter(|m| m.contains(&format!("To: {email}")))
+            .filter_map(|m| verification_code(m))
             .collect()
     }
 
@@ -384,11 +405,8 @@ impl TestApp {
                 .mails()
                 .iter()
                 .rev()
-                .find(|m| m.contains(email) && m.contains("verification code is"))
-                .and_then(|m| {
-                    let index = m.find("verification code is ")? + "verification code is ".len();
-                    Some(m[index..index + 6].to_owned())
-                });
+                .filter(|m| m.contains(email))
+                .find_map(|m| verification_code(m));
             if let Some(code) = found {
                 return code;
             }
@@ -414,35 +432,59 @@ impl TestApp {
             .await
     }
 
-    /// Registers, verifies the email and enrols TOTP: returns (cookie, TOTP secret bytes).
-    pub async fn signed_up(&self, email: &str, password: &str) -> (String, Vec<u8>) {
+    /// Enters the newest code emailed to `email` in the session `cookie`.
+    pub async fn verify_latest_code(&self, email: &str, cookie: Option<&str>) -> TestResponse {
+        let code = self.latest_code_for(email).await;
+        self.send(Req::verify_email(&code).cookie(cookie)).await
+    }
+
+    /// Registers `email` and enters the emailed code: returns the session cookie, now at the
+    /// authenticator set-up step.
+    pub async fn verified(&self, email: &str, password: &str) -> String {
         let registered = self.register(email, password).await;
-        assert!(registered.status.is_success(), "register: {registered:?}");
+        assert_eq!(registered.status, 200, "register: {registered:?}");
         let cookie = registered
             .session_cookie()
             .expect("session after registration");
-        let code = self.latest_code_for(email).await;
-        let verified = self
-            .send(Req::api("verify_email", &[("code", &code)]).cookie(Some(&cookie)))
-            .await;
-        assert!(verified.status.is_success(), "verify: {verified:?}");
-        let cookie = verified
+        let verified = self.verify_latest_code(email, Some(&cookie)).await;
+        assert_eq!(verified.status, 200, "verify: {verified:?}");
+        verified
             .session_cookie()
-            .expect("rotated session after verification");
+            .expect("rotated session after verification")
+    }
+
+    /// The authenticator set-up offered to the session `cookie`: (its response, the secret bytes).
+    pub async fn totp_enrolment(&self, cookie: &str) -> (TestResponse, Vec<u8>) {
         let enrolment = self
-            .send(Req::api("get_totp_enrolment", &[]).cookie(Some(&cookie)))
+            .send(Req::api("get_totp_enrolment", &[]).cookie(Some(cookie)))
             .await;
-        assert!(enrolment.status.is_success(), "enrolment: {enrolment:?}");
+        assert_eq!(enrolment.status, 200, "enrolment: {enrolment:?}");
         let grouped = enrolment.json()["secret_grouped"]
             .as_str()
-            .unwrap()
+            .expect("secret_grouped")
             .to_owned();
-        let secret = app::mfa::totp::decode_base32(&grouped).unwrap();
-        let code = totp_at(&secret, self.clock.now());
-        let confirmed = self
-            .send(Req::api("confirm_totp_enrolment", &[("code", &code)]).cookie(Some(&cookie)))
-            .await;
-        assert!(confirmed.status.is_success(), "confirm: {confirmed:?}");
+        let secret = app::mfa::totp::decode_base32(&grouped).expect("Base32 secret");
+        (enrolment, secret)
+    }
+
+    /// The authenticator secret offered to the session `cookie`.
+    pub async fn enrolment_secret(&self, cookie: &str) -> Vec<u8> {
+        self.totp_enrolment(cookie).await.1
+    }
+
+    /// Confirms the authenticator set-up of the session `cookie` with the code `secret` gives now.
+    pub async fn confirm_enrolment(&self, cookie: &str, secret: &[u8]) -> TestResponse {
+        let code = totp_at(secret, self.clock.now());
+        self.send(Req::api("confirm_totp_enrolment", &[("code", &code)]).cookie(Some(cookie)))
+            .await
+    }
+
+    /// Registers, verifies the email and enrols TOTP: returns (cookie, TOTP secret bytes).
+    pub async fn signed_up(&self, email: &str, password: &str) -> (String, Vec<u8>) {
+        let cookie = self.verified(email, password).await;
+        let secret = self.enrolment_secret(&cookie).await;
+        let confirmed = self.confirm_enrolment(&cookie, &secret).await;
+        assert_eq!(confirmed.status, 200, "confirm: {confirmed:?}");
         // The "authentication app added" notice is queued with the binding; wait for it, so that
         // tests counting mail start after everything sign-up sends.
         self.wait_for_mail_to(email, "authentication app was added")
@@ -453,6 +495,32 @@ impl TestApp {
         )
     }
 
+    /// The step `current_step` reports for the session `cookie` ("SignedOut", "SignedIn", ...).
+    pub async fn step_of(&self, cookie: Option<&str>) -> String {
+        let response = self
+            .send(Req::api("current_step", &[]).cookie(cookie))
+            .await;
+        assert_eq!(response.status, 200, "{response:?}");
+        response.json().as_str().unwrap_or_default().to_owned()
+    }
+
+    /// The status of `get_profile` for the session `cookie` (200 signed in, 401 not).
+    pub async fn profile_status(&self, cookie: &str) -> u16 {
+        self.send(Req::api("get_profile", &[]).cookie(Some(cookie)))
+            .await
+            .status
+            .as_u16()
+    }
+
+    /// The id of the account registered with `email`.
+    pub async fn account_id(&self, email: &str) -> String {
+        sqlx::query_scalar("SELECT id FROM accounts WHERE email = $1")
+            .bind(email)
+            .fetch_one(&self.state.db.pool)
+            .await
+            .unwrap()
+    }
+
     /// Signs in with password and the TOTP code of `step_offset` steps from now; returns the final response.
     pub async fn sign_in(
         &self,
@@ -461,19 +529,56 @@ impl TestApp {
         secret: &[u8],
         step_offset: i64,
     ) -> TestResponse {
-        let first = self
-            .send(Req::api(
-                "sign_in",
-                &[("email", email), ("password", password)],
-            ))
-            .await;
+        let first = self.send(Req::sign_in(email, password)).await;
         let Some(cookie) = first.session_cookie() else {
             return first;
         };
         let code = totp_at(secret, self.clock.now() + step_offset * 30);
-        self.send(Req::api("verify_totp", &[("code", &code)]).cookie(Some(&cookie)))
+        self.send(Req::verify_totp(&code).cookie(Some(&cookie)))
             .await
     }
+}
+
+/// The numeric `Retry-After` of a 429, checked against the JSON body.
+pub fn retry_after(response: &TestResponse, context: &str) -> i64 {
+    assert_eq!(
+        response.status, 429,
+        "{context}: expected 429 Too Many Requests: {response:?}"
+    );
+    let header = response
+        .header("retry-after")
+        .unwrap_or_else(|| panic!("{context}: 429 without Retry-After: {response:?}"));
+    let seconds: i64 = header.trim().parse().unwrap_or_else(|_| {
+        panic!("{context}: Retry-After is not a number of seconds: {header:?}")
+    });
+    assert!(seconds > 0, "{context}: Retry-After {seconds}");
+    assert_eq!(
+        response.json()["RateLimited"]["retry_after"].as_i64(),
+        Some(seconds),
+        "{context}: body and Retry-After header agree"
+    );
+    seconds
+}
+
+/// The message of the first field error of a 422.
+pub fn field_message(response: &TestResponse) -> serde_json::Value {
+    response.json()["Validation"]["field_errors"][0]["message"].clone()
+}
+
+/// A code that is not valid for any step in [now - 3 steps, now + 3 steps].
+pub fn wrong_code(secret: &[u8], now: i64) -> String {
+    let valid: Vec<String> = (-3..=3).map(|k| totp_at(secret, now + k * 30)).collect();
+    (0..1_000_000)
+        .map(|n| format!("{n:06}"))
+        .find(|c| !valid.contains(c))
+        .unwrap()
+}
+
+/// The verification code in a message, if it carries one.
+fn verification_code(mail: &str) -> Option<String> {
+    const LEAD: &str = "verification code is ";
+    let index = mail.find(LEAD)? + LEAD.len();
+    Some(mail[index..index + 6].to_owned())
 }
 
 /// Reads a whole response into a [`TestResponse`].
@@ -520,9 +625,11 @@ pub fn totp_at(secret: &[u8], unix: i64) -> String {
     totp.generate(unix as u64)
 }
 
-fn serde_urlencoded(form: &[(String, String)]) -> String {
-    form.iter()
-        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+/// Fields as an `application/x-www-form-urlencoded` body, as a browser's form sends them.
+pub fn form_body<K: AsRef<str>, V: AsRef<str>>(fields: &[(K, V)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k.as_ref()), encode(v.as_ref())))
         .collect::<Vec<_>>()
         .join("&")
 }

@@ -1,0 +1,216 @@
+//! Everything the accounts domain says, in every language: page texts, messages and emails. One
+//! table per language (`en.rs`, `es.rs`); the field comments name the values a template takes.
+
+mod en;
+mod es;
+
+use crate::i18n::{fill, use_locale, EmailText, Locale, Msg, PerLocale, Plural};
+use serde::{Deserialize, Serialize};
+
+static TEXTS: PerLocale<AccountsTexts> = [en::TEXTS, es::TEXTS];
+
+/// The accounts texts of `locale`.
+pub fn texts(locale: Locale) -> &'static AccountsTexts {
+    locale.pick(&TEXTS)
+}
+
+/// The accounts texts of the current page's language.
+pub fn use_texts() -> &'static AccountsTexts {
+    texts(use_locale())
+}
+
+/// A message of the accounts domain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AccountsMsg {
+    /// The email address is not a valid address.
+    EmailInvalid,
+    /// The password is shorter than the minimum.
+    PasswordTooShort {
+        /// Minimum length in characters.
+        min: usize,
+    },
+    /// The password is longer than the maximum.
+    PasswordTooLong {
+        /// Maximum length in characters.
+        max: usize,
+    },
+    /// How long a password must be, from this server's policy.
+    PasswordHint {
+        /// Fewest characters.
+        min: usize,
+        /// Most characters.
+        max: usize,
+    },
+    /// The password is on the list of common or breached passwords.
+    PasswordCommon,
+    /// The password is (a variant of) the email address or the service's name.
+    PasswordContext,
+    /// The two password fields differ.
+    PasswordMismatch,
+    /// The same security question was picked twice.
+    QuestionsMustDiffer,
+    /// A security question id that is not on the list.
+    QuestionUnknown,
+    /// A security answer is too short.
+    AnswerTooShort {
+        /// Minimum length in characters.
+        min: usize,
+    },
+    /// A security answer is too long.
+    AnswerTooLong {
+        /// Maximum length in characters.
+        max: usize,
+    },
+    /// A code must be exactly six digits.
+    CodeFormat,
+    /// The emailed code is wrong or has expired.
+    CodeInvalid,
+    /// A new verification code was sent.
+    CodeSent,
+    /// Sign-out finished.
+    SignedOut,
+}
+
+impl From<AccountsMsg> for Msg {
+    fn from(msg: AccountsMsg) -> Self {
+        Msg::Accounts(msg)
+    }
+}
+
+impl AccountsMsg {
+    /// The message in `locale`.
+    pub fn text(&self, locale: Locale) -> String {
+        let t = texts(locale);
+        let count = |n: &usize| u64::try_from(*n).unwrap_or(u64::MAX);
+        match self {
+            AccountsMsg::EmailInvalid => t.email_invalid.to_owned(),
+            AccountsMsg::PasswordTooShort { min } => {
+                t.password_too_short.format(locale, count(min), &[])
+            }
+            AccountsMsg::PasswordTooLong { max } => {
+                t.password_too_long.format(locale, count(max), &[])
+            }
+            AccountsMsg::PasswordHint { min, max } => {
+                fill(t.password_hint, &[("min", min), ("max", max)])
+            }
+            AccountsMsg::PasswordCommon => t.password_common.to_owned(),
+            AccountsMsg::PasswordContext => t.password_context.to_owned(),
+            AccountsMsg::PasswordMismatch => t.password_mismatch.to_owned(),
+            AccountsMsg::QuestionsMustDiffer => t.questions_must_differ.to_owned(),
+            AccountsMsg::QuestionUnknown => t.question_unknown.to_owned(),
+            AccountsMsg::AnswerTooShort { min } => {
+                t.answer_too_short.format(locale, count(min), &[])
+            }
+            AccountsMsg::AnswerTooLong { max } => t.answer_too_long.format(locale, count(max), &[]),
+            AccountsMsg::CodeFormat => t.code_format.to_owned(),
+            AccountsMsg::CodeInvalid => t.code_invalid.to_owned(),
+            AccountsMsg::CodeSent => t.code_sent.to_owned(),
+            AccountsMsg::SignedOut => t.signed_out.to_owned(),
+        }
+    }
+}
+
+/// The accounts texts of one language; each field is named after the place it appears.
+#[allow(missing_docs)]
+pub struct AccountsTexts {
+    pub landing_title: &'static str,
+    pub landing_intro: &'static str,
+    pub create_account: &'static str,
+    pub sign_in: &'static str,
+    pub register_title: &'static str,
+    pub register_intro: &'static str,
+    pub email: &'static str,
+    pub email_hint: &'static str,
+    pub password: &'static str,
+    pub confirm_password: &'static str,
+    pub security_questions: &'static str,
+    pub security_questions_hint: &'static str,
+    pub security_question_n: [&'static str; 3],
+    pub answer_n: [&'static str; 3],
+    pub choose_question: &'static str,
+    pub create_account_button: &'static str,
+    pub password_ok: &'static str,
+    pub strength_labels: [&'static str; 5],
+    pub strength_prefix: &'static str,
+    /// `{n}`: characters typed so far.
+    pub characters_count: Plural,
+    pub verify_title: &'static str,
+    pub verify_intro: &'static str,
+    pub verification_code: &'static str,
+    pub verification_code_hint: &'static str,
+    pub verify_button: &'static str,
+    pub resend_button: &'static str,
+    pub sign_in_title: &'static str,
+    pub sign_in_intro: &'static str,
+    pub no_account: &'static str,
+    pub account_title: &'static str,
+    pub account_intro: &'static str,
+    pub profile: &'static str,
+    pub profile_title: &'static str,
+    pub account_number: &'static str,
+    pub account_number_hint: &'static str,
+    pub copy_account_number: &'static str,
+    pub copied: &'static str,
+    pub security_question_texts: [&'static str; 8],
+    pub email_invalid: &'static str,
+    /// `{n}`: the policy's minimum.
+    pub password_too_short: Plural,
+    /// `{n}`: the policy's maximum.
+    pub password_too_long: Plural,
+    /// `{min}`, `{max}`: the policy's limits.
+    pub password_hint: &'static str,
+    pub password_common: &'static str,
+    pub password_context: &'static str,
+    pub password_mismatch: &'static str,
+    pub questions_must_differ: &'static str,
+    pub question_unknown: &'static str,
+    /// `{n}`: the minimum.
+    pub answer_too_short: Plural,
+    /// `{n}`: the maximum.
+    pub answer_too_long: Plural,
+    pub code_format: &'static str,
+    pub code_invalid: &'static str,
+    pub code_sent: &'static str,
+    pub signed_out: &'static str,
+    /// `{code}`; `{n}`: minutes the code lives.
+    pub verification_email_subject: &'static str,
+    /// `{code}`; `{n}`: minutes the code lives.
+    pub verification_email_body: Plural,
+    /// `{base_url}`: where to sign in.
+    pub already_registered_email: EmailText,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_differs_between_languages_and_carries_its_values() {
+        let samples = [
+            AccountsMsg::EmailInvalid,
+            AccountsMsg::PasswordTooShort { min: 12 },
+            AccountsMsg::PasswordHint { min: 12, max: 128 },
+            AccountsMsg::PasswordCommon,
+            AccountsMsg::AnswerTooLong { max: 64 },
+            AccountsMsg::CodeInvalid,
+            AccountsMsg::SignedOut,
+        ];
+        for msg in samples {
+            let (en, es) = (msg.text(Locale::En), msg.text(Locale::Es));
+            assert_ne!(en, es, "{msg:?}");
+            assert!(!en.contains('{') && !es.contains('{'), "{en} / {es}");
+        }
+        let hint = AccountsMsg::PasswordHint { min: 15, max: 99 }.text(Locale::Es);
+        assert!(hint.contains("15") && hint.contains("99"), "{hint}");
+    }
+
+    #[test]
+    fn counts_take_the_plural_form_of_their_language() {
+        let en = &texts(Locale::En).characters_count;
+        assert_eq!(en.format(Locale::En, 1, &[]), "1 character");
+        assert_eq!(en.format(Locale::En, 12, &[]), "12 characters");
+        let es = &texts(Locale::Es).characters_count;
+        assert_eq!(es.format(Locale::Es, 1, &[]), "1 carácter");
+        assert_eq!(es.format(Locale::Es, 12, &[]), "12 caracteres");
+    }
+}
