@@ -3,7 +3,8 @@
 # so a second run takes a few seconds. Prints one line per tool: present / installed.
 #
 #   Rust components   rustfmt, clippy, target wasm32-unknown-unknown
-#   Debian packages   chromium chromium-driver postgresql openssl (+ pkg-config libssl-dev for cargo install)
+#   Debian packages   chromium chromium-driver postgresql openssl (+ pkg-config libssl-dev for cargo install),
+#                     gcc libc6-dev make perl (linking and build scripts), firefox-esr (the Firefox journey)
 #   cargo tools       cargo-leptos (pinned), wasm-bindgen-cli (the version in Cargo.lock)
 #   npm               binaryen (wasm-opt) in .tools/, end2end/node_modules (npm ci)
 set -euo pipefail
@@ -42,21 +43,36 @@ else
 fi
 
 # --- Debian packages ------------------------------------------------------------------------
+# The first group is installed with Debian's recommended packages (as it always was); the C
+# toolchain (the linker for Rust, cc for build scripts; make and perl for vendored C builds) and
+# firefox-esr (end2end/firefox/journey.mjs) without them: firefox-esr alone would otherwise pull in
+# ffmpeg and the video drivers, which a headless test never uses.
 apt_packages=(chromium chromium-driver postgresql openssl pkg-config libssl-dev)
+apt_packages_no_recommends=(gcc libc6-dev make perl firefox-esr)
+apt_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 missing=()
+missing_no_recommends=()
 for pkg in "${apt_packages[@]}"; do
-  if dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
-    report "$pkg" "present"
-  else
-    missing+=("$pkg")
-  fi
+  if apt_installed "$pkg"; then report "$pkg" "present"; else missing+=("$pkg"); fi
 done
-if ((${#missing[@]} > 0)); then
-  command -v apt-get >/dev/null 2>&1 || die "apt-get not found; install ${missing[*]} by hand"
+for pkg in "${apt_packages_no_recommends[@]}"; do
+  if apt_installed "$pkg"; then report "$pkg" "present"; else missing_no_recommends+=("$pkg"); fi
+done
+if ((${#missing[@]} + ${#missing_no_recommends[@]} > 0)); then
+  command -v apt-get >/dev/null 2>&1 \
+    || die "apt-get not found; install ${missing[*]} ${missing_no_recommends[*]} by hand"
   $SUDO apt-get update -qq
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-  for pkg in "${missing[@]}"; do report "$pkg" "installed"; done
+  if ((${#missing[@]} > 0)); then
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    for pkg in "${missing[@]}"; do report "$pkg" "installed"; done
+  fi
+  if ((${#missing_no_recommends[@]} > 0)); then
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      "${missing_no_recommends[@]}" >/dev/null
+    for pkg in "${missing_no_recommends[@]}"; do report "$pkg" "installed"; done
+  fi
 fi
+command -v cc >/dev/null 2>&1 || die "no C compiler (cc) on PATH after installing gcc"
 [[ -n "$(pg_bin_dir)" ]] || die "PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin"
 
 # --- Node.js ----------------------------------------------------------------------------------
@@ -120,8 +136,10 @@ if [[ -f "$e2e_dir/package.json" ]]; then
   if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" && -d "$e2e_dir/node_modules/@playwright/test" ]]; then
     report "end2end/node_modules" "present"
   else
-    # Browsers are not downloaded: the suite drives Debian's /usr/bin/chromium.
-    export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+    # Browsers are not downloaded: the suite drives Debian's /usr/bin/chromium, and
+    # end2end/firefox/journey.mjs Debian's /usr/bin/firefox-esr (puppeteer-core downloads nothing;
+    # the variable keeps it that way should the full puppeteer package ever be added).
+    export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1
     if [[ -f "$e2e_dir/package-lock.json" ]]; then
       (cd "$e2e_dir" && npm ci --no-audit --no-fund --loglevel=error)
     else
