@@ -353,7 +353,11 @@ function assertNoBrowserErrors() {
  * @param {string} pathname
  */
 async function waitForPath(page, pathname) {
-  await page.waitForFunction((p) => location.pathname === p, { timeout: WAIT_MS, polling: 100 }, pathname);
+  try {
+    await page.waitForFunction((p) => location.pathname === p, { timeout: WAIT_MS, polling: 100 }, pathname);
+  } catch (err) {
+    throw new Error(`the browser did not reach ${pathname} (it is on ${page.url()}): ${message(err)}`);
+  }
   await waitForHydration(page);
 }
 
@@ -390,11 +394,15 @@ async function expectHeading(page, name) {
 
 /** Waits for visible text anywhere in <main>. @param {Page} page @param {string} text */
 async function expectText(page, text) {
-  await page.waitForFunction(
-    (t) => [...document.querySelectorAll('main *')].some((e) => e.textContent?.trim() === t && e.checkVisibility()),
-    { timeout: WAIT_MS, polling: 100 },
-    text,
-  );
+  await page
+    .waitForFunction(
+      (t) => [...document.querySelectorAll('main *')].some((e) => e.textContent?.trim() === t && e.checkVisibility()),
+      { timeout: WAIT_MS, polling: 100 },
+      text,
+    )
+    .catch((err) => {
+      throw new Error(`no visible text "${text}" on ${page.url()}: ${message(err)}`);
+    });
 }
 
 /**
@@ -429,12 +437,16 @@ async function fill(page, label, text) {
  * @param {string} [scope]
  */
 async function click(page, kind, name, scope = 'body') {
-  const handle = await page.waitForFunction(
-    (sel, n) => [...document.querySelectorAll(sel)].find((e) => e.textContent?.trim() === n && e.checkVisibility()),
-    { timeout: WAIT_MS, polling: 100 },
-    `${scope} ${kind}`,
-    name,
-  );
+  const handle = await page
+    .waitForFunction(
+      (sel, n) => [...document.querySelectorAll(sel)].find((e) => e.textContent?.trim() === n && e.checkVisibility()),
+      { timeout: WAIT_MS, polling: 100 },
+      `${scope} ${kind}`,
+      name,
+    )
+    .catch((err) => {
+      throw new Error(`no visible ${kind === 'a' ? 'link' : 'button'} "${name}" on ${page.url()}: ${message(err)}`);
+    });
   const element = /** @type {import('puppeteer-core').ElementHandle<Element>} */ (handle);
   await element.click();
 }
@@ -526,10 +538,28 @@ async function main() {
   page.setDefaultTimeout(WAIT_MS);
   page.on('pageerror', (err) => browserErrors.push(`page error: ${message(err)}`));
   page.on('console', (msg) => {
-    if (msg.type() === 'error') {
-      const where = msg.location()?.url ? ` (${msg.location().url})` : '';
-      browserErrors.push(`console error: ${msg.text()}${where}`);
-    }
+    if (msg.type() !== 'error') return;
+    // The top frame is the wrapper below; the one under it logged the error.
+    const frames = msg.stackTrace();
+    const origin = frames[1] ?? frames[0] ?? msg.location();
+    const where = origin?.url ? ` (${origin.url}:${(origin.lineNumber ?? 0) + 1})` : '';
+    browserErrors.push(`console error: ${msg.text()}${where}`);
+  });
+  // Over WebDriver BiDi an object passed to console.error arrives without its contents (the message
+  // reads "JSHandle@error"), so spell errors and objects out in the page before they are logged.
+  await page.evaluateOnNewDocument(() => {
+    const original = console.error.bind(console);
+    /** @param {unknown} value */
+    const spell = (value) => {
+      if (value instanceof Error) return `${value.name}: ${value.message}`;
+      if (typeof value !== 'object' || value === null) return value;
+      try {
+        return JSON.stringify(value);
+      } catch {
+        return String(value);
+      }
+    };
+    console.error = (...args) => original(...args.map(spell));
   });
 
   const email = `firefox-${randomBytes(6).toString('hex')}@example.test`;
