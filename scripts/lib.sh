@@ -7,7 +7,7 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Pinned tool versions. wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock.
 # shellcheck disable=SC2034 # used by the scripts that source this file
 {
-  CARGO_LEPTOS_VERSION="0.3.6"
+  CARGO_LEPTOS_VERSION="0.3.7"
   BINARYEN_VERSION="132.0.0"
 }
 TOOLS_DIR="$REPO_ROOT/.tools"

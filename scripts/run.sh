@@ -27,8 +27,8 @@ BASE_URL="${CASEPORT_BASE_URL:-http://$LISTEN}"
 banner "setup"
 bash scripts/setup.sh
 
-banner "cargo leptos build --release"
-cargo leptos build --release
+banner "release build (scripts/build-site.sh)"
+bash scripts/build-site.sh
 
 BIN="$REPO_ROOT/target/release/caseport"
 [[ -x "$BIN" ]] || { echo "run: $BIN was not built" >&2; exit 1; }

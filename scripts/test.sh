@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Caseport's whole test suite: the command CI runs (through .ci/run) and the one to run before
 # pushing. Installs what is missing (scripts/setup.sh), then, failing at the first failure:
-#   formatting, clippy (server and wasm frontend), unit/database/HTTP tests on SQLite,
-#   the server tests again on a throwaway PostgreSQL cluster, the release build (cargo leptos),
-#   and the Playwright browser tests on SQLite and on PostgreSQL.
+#   formatting, clippy (server, app with its tests, wasm frontend), unit/database/HTTP tests on
+#   SQLite, the server tests again on a throwaway PostgreSQL cluster (on a RAM disk), the release
+#   build (scripts/build-site.sh), every Playwright spec on SQLite, the journey in Firefox ESR, and
+#   the specs that exercise storage (journey, security) again on PostgreSQL.
 # Ends with `suite: N passed, 0 failed` (N = stages passed) or `suite: N passed, 1 failed`.
 #
 # Everything is built with the release profile, so the whole suite compiles one profile.
@@ -17,7 +18,13 @@ cd "$REPO_ROOT"
 unset CASEPORT_TEST_DATABASE_URL CASEPORT_TEST_PG_CA_FILE CASEPORT_E2E_DATABASE_URL
 
 PG_PORT=55432
-PG_DIR="$REPO_ROOT/target/pg-test"
+# The throwaway cluster lives on a RAM disk when there is one (it keeps PostgreSQL's durable
+# settings, so every commit still waits for fsync, which costs nothing there).
+if [[ -d /dev/shm && -w /dev/shm ]]; then
+  PG_DIR="/dev/shm/caseport-pg-test-$(id -u)"
+else
+  PG_DIR="$REPO_ROOT/target/pg-test"
+fi
 PG_SOCKET_DIR=""
 PG_BIN=""
 PG_STARTED=0
@@ -166,52 +173,59 @@ stage_passed() {
 }
 
 # a. Tools --------------------------------------------------------------------------------------
-stage "1/10 setup: install missing tools"
+stage "1/11 setup: install missing tools"
 bash scripts/setup.sh
 stage_passed
 
 # b. Formatting ---------------------------------------------------------------------------------
-stage "2/10 cargo fmt --check"
+stage "2/11 cargo fmt --check"
 cargo fmt --all -- --check
 stage_passed
 
 # c. Lints (never --workspace: app must not be built with ssr and hydrate together) -------------
-stage "3/10 clippy: server (ssr)"
+stage "3/11 clippy: server and app with their tests (ssr)"
 cargo clippy --release -p server --all-targets -- -D warnings
+cargo clippy --release -p app --features ssr --all-targets -- -D warnings
 stage_passed
 
-stage "4/10 clippy: frontend (wasm32, hydrate)"
+stage "4/11 clippy: frontend (wasm32, hydrate)"
 cargo clippy --release -p frontend --target wasm32-unknown-unknown -- -D warnings
 stage_passed
 
 # d. Unit, database and HTTP tests on SQLite ----------------------------------------------------
-stage "5/10 cargo test: app (ssr)"
+stage "5/11 cargo test: app (ssr)"
 cargo test --release -p app --features ssr
 stage_passed
 
-stage "6/10 cargo test: server on SQLite"
+stage "6/11 cargo test: server on SQLite"
 cargo test --release -p server
 stage_passed
 
 # e. The server tests again on PostgreSQL (the cluster stays up for the browser tests) ----------
-stage "7/10 cargo test: server on PostgreSQL"
+stage "7/11 cargo test: server on PostgreSQL"
 pg_start
 CASEPORT_TEST_DATABASE_URL="$PG_TEST_URL" CASEPORT_TEST_PG_CA_FILE="$PG_CA_FILE" cargo test --release -p server
 stage_passed
 
 # f. Release build: target/release/caseport and target/site -------------------------------------
-stage "8/10 cargo leptos build --release"
-cargo leptos build --release
+stage "8/11 release build: cargo leptos build --release --split --precompress"
+bash scripts/build-site.sh
 stage_passed
 
 # g. Browser tests -----------------------------------------------------------------------------
-stage "9/10 Playwright on SQLite"
+stage "9/11 Playwright on SQLite"
 (cd end2end && npx playwright test)
 stage_passed
 
-stage "10/10 Playwright on PostgreSQL"
+stage "10/11 Firefox ESR: the journey, hydrated"
+(cd end2end && npm run --silent test:firefox)
+stage_passed
+
+# The other specs test rendering, language, accessibility and the PWA, which do not depend on the
+# database; they ran once above.
+stage "11/11 Playwright on PostgreSQL: the specs that exercise storage"
 "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres caseport_e2e
-(cd end2end && CASEPORT_E2E_DATABASE_URL="$PG_E2E_URL" npx playwright test)
+(cd end2end && CASEPORT_E2E_DATABASE_URL="$PG_E2E_URL" npx playwright test tests/journey.spec.ts tests/security.spec.ts)
 stage_passed
 
 pg_stop

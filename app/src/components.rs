@@ -252,6 +252,28 @@ pub fn RequireStep(required: Step, children: ChildrenFn) -> impl IntoView {
     }
 }
 
+/// Declares `$route`, a route whose page `$page` is code-split: with `cargo leptos build --split`
+/// its code is a separate wasm chunk that the browser fetches when the route is first shown, so a
+/// page's size does not add to every other page's download. On the server it renders as usual.
+#[macro_export]
+macro_rules! lazy_page {
+    ($(#[$meta:meta])* $route:ident => $page:ident) => {
+        $(#[$meta])*
+        pub struct $route;
+
+        #[leptos_router::lazy_route]
+        impl leptos_router::LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(_this: Self) -> leptos::prelude::AnyView {
+                leptos::prelude::IntoAny::into_any(leptos::prelude::view! { <$page/> })
+            }
+        }
+    };
+}
+
 /// True when the current URL has `key=1` in its query (notices after redirects).
 pub fn query_flag(key: &'static str) -> Memo<bool> {
     let query = use_query_map();

@@ -4,6 +4,7 @@ pub mod api;
 pub mod config;
 pub mod forwarded;
 pub mod middleware;
+pub mod static_files;
 
 use app::{
     accounts::model::PasswordRules,
@@ -164,7 +165,7 @@ pub fn leptos_options(settings: &Settings) -> LeptosOptions {
     LeptosOptions::builder()
         .output_name("caseport")
         .site_root(settings.site_root.to_string_lossy().as_ref())
-        .site_pkg_dir("pkg")
+        .site_pkg_dir(static_files::pkg_dir(&settings.site_root))
         .site_addr(
             settings
                 .listen
@@ -206,7 +207,8 @@ pub fn app(state: AppState) -> Router {
         move || provide_context(state.clone())
     };
     let options = state.leptos_options.clone();
-    Router::new()
+    let site_root = std::path::PathBuf::from(options.site_root.as_ref());
+    let pages = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         .route("/language", post(switch_language))
@@ -233,8 +235,10 @@ pub fn app(state: AppState) -> Router {
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             panic_response,
         ))
+        .with_state(state);
+    static_files::router(&site_root)
+        .merge(pages)
         .layer(axum::middleware::from_fn(middleware::security_headers))
-        .with_state(state)
 }
 
 fn panic_response(_panic: Box<dyn std::any::Any + Send + 'static>) -> Response {

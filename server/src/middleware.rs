@@ -36,23 +36,22 @@ pub const API_PREFIX: &str = "/api/";
 /// limit is generous and still keeps a single request from costing real memory or CPU.
 pub const SERVER_FN_BODY_LIMIT: usize = 64 * 1024;
 
-/// Files served as they are, with no session: directories (prefixes) and single files. Only these
-/// skip the session; everything else is a page, a server function or an API call.
-const STATIC_DIRS: [&str; 2] = ["/pkg/", "/icons/"];
-const STATIC_FILES: [&str; 8] = [
-    "/favicon.ico",
-    "/manifest.webmanifest",
-    "/sw.js",
-    "/register-sw.js",
-    "/offline.html",
-    "/robots.txt",
-    "/healthz",
-    "/readyz",
-];
+/// Health checks: answered without a session.
+const HEALTH_CHECKS: [&str; 2] = ["/healthz", "/readyz"];
 
-/// True for the static files and health checks that never need a session.
+/// True for the static files (`static_files::DIRECTORIES` and `ROOT_FILES`, which are served
+/// before this middleware sees them) and health checks: only these skip the session; everything
+/// else is a page, a server function or an API call.
 pub fn is_static_path(path: &str) -> bool {
-    STATIC_DIRS.iter().any(|dir| path.starts_with(dir)) || STATIC_FILES.contains(&path)
+    let in_directory = crate::static_files::DIRECTORIES.iter().any(|dir| {
+        path.strip_prefix('/')
+            .and_then(|rest| rest.strip_prefix(dir))
+            .is_some_and(|rest| rest.starts_with('/'))
+    });
+    let root_file = path
+        .strip_prefix('/')
+        .is_some_and(|name| crate::static_files::ROOT_FILES.contains(&name));
+    in_directory || root_file || HEALTH_CHECKS.contains(&path)
 }
 
 /// What kind of endpoint a path names; each kind has its own rules.

@@ -3,7 +3,6 @@
 use super::texts::AccountsMsg;
 use crate::i18n::{CommonMsg, Msg};
 use serde::{Deserialize, Serialize};
-use unicode_normalization::UnicodeNormalization;
 
 /// A syntactically valid email address, trimmed and lower-cased so that one mailbox is one account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,9 +81,20 @@ impl PasswordRules {
     /// Hard ceiling on the maximum, whatever the operator configures.
     pub const HARD_CAP: usize = 128;
 
-    /// Number of characters as the rules count them: code points after NFC normalisation.
+    /// Number of characters as the rules count them: code points after NFC normalisation. The
+    /// browser uses its own normaliser (`String.prototype.normalize`), so the Unicode tables are
+    /// not shipped in the wasm; the server counts again with `unicode-normalization`.
     pub fn length(password: &str) -> usize {
-        password.nfc().count()
+        #[cfg(feature = "hydrate")]
+        {
+            let normalised = js_sys::JsString::from(password).normalize("NFC");
+            String::from(normalised).chars().count()
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            use unicode_normalization::UnicodeNormalization;
+            password.nfc().count()
+        }
     }
 
     /// Checks only the length, so the browser can give feedback as the person types.
@@ -174,7 +184,9 @@ pub fn security_question_index(id: &str) -> Option<usize> {
 }
 
 /// Normalises a security answer so that case, spacing and Unicode form do not matter.
+#[cfg(feature = "ssr")]
 pub fn normalise_answer(answer: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
     answer
         .nfc()
         .collect::<String>()

@@ -17,6 +17,31 @@ use crate::{
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
 
+crate::lazy_page!(
+    /// The code-split route of [`LandingPage`].
+    LandingRoute => LandingPage
+);
+crate::lazy_page!(
+    /// The code-split route of [`RegisterPage`].
+    RegisterRoute => RegisterPage
+);
+crate::lazy_page!(
+    /// The code-split route of [`VerifyEmailPage`].
+    VerifyEmailRoute => VerifyEmailPage
+);
+crate::lazy_page!(
+    /// The code-split route of [`SignInPage`].
+    SignInRoute => SignInPage
+);
+crate::lazy_page!(
+    /// The code-split route of [`AccountPage`].
+    AccountRoute => AccountPage
+);
+crate::lazy_page!(
+    /// The code-split route of [`ProfilePage`].
+    ProfileRoute => ProfilePage
+);
+
 /// `/`: what Caseport is, with the ways in.
 #[component]
 pub fn LandingPage() -> impl IntoView {

@@ -18,5 +18,6 @@ mod overload;
 mod registration;
 mod schema;
 mod sessions;
+mod static_files;
 mod throttling;
 mod tls;

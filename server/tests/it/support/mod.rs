@@ -299,6 +299,18 @@ impl TestApp {
         self.with_state(|state| state.hasher = Arc::new(hasher))
     }
 
+    /// The same application serving the built site from `site_root` (static files and the bundle
+    /// path pages name).
+    pub fn with_site_root(&self, site_root: &std::path::Path) -> Self {
+        self.with_state(|state| {
+            state.leptos_options = leptos::prelude::LeptosOptions::builder()
+                .output_name("caseport")
+                .site_root(site_root.to_string_lossy().as_ref())
+                .site_pkg_dir(server::static_files::pkg_dir(site_root))
+                .build();
+        })
+    }
+
     /// The same application with its state changed by `change`, and a router for that state.
     fn with_state(&self, change: impl FnOnce(&mut AppState)) -> Self {
         let mut state = self.state.clone();
