@@ -33,7 +33,17 @@ pub fn Layout(children: Children) -> impl IntoView {
     let s = use_common();
     let location = use_location();
     provide_context(CurrentStep(Resource::new(
-        move || location.pathname.get(),
+        move || {
+            // In the browser the step is asked again after each navigation. The server renders one
+            // path per request: tracking it there made the router's settling of the location load
+            // the step again and rebuild every page under `RequireStep`, with its own resources,
+            // while the first build was still rendering.
+            if cfg!(feature = "ssr") {
+                location.pathname.get_untracked()
+            } else {
+                location.pathname.get()
+            }
+        },
         |_| current_step(),
     )));
     view! {
@@ -238,15 +248,17 @@ pub fn RequireStep(required: Step, children: ChildrenFn) -> impl IntoView {
     let step = use_current_step();
     let children = StoredValue::new(children);
     let s = use_common();
+    // Read with `get` rather than awaited in a `Suspend`: nothing is built until the step has
+    // arrived, and then the page is built once. Awaiting it built the page a second time when the
+    // resource settled, and on the server that second build could run without the request's
+    // context ("AppState missing").
     view! {
         <Suspense fallback=move || view! { <p>{s.loading}</p> }>
-            {move || Suspend::new(async move {
-                match step.await {
-                    Ok(current) if current == required => Either::Left(children.read_value()()),
-                    Ok(Step::Expired) => Either::Right(view! { <Redirect path="/sign-in?expired=1"/> }),
-                    Ok(current) => Either::Right(view! { <Redirect path=current.path()/> }),
-                    Err(_) => Either::Right(view! { <Redirect path="/sign-in"/> }),
-                }
+            {move || step.get().map(|step| match step {
+                Ok(current) if current == required => Either::Left(children.read_value()()),
+                Ok(Step::Expired) => Either::Right(view! { <Redirect path="/sign-in?expired=1"/> }),
+                Ok(current) => Either::Right(view! { <Redirect path=current.path()/> }),
+                Err(_) => Either::Right(view! { <Redirect path="/sign-in"/> }),
             })}
         </Suspense>
     }

@@ -1,7 +1,7 @@
 //! Account pages: landing, registration, email verification, sign-in, account home and Profile.
 
 use super::{
-    model::{PasswordRules, SECURITY_QUESTION_IDS},
+    model::{PasswordRules, Profile, SECURITY_QUESTION_IDS},
     server_fns::{
         get_profile, get_registration_settings, CheckPassword, Register, ResendVerificationCode,
         SignIn, VerifyEmail,
@@ -281,19 +281,22 @@ pub fn AccountPage() -> impl IntoView {
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let s = use_texts();
+    // Created here, above the `Suspense` inside `RequireStep`: on the server a `Suspense` builds
+    // its children more than once, and a resource created in there was fetched by every build,
+    // one of them after its owner was gone (an `Internal` error in the page's data).
+    let profile = Resource::new(|| (), |_| get_profile());
     view! {
         <Title text=s.profile_title/>
         <RequireStep required=Step::SignedIn>
-            <ProfileDetails/>
+            <ProfileDetails profile/>
         </RequireStep>
     }
 }
 
 #[component]
-fn ProfileDetails() -> impl IntoView {
+fn ProfileDetails(profile: Resource<Result<Profile, AppError>>) -> impl IntoView {
     let s = use_texts();
     let loading = use_common().loading;
-    let profile = Resource::new(|| (), |_| get_profile());
     view! {
         <h1>{s.profile_title}</h1>
         <Suspense fallback=move || view! { <p>{loading}</p> }>

@@ -1,6 +1,7 @@
 //! Authenticator pages: set-up during registration and the second sign-in step.
 
 use super::{
+    model::TotpEnrolment,
     server_fns::{get_totp_enrolment, ConfirmTotpEnrolment, VerifyTotp},
     texts::use_texts,
 };
@@ -26,22 +27,25 @@ crate::lazy_page!(
 #[component]
 pub fn SetupAuthenticatorPage() -> impl IntoView {
     let s = use_texts();
+    // Created here, above the `Suspense` inside `RequireStep`: on the server a `Suspense` builds
+    // its children more than once, and a resource created in there was fetched by every build,
+    // one of them after its owner was gone (an `Internal` error in the page's data).
+    let enrolment = Resource::new(|| (), |_| get_totp_enrolment());
     view! {
         <Title text=s.setup_title/>
         <RequireStep required=Step::EnrollingTotp>
-            <SetupAuthenticator/>
+            <SetupAuthenticator enrolment/>
         </RequireStep>
     }
 }
 
 #[component]
-fn SetupAuthenticator() -> impl IntoView {
+fn SetupAuthenticator(enrolment: Resource<Result<TotpEnrolment, AppError>>) -> impl IntoView {
     let s = use_texts();
     let loading = use_common().loading;
     let confirm = ServerAction::<ConfirmTotpEnrolment>::new();
     let error: Signal<Option<AppError>> =
         Signal::derive(move || confirm.value().get().and_then(|r| r.err()));
-    let enrolment = Resource::new(|| (), |_| get_totp_enrolment());
     view! {
         <h1>{s.setup_title}</h1>
         <p class="usa-prose">{s.setup_intro}</p>

@@ -15,6 +15,7 @@ mod malformed;
 mod mfa;
 mod outbox;
 mod overload;
+mod pages;
 mod registration;
 mod schema;
 mod sessions;
