@@ -248,17 +248,25 @@ pub fn RequireStep(required: Step, children: ChildrenFn) -> impl IntoView {
     let step = use_current_step();
     let children = StoredValue::new(children);
     let s = use_common();
-    // Read with `get` rather than awaited in a `Suspend`: nothing is built until the step has
-    // arrived, and then the page is built once. Awaiting it built the page a second time when the
-    // resource settled, and on the server that second build could run without the request's
-    // context ("AppState missing").
+    let location = use_location();
+    let own_path = location.pathname.get_untracked();
+    // Read with `get`: nothing is built until the step has arrived, then the page is built once.
     view! {
         <Suspense fallback=move || view! { <p>{s.loading}</p> }>
-            {move || step.get().map(|step| match step {
-                Ok(current) if current == required => Either::Left(children.read_value()()),
-                Ok(Step::Expired) => Either::Right(view! { <Redirect path="/sign-in?expired=1"/> }),
-                Ok(current) => Either::Right(view! { <Redirect path=current.path()/> }),
-                Err(_) => Either::Right(view! { <Redirect path="/sign-in"/> }),
+            {move || step.get().map(|step| {
+                let target = match step {
+                    Ok(current) if current == required => {
+                        return Either::Left(children.read_value()());
+                    }
+                    Ok(Step::Expired) => "/sign-in?expired=1",
+                    Ok(current) => current.path(),
+                    Err(_) => "/sign-in",
+                };
+                // A page being left must not redirect on top of the navigation that leaves it:
+                // signing out moves to `/sign-in?signed_out=1` while this page, still mounted until
+                // the next page's code arrives, sees the signed-out step.
+                let leaving = location.pathname.get_untracked() != own_path;
+                Either::Right((!leaving).then(|| view! { <Redirect path=target/> }))
             })}
         </Suspense>
     }
