@@ -76,11 +76,9 @@ export default defineConfig({
       use: { ...chromium, javaScriptEnabled: true },
     },
     {
-      // Server-rendered HTML only: every form posts to its server function, which redirects, and
-      // every link is a full page load. The shared fixtures (support/fixtures.ts) check that no page
-      // is ever hydrated and that the app's WebAssembly is never requested.
+      // Server-rendered HTML only: every form posts to its server function, which redirects.
       name: 'no-js',
-      testMatch: /(journey|language|navigation)\.spec\.ts$/,
+      testMatch: /(journey|language)\.spec\.ts$/,
       use: { ...chromium, javaScriptEnabled: false },
     },
   ],
