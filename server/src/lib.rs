@@ -198,10 +198,20 @@ pub async fn build_state(settings: &Settings) -> Result<AppState, StartupError> 
     })
 }
 
+/// The app's routes, generated once per process. Generating them switches resource loading off
+/// process-wide for a moment (leptos_server's `SuppressResourceLoad`), and a page that another
+/// thread starts rendering at that moment waits forever (leptos#4773): the tests, which build many
+/// routers side by side, hung that way.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The router with every route and middleware; tests drive it with `tower::ServiceExt::oneshot`
 /// (adding `MockConnectInfo` for the peer address).
 pub fn app(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let context = {
         let state = state.clone();
         move || provide_context(state.clone())
