@@ -76,9 +76,11 @@ export default defineConfig({
       use: { ...chromium, javaScriptEnabled: true },
     },
     {
-      // Server-rendered HTML only: every form posts to its server function, which redirects.
+      // Server-rendered HTML only: every form posts to its server function, which redirects, and
+      // every link is a full page load. The shared fixtures (support/fixtures.ts) check that no page
+      // is ever hydrated and that the app's WebAssembly is never requested.
       name: 'no-js',
-      testMatch: /(journey|language)\.spec\.ts$/,
+      testMatch: /(journey|language|navigation)\.spec\.ts$/,
       use: { ...chromium, javaScriptEnabled: false },
     },
   ],

@@ -3,12 +3,16 @@
 // Everything here must work in both projects: `hydrated` (the WebAssembly bundle takes over the
 // server-rendered page) and `no-js` (JavaScript disabled: every form is an ordinary POST to a server
 // function that answers with a redirect). So the helpers only ever wait on things that hold in both
-// modes: the URL (`page.waitForURL`, which also sees client-side navigations) and visible content
-// (web-first `expect`). Anything that needs the client-side app is guarded by `isHydrated()`.
+// modes: the URL (`page.waitForURL`, which also sees client-side navigations), the hydration marker
+// where scripts run (`settle`, from fixtures.ts) and visible content (web-first `expect`). Anything
+// that needs the client-side app is guarded by `isHydrated()`.
 import { randomBytes } from 'node:crypto';
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
+import { expect, expectsHydration, settle } from './fixtures';
 import { nowSeconds, stepAt, totpForStep, STEP_SECONDS } from './totp.mjs';
 import { waitForCode } from './mail';
+
+export { settle };
 
 /** Text from the UI contract (English). */
 export const TEXT = {
@@ -54,28 +58,28 @@ export function strongPassword(): string {
   return `correct horse battery staple ${randomToken(4)}`;
 }
 
-/** True in the `hydrated` project, false in `no-js`. Only valid inside a test or hook. */
+/**
+ * True where pages hydrate (the `hydrated` project, unless the test blocks the app bundle), false in
+ * `no-js`. Only valid inside a test or hook.
+ */
 export function isHydrated(): boolean {
-  return test.info().project.name === 'hydrated';
+  return expectsHydration();
 }
 
 /**
- * In the hydrated project, waits until the WebAssembly bundle has been fetched and has had time to
- * hydrate, so that typing is not overwritten by hydration. (The contract offers no explicit "hydrated"
- * marker; network idle after the wasm download is the closest observable signal.) A no-op without JS.
+ * Loads `path` as a new document and, where scripts run, waits until the app has hydrated it
+ * (`data-hydrated` on <html>), so that nothing typed is overwritten by hydration.
  */
-export async function settle(page: Page): Promise<void> {
-  if (isHydrated()) {
-    await page.waitForLoadState('networkidle');
-  }
-}
-
 export async function openPage(page: Page, path: string): Promise<void> {
   await page.goto(path);
   await settle(page);
 }
 
-/** Waits until the browser is on `pathname` (full-page or client-side navigation alike). */
+/**
+ * Waits until the browser is on `pathname` (full-page or client-side navigation alike) and, where
+ * scripts run, until the page is hydrated (immediate after a client-side navigation: the marker on
+ * <html> stays).
+ */
 export async function waitForPath(page: Page, pathname: string): Promise<void> {
   await page.waitForURL((url) => url.pathname === pathname);
   await settle(page);

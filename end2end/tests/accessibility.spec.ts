@@ -5,8 +5,9 @@
 // twice: once with the WebAssembly app hydrated, and once as served (the /pkg/ scripts and wasm
 // blocked, so the page stays exactly as the server rendered it, which is what people get before
 // hydration or with JavaScript off).
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { auditPage } from '../support/axe';
+import { allowRefusedServerCall, expect, test } from '../support/fixtures';
 import {
   TEXT,
   button,
@@ -121,22 +122,42 @@ async function auditJourney(page: Page): Promise<void> {
 }
 
 test.describe('hydrated pages', () => {
-  test('every page of the journey meets WCAG 2.1 AA (axe)', async ({ page }) => {
+  test('every page of the journey meets WCAG 2.1 AA (axe)', async ({ page, pageProblems }) => {
     test.setTimeout(150_000); // a sign-up, a refused sign-up and a sign-in, every page audited
+    // The pages with the error summary are audited too, so the audit submits refused input on purpose.
+    allowRefusedServerCall(pageProblems, 'register', 422, 'the audit submits a blocklisted password');
+    allowRefusedServerCall(pageProblems, 'verify_totp', 422, 'the audit submits a wrong authentication code');
     await auditJourney(page);
   });
 });
 
 test.describe('server-rendered pages (no hydration)', () => {
   // A service worker could answer /pkg/ requests from its cache, out of page.route's reach.
-  test.use({ serviceWorkers: 'block' });
+  // `appScripts: 'blocked'` tells the shared fixtures that these pages must stay unhydrated (so
+  // navigation asserts the hydration marker is absent instead of waiting for it).
+  test.use({ serviceWorkers: 'block', appScripts: 'blocked' });
 
-  test('every page of the journey meets WCAG 2.1 AA before hydration (axe)', async ({ page }) => {
+  test('every page of the journey meets WCAG 2.1 AA before hydration (axe)', async ({ page, pageProblems }) => {
     test.setTimeout(150_000);
     // Block the app's JavaScript and WebAssembly under /pkg/ so the page is never hydrated, but let the
     // stylesheet (also under /pkg/) through: without it colour contrast and layout would not be the
     // real ones. JavaScript stays enabled so that axe can be injected.
     const blocked: string[] = [];
+    // Refusing those requests is the point of this test, and Chromium reports each refusal: allow
+    // exactly those reports, for exactly the URLs this test aborted, and nothing else.
+    pageProblems.allow(
+      'the test aborts the app bundle under /pkg/ on purpose; Chromium logs each refused request',
+      (p) =>
+        p.kind === 'console.error' &&
+        p.text === 'Failed to load resource: net::ERR_BLOCKED_BY_CLIENT.Inspector' &&
+        blocked.includes(p.url),
+    );
+    pageProblems.allow(
+      "the test aborts the app bundle under /pkg/ on purpose; the hydration script's import() of it then rejects",
+      (p) =>
+        p.kind === 'pageerror' &&
+        blocked.some((url) => p.text === `TypeError: Failed to fetch dynamically imported module: ${url}`),
+    );
     await page.route('**/pkg/**', async (route) => {
       const request = route.request();
       if (request.resourceType() === 'stylesheet' || /\.css(\?|$)/.test(request.url())) {

@@ -6,7 +6,8 @@
 // `expect` on headings and messages). Checks of client-side behaviour are guarded by `isHydrated()`.
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { allowRefusedServerCall, expect, test } from '../support/fixtures';
 import {
   TEXT,
   button,
@@ -186,7 +187,8 @@ test('a new person registers, verifies the email, enrols an authenticator, signs
   });
 });
 
-test('a wrong password and an unknown email get the same message', async ({ page }) => {
+test('a wrong password and an unknown email get the same message', async ({ page, pageProblems }) => {
+  allowRefusedServerCall(pageProblems, 'sign_in', 401, 'the test signs in with a wrong password and an unknown email');
   const account = await registerAndEnrol(page);
   await signOut(page);
 
@@ -208,7 +210,8 @@ test('a wrong password and an unknown email get the same message', async ({ page
   }
 });
 
-test('an authenticator code cannot be used twice', async ({ browser, page }) => {
+test('an authenticator code cannot be used twice', async ({ browser, page, pageProblems }) => {
+  allowRefusedServerCall(pageProblems, 'verify_totp', 422, 'the test submits an already used authentication code');
   const account = await registerAndEnrol(page);
   await signOut(page);
   const { code, step } = await unusedCode(account);
@@ -268,7 +271,8 @@ const refusedPasswords: Array<{ what: string; password: string }> = [
 ];
 
 for (const { what, password } of refusedPasswords) {
-  test(`registration refuses a password that is ${what}`, async ({ page }) => {
+  test(`registration refuses a password that is ${what}`, async ({ page, pageProblems }) => {
+    allowRefusedServerCall(pageProblems, 'register', 422, `the test registers with a password that is ${what}`);
     const email = newEmail();
     await openPage(page, '/register');
     await expectHeading(page, TEXT.registerHeading);

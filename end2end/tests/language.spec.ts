@@ -1,6 +1,6 @@
 // English and Spanish: chosen from Accept-Language, switchable on every page, and remembered.
 // Runs hydrated and with JavaScript off (the switch is an ordinary form post).
-import { expect, test } from '@playwright/test';
+import { allowRefusedServerCall, expect, test } from '../support/fixtures';
 import { button, expectHeading, openPage, waitForPath } from '../support/journey';
 
 test('a browser that prefers Spanish gets Spanish pages', async ({ browser }) => {
@@ -39,7 +39,8 @@ test('the language switch on any page changes the language and it is remembered'
   await expectHeading(page, 'Sign in');
 });
 
-test('errors are shown in the chosen language', async ({ page }) => {
+test('errors are shown in the chosen language', async ({ page, pageProblems }) => {
+  allowRefusedServerCall(pageProblems, 'sign_in', 401, 'the test signs in with an unknown email to see the error');
   await openPage(page, '/sign-in');
   await button(page, 'Español').click();
   await waitForPath(page, '/sign-in');

@@ -1,6 +1,6 @@
 // Progressive web app: manifest, service worker, offline page, and Chromium's own installability check.
 // Hydrated project only.
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/fixtures';
 import { openPage, registerAndEnrol, waitForPath } from '../support/journey';
 
 interface ManifestIcon {

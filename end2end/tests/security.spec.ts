@@ -1,5 +1,6 @@
 // What the browser keeps about a signed-in person, and markup in input. Hydrated project only.
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { allowRefusedServerCall, expect, test } from '../support/fixtures';
 import {
   TEXT,
   button,
@@ -73,7 +74,10 @@ test('the session cookie is __Host- prefixed, HttpOnly and Secure', async ({ pag
   }
 });
 
-test('markup typed into the email field is refused as an invalid address and never runs', async ({ page }) => {
+test('markup typed into the email field is refused as an invalid address and never runs', async ({ page, pageProblems }) => {
+  // The server must refuse the address; Chromium logs each refused call.
+  allowRefusedServerCall(pageProblems, 'register', 422, 'the test registers with markup as the email address');
+  allowRefusedServerCall(pageProblems, 'sign_in', 422, 'the test signs in with markup as the email address');
   const payload = '<img src=x onerror=alert(1)>@x.test';
   const dialogs: string[] = [];
   page.on('dialog', (dialog) => {
