@@ -407,8 +407,8 @@ const kindOf = (url, contentType = '') => {
 
 /**
  * Loads /sign-in in a fresh headless Chromium context and sums the encoded body sizes of every JS,
- * wasm and CSS response until the page has loaded and the network has been idle for a second (the
- * wasm is fetched, instantiated and has hydrated; lazily loaded chunks are fetched by then). The
+ * wasm and CSS response until the page has loaded and the page is hydrated (<html data-hydrated>) and
+ * the network has been idle for a second. The
  * service worker is blocked: its precache runs after the page is interactive and is not part of it.
  */
 async function browserBytes(urlPath) {
@@ -446,6 +446,8 @@ async function browserBytes(urlPath) {
     });
     const response = await page.goto(`${srv.base}${urlPath}`, { waitUntil: 'load', timeout: 60_000 });
     if (!response || response.status() !== 200) throw new Error(`browser: GET ${urlPath}: HTTP ${response?.status()}`);
+    // The islands' module loads when the browser is idle; the page is interactive once it is hydrated.
+    await page.locator('html[data-hydrated]').waitFor({ state: 'attached', timeout: 30_000 });
     const deadline = performance.now() + 30_000;
     while (performance.now() < deadline && (pending.size > 0 || performance.now() - lastActivity < 1000)) await sleep(100);
     if (pending.size > 0) throw new Error(`browser: requests still pending after 30 s: ${[...pending].map((r) => r.url()).join(', ')}`);

@@ -1,6 +1,5 @@
 #!/usr/bin/env bash
 # The one release build of Caseport: target/release/caseport and target/site/.
-#   --split        each page's code is its own wasm chunk, fetched when the page is first shown
 #   --precompress  every file under target/site gets .br and .gz twins, served as they are
 # Then the browser bundle moves into target/site/pkg/<build id>/, the id being a hash of the bundle's
 # contents, written to target/site/build-id: pages load it from that versioned path, which the server
@@ -11,7 +10,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO_ROOT"
 
-cargo leptos build --release --split --precompress "$@"
+cargo leptos build --release --precompress "$@"
 
 site=target/site
 pkg="$site/pkg"

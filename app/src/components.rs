@@ -1,4 +1,5 @@
 //! Page furniture shared by every page: header, footer, language switch, error summary, form fields.
+//! Everything here renders on the server; only `#[island]` components are hydrated in the browser.
 
 use crate::{
     error::AppError,
@@ -14,8 +15,8 @@ use leptos_router::{
     hooks::{use_location, use_query_map},
 };
 
-/// The session's step, loaded once per page (again on each client-side navigation) and shared by
-/// the header and the page guards through context.
+/// The session's step, loaded once per page and shared by the header and the page guards through
+/// context.
 #[derive(Clone, Copy)]
 pub struct CurrentStep(pub Resource<Result<Step, AppError>>);
 
@@ -31,21 +32,8 @@ pub fn use_current_step() -> Resource<Result<Step, AppError>> {
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let s = use_common();
-    let location = use_location();
-    provide_context(CurrentStep(Resource::new(
-        move || {
-            // In the browser the step is asked again after each navigation. The server renders one
-            // path per request: tracking it there made the router's settling of the location load
-            // the step again and rebuild every page under `RequireStep`, with its own resources,
-            // while the first build was still rendering.
-            if cfg!(feature = "ssr") {
-                location.pathname.get_untracked()
-            } else {
-                location.pathname.get()
-            }
-        },
-        |_| current_step(),
-    )));
+    // Rendered on the server only (islands mode): one path per request, one step per page.
+    provide_context(CurrentStep(Resource::new(|| (), |_| current_step())));
     view! {
         <a class="usa-skipnav" href="#main-content">{s.skip_to_content}</a>
         <section class="usa-banner" aria-label=s.banner>
@@ -159,6 +147,22 @@ pub fn Notice(message: Msg, #[prop(default = "success")] kind: &'static str) -> 
     }
 }
 
+/// What a labelled input is: see [`field_view`].
+pub struct FieldSpec {
+    /// The visible label.
+    pub label: &'static str,
+    /// The input's `name` and `id`.
+    pub name: &'static str,
+    /// Input type.
+    pub input_type: &'static str,
+    /// Hint shown under the label.
+    pub hint: Option<String>,
+    /// The `autocomplete` token.
+    pub autocomplete: Option<&'static str>,
+    /// The `inputmode` (e.g. numeric for codes).
+    pub inputmode: Option<&'static str>,
+}
+
 /// A labelled input with optional hint and its own error message.
 #[component]
 pub fn Field(
@@ -181,20 +185,41 @@ pub fn Field(
     /// The `inputmode` (e.g. numeric for codes).
     #[prop(optional)]
     inputmode: Option<&'static str>,
-    /// Called on every keystroke.
-    #[prop(optional)]
-    on_input: Option<Callback<String>>,
-    /// Extra content under the input (e.g. live feedback).
-    #[prop(optional)]
-    children: Option<Children>,
 ) -> impl IntoView {
     let locale = use_locale();
-    let message = move || {
+    let message = Signal::derive(move || {
         error
             .get()
             .and_then(|e| e.field_message(name))
             .map(|m| m.text(locale))
+    });
+    let spec = FieldSpec {
+        label,
+        name,
+        input_type,
+        hint,
+        autocomplete,
+        inputmode,
     };
+    field_view(spec, message, None, None)
+}
+
+/// The markup of a [`Field`], its error message already in words: islands use it directly, so
+/// the browser needs no message catalogue for the errors the server found.
+pub fn field_view(
+    spec: FieldSpec,
+    message: Signal<Option<String>>,
+    on_input: Option<Callback<String>>,
+    children: Option<Children>,
+) -> impl IntoView {
+    let FieldSpec {
+        label,
+        name,
+        input_type,
+        hint,
+        autocomplete,
+        inputmode,
+    } = spec;
     let hint_id = format!("{name}-hint");
     let has_hint = hint.is_some();
     let error_id = format!("{name}-error");
@@ -206,29 +231,29 @@ pub fn Field(
             if has_hint {
                 ids.push(hint_id.clone());
             }
-            if message().is_some() {
+            if message.get().is_some() {
                 ids.push(error_id.clone());
             }
             (!ids.is_empty()).then(|| ids.join(" "))
         }
     };
     view! {
-        <div class="usa-form-group" class:usa-form-group--error=move || message().is_some()>
-            <label class="usa-label" class:usa-label--error=move || message().is_some() for=name>{label}</label>
+        <div class="usa-form-group" class:usa-form-group--error=move || message.get().is_some()>
+            <label class="usa-label" class:usa-label--error=move || message.get().is_some() for=name>{label}</label>
             {hint.map(|hint| view! { <div class="usa-hint" id=hint_id.clone()>{hint}</div> })}
             {
                 let error_id = error_id.clone();
-                move || message().map(|text| view! { <span class="usa-error-message" id=error_id.clone()>{text}</span> })
+                move || message.get().map(|text| view! { <span class="usa-error-message" id=error_id.clone()>{text}</span> })
             }
             <input
                 class="usa-input"
-                class:usa-input--error=move || message().is_some()
+                class:usa-input--error=move || message.get().is_some()
                 id=name
                 name=name
                 type=input_type
                 autocomplete=autocomplete
                 inputmode=inputmode
-                aria-invalid=move || message().is_some().then_some("true")
+                aria-invalid=move || message.get().is_some().then_some("true")
                 aria-describedby=described_by
                 on:input=move |ev| {
                     if let Some(callback) = on_input {
@@ -248,8 +273,6 @@ pub fn RequireStep(required: Step, children: ChildrenFn) -> impl IntoView {
     let step = use_current_step();
     let children = StoredValue::new(children);
     let s = use_common();
-    let location = use_location();
-    let own_path = location.pathname.get_untracked();
     // Read with `get`: nothing is built until the step has arrived, then the page is built once.
     view! {
         <Suspense fallback=move || view! { <p>{s.loading}</p> }>
@@ -262,36 +285,10 @@ pub fn RequireStep(required: Step, children: ChildrenFn) -> impl IntoView {
                     Ok(current) => current.path(),
                     Err(_) => "/sign-in",
                 };
-                // A page being left must not redirect on top of the navigation that leaves it:
-                // signing out moves to `/sign-in?signed_out=1` while this page, still mounted until
-                // the next page's code arrives, sees the signed-out step.
-                let leaving = location.pathname.get_untracked() != own_path;
-                Either::Right((!leaving).then(|| view! { <Redirect path=target/> }))
+                Either::Right(view! { <Redirect path=target/> })
             })}
         </Suspense>
     }
-}
-
-/// Declares `$route`, a route whose page `$page` is code-split: with `cargo leptos build --split`
-/// its code is a separate wasm chunk that the browser fetches when the route is first shown, so a
-/// page's size does not add to every other page's download. On the server it renders as usual.
-#[macro_export]
-macro_rules! lazy_page {
-    ($(#[$meta:meta])* $route:ident => $page:ident) => {
-        $(#[$meta])*
-        pub struct $route;
-
-        #[leptos_router::lazy_route]
-        impl leptos_router::LazyRoute for $route {
-            fn data() -> Self {
-                $route
-            }
-
-            fn view(_this: Self) -> leptos::prelude::AnyView {
-                leptos::prelude::IntoAny::into_any(leptos::prelude::view! { <$page/> })
-            }
-        }
-    };
 }
 
 /// True when the current URL has `key=1` in its query (notices after redirects).

@@ -226,7 +226,24 @@ pub struct EmailText {
 
 /// The language of the current page, from context.
 pub fn use_locale() -> Locale {
-    use_context::<Locale>().unwrap_or_default()
+    use_context::<Locale>().unwrap_or_else(document_locale)
+}
+
+/// The language of the page in the browser, from `<html lang>`: islands are hydrated without the
+/// server's context, so they read it from the page the server rendered.
+pub fn document_locale() -> Locale {
+    #[cfg(feature = "hydrate")]
+    {
+        document()
+            .document_element()
+            .and_then(|html| html.get_attribute("lang"))
+            .and_then(|tag| Locale::from_tag(&tag))
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        Locale::default()
+    }
 }
 
 /// The page-frame texts of the current page's language.

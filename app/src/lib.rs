@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, Lazy, SsrMode,
+    path, SsrMode,
 };
 
 /// The language of this page: from the request on the server, from `<html lang>` in the browser.
@@ -26,11 +26,7 @@ fn page_locale() -> Locale {
     }
     #[cfg(not(feature = "ssr"))]
     {
-        document()
-            .document_element()
-            .and_then(|html| html.get_attribute("lang"))
-            .and_then(|tag| Locale::from_tag(&tag))
-            .unwrap_or_default()
+        i18n::document_locale()
     }
 }
 
@@ -52,7 +48,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png"/>
                 <link rel="stylesheet" id="leptos" href=format!("/{}/caseport.css", options.site_pkg_dir)/>
                 <script src="/register-sw.js" defer></script>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
+                <script src="/navigate.js" defer></script>
                 <MetaTags/>
             </head>
             <body>
@@ -62,38 +59,24 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Once the page is hydrated (effects run only in the browser, after the first render), marks
-/// `<html data-hydrated>` on the next frame, so tests and scripts know the page is interactive.
-fn mark_hydrated() {
-    #[cfg(not(feature = "ssr"))]
-    Effect::new(|_| {
-        request_animation_frame(|| {
-            if let Some(html) = document().document_element() {
-                let _ = html.set_attribute("data-hydrated", "");
-            }
-        });
-    });
-}
-
 /// The application: routes inside the page frame.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_context(page_locale());
-    mark_hydrated();
     view! {
         <Title formatter=|text: String| format!("{text} | Caseport")/>
         <Router>
             <Layout>
                 <Routes fallback=NotFound>
-                    <Route path=path!("") view={Lazy::<accounts::pages::LandingRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("register") view={Lazy::<accounts::pages::RegisterRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("verify-email") view={Lazy::<accounts::pages::VerifyEmailRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("setup-authenticator") view={Lazy::<mfa::pages::SetupAuthenticatorRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("sign-in") view={Lazy::<accounts::pages::SignInRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("sign-in/code") view={Lazy::<mfa::pages::SignInCodeRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("account") view={Lazy::<accounts::pages::AccountRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("profile") view={Lazy::<accounts::pages::ProfileRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("") view=accounts::pages::LandingPage ssr=SsrMode::Async/>
+                    <Route path=path!("register") view=accounts::pages::RegisterPage ssr=SsrMode::Async/>
+                    <Route path=path!("verify-email") view=accounts::pages::VerifyEmailPage ssr=SsrMode::Async/>
+                    <Route path=path!("setup-authenticator") view=mfa::pages::SetupAuthenticatorPage ssr=SsrMode::Async/>
+                    <Route path=path!("sign-in") view=accounts::pages::SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("sign-in/code") view=mfa::pages::SignInCodePage ssr=SsrMode::Async/>
+                    <Route path=path!("account") view=accounts::pages::AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("profile") view=accounts::pages::ProfilePage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

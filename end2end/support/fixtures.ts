@@ -1,13 +1,15 @@
 // The `test` every spec uses: Playwright's own, extended so that hydration is proven, not assumed,
 // and so that no page error or console error goes unnoticed (project issue 6 §1.4).
 //
-// - Hydration. The app sets `data-hydrated` on <html> from an Effect, which runs only in the browser
-//   once the WebAssembly app has hydrated the server-rendered page. Where scripts run, every
+// - Hydration. The browser entry point sets `data-hydrated` on <html> once the WebAssembly module has
+//   loaded and hydrated the page's islands (the parts of a server-rendered page that run in the
+//   browser); client-side navigation (public/navigate.js) keeps the document, and so the marker. Where scripts run, every
 //   navigation waits for that marker before the test touches the page (`settle`, called by
 //   `page.goto` on every page of the test and by the helpers in journey.ts). Where they do not (the
 //   `no-js` project, or a test that blocks the app bundle on purpose), `settle` asserts instead that
 //   the marker is absent.
-// - In the `no-js` project the test fails if any page requested the app's WebAssembly (/pkg/*.wasm).
+// - In the `no-js` project the test fails if any page loaded the app's WebAssembly (/pkg/*.wasm) other
+//   than through the page's own preload hints, which Chromium fetches even with JavaScript off.
 // - Errors. Every `pageerror` (context-level: `weberror`) and every console message of type `error`
 //   in every page of every browser context the test opens fails the test at the end, listed in full.
 //   Nothing is allowed by default; a test that provokes a specific error on purpose allows exactly
@@ -185,7 +187,20 @@ export const test = base.extend<{
       const onRequest = (request: Request) => {
         if (APP_WASM.test(request.url())) wasmRequests.push(request.url());
       };
-      const onPage = (page: Page) => wrapGoto(page, wrapped);
+      // The wasm each document names in a preload hint, read as each document loads (a page may be
+      // closed, or gone on to another document, before the test ends).
+      const hinted = new Set<string>();
+      const readHints = (page: Page) => {
+        page
+          .locator('link[rel~="preload"][href*=".wasm"]')
+          .evaluateAll((links) => links.map((l) => (l as HTMLLinkElement).href))
+          .then((hrefs) => hrefs.forEach((href) => hinted.add(href)))
+          .catch(() => undefined);
+      };
+      const onPage = (page: Page) => {
+        if (!wrapped.has(page)) page.on('domcontentloaded', () => readHints(page));
+        wrapGoto(page, wrapped);
+      };
       const watch = (ctx: BrowserContext) => {
         if (contexts.has(ctx)) return;
         contexts.add(ctx);
@@ -227,33 +242,16 @@ export const test = base.extend<{
       }
 
       if (!javaScriptEnabled && wasmRequests.length > 0) {
-        // Say where the request comes from when the page itself asks for it: Chromium fetches
-        // <link rel="preload"> hints even with JavaScript off.
-        const hints = new Set<string>();
-        for (const ctx of contexts) {
-          for (const page of ctx.pages()) {
-            if (page.isClosed()) continue;
-            const hrefs = await page
-              .locator('link[rel~="preload"][href*=".wasm"], link[rel~="modulepreload"][href*="/pkg/"]')
-              .evaluateAll((links) => links.map((l) => l.outerHTML))
-              .catch(() => [] as string[]);
-            for (const href of hrefs) hints.add(href);
-          }
+        // Chromium follows a page's <link rel="preload"> hints even with JavaScript off; those
+        // fetches only warm the cache. Any other request for the app's WebAssembly means a script ran.
+        const unhinted = [...new Set(wasmRequests)].filter((url) => !hinted.has(url));
+        if (unhinted.length > 0) {
+          failures.push(
+            `With JavaScript off no page may load the app's WebAssembly, but ${unhinted.length} file(s) not named ` +
+              `by a preload hint were requested:\n` +
+              unhinted.map((url) => `  - ${url}`).join('\n'),
+          );
         }
-        const unique = [...new Set(wasmRequests)];
-        const shown = 8;
-        const more = (n: number) => (n > shown ? `\n  … and ${n - shown} more` : '');
-        failures.push(
-          `With JavaScript off no page may request the app's WebAssembly, but ${wasmRequests.length} request(s) ` +
-            `for ${unique.length} file(s) were made:\n` +
-            unique.slice(0, shown).map((url) => `  - ${url}`).join('\n') +
-            more(unique.length) +
-            (hints.size > 0
-              ? `\nThe server-rendered page asks for them itself (Chromium follows these hints with JavaScript off):\n` +
-                [...hints].slice(0, shown).map((h) => `  ${h}`).join('\n') +
-                more(hints.size)
-              : ''),
-        );
       }
 
       if (!javaScriptEnabled || appScripts === 'blocked') {

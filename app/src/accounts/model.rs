@@ -99,22 +99,45 @@ impl PasswordRules {
 
     /// Checks only the length, so the browser can give feedback as the person types.
     pub fn check_length(&self, password: &str) -> Result<(), Msg> {
-        let len = Self::length(password);
-        if len < self.min_len {
-            Err(AccountsMsg::PasswordTooShort { min: self.min_len }.into())
-        } else if len > self.max_len {
-            Err(AccountsMsg::PasswordTooLong { max: self.max_len }.into())
-        } else {
-            Ok(())
+        match self.length_problem(password) {
+            Some(LengthProblem::TooShort) => {
+                Err(AccountsMsg::PasswordTooShort { min: self.min_len }.into())
+            }
+            Some(LengthProblem::TooLong) => {
+                Err(AccountsMsg::PasswordTooLong { max: self.max_len }.into())
+            }
+            None => Ok(()),
         }
     }
+
+    /// Which length rule `password` breaks, if any (no message: islands get theirs in words).
+    pub fn length_problem(&self, password: &str) -> Option<LengthProblem> {
+        let len = Self::length(password);
+        if len < self.min_len {
+            Some(LengthProblem::TooShort)
+        } else if len > self.max_len {
+            Some(LengthProblem::TooLong)
+        } else {
+            None
+        }
+    }
+}
+
+/// A password's length outside [`PasswordRules`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LengthProblem {
+    /// Fewer characters than `min_len`.
+    TooShort,
+    /// More characters than `max_len`.
+    TooLong,
 }
 
 /// What the server says about a password while the person types it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PasswordFeedback {
-    /// Why the password cannot be used, if it cannot.
-    pub problem: Option<Msg>,
+    /// Why the password cannot be used, if it cannot, in the words of the page's language (the
+    /// island that shows it carries no message catalogue).
+    pub problem: Option<String>,
     /// Estimated strength from 0 (very weak) to 4 (very strong).
     pub score: u8,
 }

@@ -1,46 +1,22 @@
 //! Account pages: landing, registration, email verification, sign-in, account home and Profile.
 
 use super::{
-    model::{PasswordRules, Profile, SECURITY_QUESTION_IDS},
+    model::{LengthProblem, PasswordFeedback, PasswordRules, Profile, SECURITY_QUESTION_IDS},
     server_fns::{
-        get_profile, get_registration_settings, CheckPassword, Register, ResendVerificationCode,
-        SignIn, VerifyEmail,
+        get_profile, get_registration_settings, Register, ResendVerificationCode, SignIn,
+        VerifyEmail,
     },
     texts::{use_texts, AccountsMsg},
 };
 use crate::{
-    components::{query_flag, ErrorSummary, Field, Notice, RequireStep},
+    components::{field_view, query_flag, ErrorSummary, Field, FieldSpec, Notice, RequireStep},
     error::AppError,
-    i18n::{use_common, use_locale, CommonMsg},
+    i18n::{use_common, use_locale, CommonMsg, Locale},
     session::model::Step,
 };
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
-
-crate::lazy_page!(
-    /// The code-split route of [`LandingPage`].
-    LandingRoute => LandingPage
-);
-crate::lazy_page!(
-    /// The code-split route of [`RegisterPage`].
-    RegisterRoute => RegisterPage
-);
-crate::lazy_page!(
-    /// The code-split route of [`VerifyEmailPage`].
-    VerifyEmailRoute => VerifyEmailPage
-);
-crate::lazy_page!(
-    /// The code-split route of [`SignInPage`].
-    SignInRoute => SignInPage
-);
-crate::lazy_page!(
-    /// The code-split route of [`AccountPage`].
-    AccountRoute => AccountPage
-);
-crate::lazy_page!(
-    /// The code-split route of [`ProfilePage`].
-    ProfileRoute => ProfilePage
-);
+use serde::{Deserialize, Serialize};
 
 /// `/`: what Caseport is, with the ways in.
 #[component]
@@ -68,6 +44,13 @@ pub fn RegisterPage() -> impl IntoView {
     let error: Signal<Option<AppError>> =
         Signal::derive(move || register.value().get().and_then(|r| r.err()));
     let settings = Resource::new(|| (), |_| get_registration_settings());
+    let locale = use_locale();
+    let field_text = move |name: &'static str| {
+        error
+            .get()
+            .and_then(|e| e.field_message(name))
+            .map(|m| m.text(locale))
+    };
     view! {
         <Title text=s.register_title/>
         <h1>{s.register_title}</h1>
@@ -79,7 +62,12 @@ pub fn RegisterPage() -> impl IntoView {
                 view! {
                     <ActionForm action=register attr:class="usa-form usa-form--large" attr:novalidate=true>
                         <Field label=s.email name="email" input_type="email" autocomplete="email" hint=s.email_hint error/>
-                        <PasswordFields rules=settings.password error/>
+                        <PasswordFields
+                            rules=settings.password
+                            texts=password_texts(settings.password, locale)
+                            password_error=field_text("password")
+                            confirmation_error=field_text("password_confirmation")
+                        />
                         {settings.security_questions.then(|| view! { <SecurityQuestions error/> })}
                         <button type="submit" class="usa-button">{s.create_account_button}</button>
                     </ActionForm>
@@ -89,44 +77,80 @@ pub fn RegisterPage() -> impl IntoView {
     }
 }
 
-#[component]
-fn PasswordFields(rules: PasswordRules, error: Signal<Option<AppError>>) -> impl IntoView {
+/// The words the password island shows, put in the page's language by the server.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct PasswordTexts {
+    /// The hint under the label.
+    hint: String,
+    /// The length rule broken, e.g. "Use at least 12 characters".
+    too_short: String,
+    /// E.g. "Use at most 128 characters".
+    too_long: String,
+}
+
+fn password_texts(rules: PasswordRules, locale: Locale) -> PasswordTexts {
+    let (min, max) = (rules.min_len, rules.max_len);
+    PasswordTexts {
+        hint: AccountsMsg::PasswordHint { min, max }.text(locale),
+        too_short: AccountsMsg::PasswordTooShort { min }.text(locale),
+        too_long: AccountsMsg::PasswordTooLong { max }.text(locale),
+    }
+}
+
+/// The new password and its confirmation, with feedback as the password is typed: the one part of
+/// registration that needs scripts, so an island, hydrated in the browser. Every text it gets from
+/// the server (hint, length rules, the errors of the last submission, the server's verdict) arrives
+/// already in words, so the browser carries no message catalogue.
+#[island]
+fn PasswordFields(
+    rules: PasswordRules,
+    texts: PasswordTexts,
+    password_error: Option<String>,
+    confirmation_error: Option<String>,
+) -> impl IntoView {
     let s = use_texts();
     let locale = use_locale();
     let (password, set_password) = signal(String::new());
-    let check = ServerAction::<CheckPassword>::new();
+    let verdict = RwSignal::new(None::<PasswordFeedback>);
+    let PasswordTexts {
+        hint,
+        too_short,
+        too_long,
+    } = texts;
     let on_input = Callback::new(move |value: String| {
         set_password.set(value.clone());
-        if rules.check_length(&value).is_ok() {
-            let email = document_email();
-            check.dispatch(CheckPassword {
-                password: value,
-                email,
-            });
+        verdict.set(None);
+        if rules.length_problem(&value).is_none() {
+            ask_server(value, verdict);
         }
     });
-    let feedback = move || {
+    let feedback = Memo::new(move |_| {
         let value = password.get();
         if value.is_empty() {
             return None;
         }
         let count = PasswordRules::length(&value);
-        let (text, score) = match rules.check_length(&value) {
-            Err(message) => (message.text(locale), 0),
-            Ok(()) => match check.value().get() {
-                Some(Ok(feedback)) => match feedback.problem {
-                    Some(problem) => (problem.text(locale), 0),
-                    None => (
-                        format!(
-                            "{} {} {}",
-                            s.password_ok,
-                            s.strength_prefix,
-                            s.strength_labels[feedback.score.min(4) as usize]
-                        ),
-                        feedback.score,
+        let (text, score) = match rules.length_problem(&value) {
+            Some(LengthProblem::TooShort) => (too_short.clone(), 0),
+            Some(LengthProblem::TooLong) => (too_long.clone(), 0),
+            None => match verdict.get() {
+                Some(PasswordFeedback {
+                    problem: Some(problem),
+                    ..
+                }) => (problem, 0),
+                Some(PasswordFeedback {
+                    problem: None,
+                    score,
+                }) => (
+                    format!(
+                        "{} {} {}",
+                        s.password_ok,
+                        s.strength_prefix,
+                        s.strength_labels[score.min(4) as usize]
                     ),
-                },
-                _ => (String::new(), 0),
+                    score,
+                ),
+                None => (String::new(), 0),
             },
         };
         Some((
@@ -136,35 +160,95 @@ fn PasswordFields(rules: PasswordRules, error: Signal<Option<AppError>>) -> impl
             ),
             score,
         ))
-    };
-    view! {
-        <Field label=s.password name="password" input_type="password" autocomplete="new-password" hint=AccountsMsg::PasswordHint { min: rules.min_len, max: rules.max_len }.text(locale) error on_input>
-            <div class="caseport-strength" data-score=move || feedback().map(|(_, score)| score.to_string())>
-                <div class="caseport-strength__bar" data-score=move || feedback().map(|(_, score)| score.to_string())></div>
+    });
+    let strength = move || {
+        view! {
+            <div class="caseport-strength" data-score=move || feedback.get().map(|(_, score)| score.to_string())>
+                <div class="caseport-strength__bar" data-score=move || feedback.get().map(|(_, score)| score.to_string())></div>
                 <p id="password-feedback" class="caseport-strength__text usa-hint" role="status" aria-live="polite">
-                    {move || feedback().map(|(text, _)| text)}
+                    {move || feedback.get().map(|(text, _)| text)}
                 </p>
             </div>
-        </Field>
-        <Field label=s.confirm_password name="password_confirmation" input_type="password" autocomplete="new-password" error/>
+        }
+        .into_any()
+    };
+    let password_spec = FieldSpec {
+        label: s.password,
+        name: "password",
+        input_type: "password",
+        hint: Some(hint),
+        autocomplete: Some("new-password"),
+        inputmode: None,
+    };
+    let confirmation_spec = FieldSpec {
+        label: s.confirm_password,
+        name: "password_confirmation",
+        input_type: "password",
+        hint: None,
+        autocomplete: Some("new-password"),
+        inputmode: None,
+    };
+    view! {
+        {field_view(password_spec, Signal::stored(password_error), Some(on_input), Some(Box::new(strength)))}
+        {field_view(confirmation_spec, Signal::stored(confirmation_error), None, None)}
     }
 }
 
-/// The email typed so far (for context checks in the live password feedback).
-fn document_email() -> String {
+/// Asks the `check_password` server function about `password` (and the email typed so far), and
+/// puts its answer in `verdict` unless the password has changed meanwhile. Over plain `fetch`: the
+/// island reads only the success shape, so the browser needs no decoder for the server's errors
+/// (on any error there is simply no verdict; the form's own submission checks everything again).
+fn ask_server(password: String, verdict: RwSignal<Option<PasswordFeedback>>) {
     #[cfg(feature = "hydrate")]
-    {
-        use wasm_bindgen::JsCast;
-        document()
-            .get_element_by_id("email")
-            .and_then(|el| el.dyn_into::<web_sys::HtmlInputElement>().ok())
-            .map(|input| input.value())
-            .unwrap_or_default()
-    }
+    leptos::task::spawn_local(async move {
+        use super::server_fns::CheckPassword;
+        use leptos::server_fn::ServerFn;
+        let form = web_sys::UrlSearchParams::new().ok();
+        let Some(form) = form else { return };
+        form.append("password", &password);
+        form.append("email", &document_email());
+        let body = String::from(form.to_string());
+        let request = gloo_net::http::Request::post(CheckPassword::PATH)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(body);
+        let Ok(request) = request else { return };
+        let Ok(response) = request.send().await else {
+            return;
+        };
+        if !response.ok() {
+            return;
+        }
+        if let Ok(feedback) = response.json::<PasswordFeedback>().await {
+            if document_password() == password {
+                verdict.set(Some(feedback));
+            }
+        }
+    });
     #[cfg(not(feature = "hydrate"))]
-    {
-        String::new()
-    }
+    let _ = (password, verdict);
+}
+
+/// The password typed so far (an answer about an older one is dropped).
+#[cfg(feature = "hydrate")]
+fn document_password() -> String {
+    input_value("password")
+}
+
+/// The value of the input with `id`, or empty.
+#[cfg(feature = "hydrate")]
+fn input_value(id: &str) -> String {
+    use wasm_bindgen::JsCast;
+    document()
+        .get_element_by_id(id)
+        .and_then(|el| el.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .map(|input| input.value())
+        .unwrap_or_default()
+}
+
+/// The email typed so far (for context checks in the live password feedback).
+#[cfg(feature = "hydrate")]
+fn document_email() -> String {
+    input_value("email")
 }
 
 #[component]
@@ -321,8 +405,9 @@ fn ProfileDetails(profile: Resource<Result<Profile, AppError>>) -> impl IntoView
     }
 }
 
-/// A button that copies `text` to the clipboard; shown only once scripts run (it needs them).
-#[component]
+/// A button that copies `text` to the clipboard; shown only once scripts run (it needs them), so
+/// an island.
+#[island]
 fn CopyButton(text: String) -> impl IntoView {
     let s = use_texts();
     let (ready, set_ready) = signal(false);

@@ -36,8 +36,12 @@ pub async fn register(#[server(flatten)] form: RegistrationForm) -> Result<(), A
 /// Live feedback on a password being typed: the server-side rules and a strength estimate.
 #[server(prefix = "/_fn", endpoint = "check_password")]
 pub async fn check_password(password: String, email: String) -> Result<PasswordFeedback, AppError> {
-    use crate::infra::{request::client_ip, state::use_app_state};
-    super::service::password_feedback(&use_app_state()?, client_ip()?, &password, &email).await
+    use crate::infra::{
+        request::{client_ip, request_locale},
+        state::use_app_state,
+    };
+    let (state, ip) = (use_app_state()?, client_ip()?);
+    super::service::password_feedback(&state, ip, &password, &email, request_locale()).await
 }
 
 /// Checks the emailed code; then redirects to authenticator set-up.

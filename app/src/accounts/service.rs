@@ -448,6 +448,7 @@ pub async fn password_feedback(
     ip: IpAddr,
     password: &str,
     email: &str,
+    locale: Locale,
 ) -> Result<PasswordFeedback, AppError> {
     rate_limit::hit(
         state,
@@ -461,7 +462,10 @@ pub async fn password_feedback(
         Some(_) => 0,
         None => strength(password, email.as_ref()),
     };
-    Ok(PasswordFeedback { problem, score })
+    Ok(PasswordFeedback {
+        problem: problem.map(|message| message.text(locale)),
+        score,
+    })
 }
 
 /// The Profile of an account.

@@ -14,15 +14,6 @@ use crate::{
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
 
-crate::lazy_page!(
-    /// The code-split route of [`SetupAuthenticatorPage`].
-    SetupAuthenticatorRoute => SetupAuthenticatorPage
-);
-crate::lazy_page!(
-    /// The code-split route of [`SignInCodePage`].
-    SignInCodeRoute => SignInCodePage
-);
-
 /// `/setup-authenticator`: QR code, typed key, and the confirming code.
 #[component]
 pub fn SetupAuthenticatorPage() -> impl IntoView {

@@ -1,0 +1,243 @@
+/*
+ * Client-side navigation between Caseport's server-rendered pages.
+ *
+ * Every page works without scripts: links are links and forms post to the server, which answers
+ * with a page or a redirect to one. When scripts run, this file makes the same requests with fetch
+ * and puts the new page's <body> in place of the old one, so the document, the loaded wasm module
+ * and the browser's scroll and focus handling stay; the islands (the hydrated parts) of the new
+ * page are then hydrated. A page built by another deploy of Caseport (another bundle) is loaded
+ * as a whole document instead. Anything unexpected falls back to the browser's own navigation.
+ */
+(function () {
+  'use strict';
+
+  if (!window.fetch || !window.DOMParser || !window.history || !window.history.pushState) {
+    return;
+  }
+
+  // Each navigation has a number; a response that arrives after a newer navigation began is dropped.
+  var latest = 0;
+  // The path and query of the page on show, to tell a change of page from a change of #fragment.
+  var shown = location.pathname + location.search;
+
+  function bundleOf(doc) {
+    var stylesheet = doc.querySelector('link#leptos');
+    return stylesheet ? stylesheet.getAttribute('href') : null;
+  }
+
+  function isHtml(response) {
+    return (response.headers.get('Content-Type') || '').indexOf('text/html') === 0;
+  }
+
+  function hydrateIslands() {
+    if (typeof window.__hydrateIsland !== 'function') {
+      // The module has not loaded yet: when it does, it hydrates the islands of the page on show.
+      return;
+    }
+    var islands = document.body.querySelectorAll('leptos-island');
+    for (var i = 0; i < islands.length; i++) {
+      window.__hydrateIsland(islands[i], islands[i].dataset.component);
+    }
+  }
+
+  // Values typed into a form that came back (e.g. with errors) are kept, except secrets.
+  function keepTypedValues(oldForm, action) {
+    if (!oldForm) {
+      return;
+    }
+    var forms = document.forms;
+    for (var f = 0; f < forms.length; f++) {
+      if (forms[f].action !== action) {
+        continue;
+      }
+      var fields = forms[f].elements;
+      for (var i = 0; i < fields.length; i++) {
+        var field = fields[i];
+        var kind = (field.type || '').toLowerCase();
+        if (!field.name || ['password', 'hidden', 'submit', 'button', 'file', 'checkbox', 'radio'].indexOf(kind) >= 0) {
+          continue;
+        }
+        var previous = oldForm.elements.namedItem(field.name);
+        if (previous && typeof previous.value === 'string' && field.value === '') {
+          field.value = previous.value;
+        }
+      }
+      return;
+    }
+  }
+
+  function focusNewPage(url) {
+    var target = null;
+    var hash = new URL(url).hash;
+    if (hash.length > 1) {
+      target = document.getElementById(decodeURIComponent(hash.slice(1)));
+    }
+    if (!target) {
+      target = document.querySelector('.usa-error-summary') || document.getElementById('main-content');
+      window.scrollTo(0, 0);
+    }
+    if (target) {
+      if (!target.hasAttribute('tabindex') && !/^(A|BUTTON|INPUT|SELECT|TEXTAREA)$/.test(target.tagName)) {
+        target.setAttribute('tabindex', '-1');
+      }
+      target.focus({ preventScroll: !hash });
+    }
+  }
+
+  function show(doc, url, replace) {
+    if (replace) {
+      window.history.replaceState(null, '', url);
+    } else {
+      window.history.pushState(null, '', url);
+    }
+    shown = location.pathname + location.search;
+    document.title = doc.title;
+    var lang = doc.documentElement.getAttribute('lang');
+    if (lang) {
+      document.documentElement.setAttribute('lang', lang);
+    }
+    document.body.replaceWith(document.adoptNode(doc.body));
+    hydrateIslands();
+  }
+
+  // A refusal that is not a page (e.g. plain text from the server) is shown where the page was.
+  function showText(text) {
+    var main = document.getElementById('main-content');
+    if (!main) {
+      return;
+    }
+    var alert = document.createElement('p');
+    alert.setAttribute('role', 'alert');
+    alert.textContent = text;
+    main.replaceChildren(alert);
+  }
+
+  // `unsent` runs only when the request got no answer at all, so a form is never sent twice.
+  function navigate(request, unsent, options) {
+    var number = ++latest;
+    var html = document.documentElement;
+    html.setAttribute('aria-busy', 'true');
+    function done() {
+      if (number === latest) {
+        html.removeAttribute('aria-busy');
+      }
+    }
+    return fetch(request).then(function (response) {
+      return response.text().then(function (text) {
+        if (number !== latest) {
+          return;
+        }
+        if (!isHtml(response)) {
+          if (request.method === 'GET') {
+            // A download or another kind of file: the browser's own navigation handles it.
+            window.location.assign(response.url);
+          } else {
+            showText(text);
+          }
+          return;
+        }
+        var doc = new DOMParser().parseFromString(text, 'text/html');
+        if (bundleOf(doc) !== bundleOf(document)) {
+          // Another deploy: its page needs its own bundle.
+          window.location.assign(response.url);
+          return;
+        }
+        try {
+          show(doc, response.url, options.replace);
+          if (options.form) {
+            keepTypedValues(options.form, options.form.action);
+          }
+          focusNewPage(response.url);
+        } catch (error) {
+          console.error(error);
+          window.location.assign(response.url);
+        }
+      });
+    }, function () {
+      if (number === latest) {
+        unsent();
+      }
+    }).then(done, done);
+  }
+
+  function linkToFollow(event) {
+    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {
+      return null;
+    }
+    var link = event.target instanceof Element ? event.target.closest('a[href]') : null;
+    if (!link || (link.target && link.target !== '_self') || link.hasAttribute('download')) {
+      return null;
+    }
+    if ((link.getAttribute('rel') || '').split(/\s+/).indexOf('external') >= 0) {
+      return null;
+    }
+    var url = new URL(link.href, location.href);
+    if (url.origin !== location.origin || !/^https?:$/.test(url.protocol)) {
+      return null;
+    }
+    if (url.pathname + url.search === shown && url.hash) {
+      // Only the fragment changes: the browser scrolls to it.
+      return null;
+    }
+    return url;
+  }
+
+  document.addEventListener('click', function (event) {
+    var url = linkToFollow(event);
+    if (!url) {
+      return;
+    }
+    event.preventDefault();
+    navigate(new Request(url.href, { headers: { Accept: 'text/html' } }), function () {
+      window.location.assign(url.href);
+    }, {});
+  });
+
+  document.addEventListener('submit', function (event) {
+    if (event.defaultPrevented) {
+      // An island handles this form itself.
+      return;
+    }
+    var form = event.target;
+    var submitter = event.submitter || null;
+    var method = ((submitter && submitter.getAttribute('formmethod')) || form.getAttribute('method') || 'get').toLowerCase();
+    var action = new URL((submitter && submitter.getAttribute('formaction')) || form.action, location.href);
+    if ((method !== 'get' && method !== 'post') || action.origin !== location.origin || (form.target && form.target !== '_self')) {
+      return;
+    }
+    var data;
+    try {
+      data = new FormData(form, submitter);
+    } catch (error) {
+      data = new FormData(form);
+    }
+    var init = { method: method.toUpperCase(), headers: { Accept: 'text/html' } };
+    if (method === 'get') {
+      action.search = new URLSearchParams(data).toString();
+    } else {
+      init.body = (form.enctype === 'multipart/form-data') ? data : new URLSearchParams(data);
+    }
+    event.preventDefault();
+    if (form.getAttribute('aria-busy') === 'true') {
+      // Already on its way: a second press must not send it twice.
+      return;
+    }
+    form.setAttribute('aria-busy', 'true');
+    navigate(new Request(action.href, init), function () {
+      // The request never got an answer: send it the browser's own way.
+      HTMLFormElement.prototype.submit.call(form);
+    }, { form: form }).then(function () {
+      form.removeAttribute('aria-busy');
+    });
+  });
+
+  window.addEventListener('popstate', function () {
+    if (location.pathname + location.search === shown) {
+      return;
+    }
+    var url = location.href;
+    navigate(new Request(url, { headers: { Accept: 'text/html' } }), function () {
+      window.location.reload();
+    }, { replace: true });
+  });
+})();
