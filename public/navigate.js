@@ -6,7 +6,9 @@
  * and puts the new page's <body> in place of the old one, so the document, the loaded wasm module
  * and the browser's scroll and focus handling stay; the islands (the hydrated parts) of the new
  * page are then hydrated. A page built by another deploy of Caseport (another bundle) is loaded
- * as a whole document instead. Anything unexpected falls back to the browser's own navigation.
+ * as a whole document instead. A link that cannot be fetched falls back to the browser's own
+ * navigation; a form whose request got no answer is never sent again (the server may have acted on
+ * it): the page says so above the form, in its own language, and the form keeps what was typed.
  */
 (function () {
   'use strict';
@@ -30,8 +32,8 @@
   }
 
   function hydrateIslands() {
-    if (typeof window.__hydrateIsland !== 'function') {
-      // The module has not loaded yet: when it does, it hydrates the islands of the page on show.
+    if (typeof window.__hydrateIsland !== 'function' || !document.documentElement.hasAttribute('data-hydrated')) {
+      // The module has not hydrated its first page yet: when it does, it hydrates the page on show.
       return;
     }
     var islands = document.body.querySelectorAll('leptos-island');
@@ -54,7 +56,8 @@
       for (var i = 0; i < fields.length; i++) {
         var field = fields[i];
         var kind = (field.type || '').toLowerCase();
-        if (!field.name || ['password', 'hidden', 'submit', 'button', 'file', 'checkbox', 'radio'].indexOf(kind) >= 0) {
+        if (!field.name || ['password', 'hidden', 'submit', 'button', 'file', 'checkbox', 'radio'].indexOf(kind) >= 0 ||
+            field.getAttribute('autocomplete') === 'one-time-code') {
           continue;
         }
         var previous = oldForm.elements.namedItem(field.name);
@@ -70,7 +73,11 @@
     var target = null;
     var hash = new URL(url).hash;
     if (hash.length > 1) {
-      target = document.getElementById(decodeURIComponent(hash.slice(1)));
+      try {
+        target = document.getElementById(decodeURIComponent(hash.slice(1)));
+      } catch (error) {
+        target = null;
+      }
     }
     if (!target) {
       target = document.querySelector('.usa-error-summary') || document.getElementById('main-content');
@@ -85,7 +92,7 @@
   }
 
   function show(doc, url, replace) {
-    if (replace) {
+    if (replace || url === location.href) {
       window.history.replaceState(null, '', url);
     } else {
       window.history.pushState(null, '', url);
@@ -100,62 +107,109 @@
     hydrateIslands();
   }
 
-  // A refusal that is not a page (e.g. plain text from the server) is shown where the page was.
-  function showText(text) {
+  // A problem with a form's request, shown above the form in the page's language (the server puts
+  // the words on <main>), and focused; the form stays as it was, so nothing typed is lost.
+  function showProblem(form, key) {
     var main = document.getElementById('main-content');
-    if (!main) {
+    var text = main && main.getAttribute(key);
+    if (!text) {
       return;
     }
-    var alert = document.createElement('p');
+    var alert = document.getElementById('navigation-problem') || document.createElement('div');
+    alert.id = 'navigation-problem';
+    alert.className = 'usa-alert usa-alert--error';
     alert.setAttribute('role', 'alert');
+    alert.setAttribute('tabindex', '-1');
     alert.textContent = text;
-    main.replaceChildren(alert);
+    if (form && form.parentNode) {
+      form.parentNode.insertBefore(alert, form);
+    } else {
+      main.insertBefore(alert, main.firstChild);
+    }
+    alert.focus();
   }
 
-  // `unsent` runs only when the request got no answer at all, so a form is never sent twice.
-  function navigate(request, unsent, options) {
+  function sameOrigin(url) {
+    return new URL(url).origin === location.origin;
+  }
+
+  // The address the new page is shown at: the answer's, with the #fragment asked for (fetch drops it).
+  function shownAt(response, requested) {
+    var url = new URL(response.url);
+    if (!url.hash && requested.hash && url.pathname === requested.pathname && url.search === requested.search) {
+      url.hash = requested.hash;
+    }
+    return url.href;
+  }
+
+  // `unsent` runs only for a GET that got no answer; a form's POST is never sent a second time
+  // (the server may have acted on it before the connection dropped).
+  function navigate(request, options) {
     var number = ++latest;
-    var html = document.documentElement;
-    html.setAttribute('aria-busy', 'true');
+    var requested = new URL(request.url);
+    var isGet = request.method === 'GET';
+    var form = options.form;
+    var busy = form || document.getElementById('main-content');
+    if (busy) {
+      busy.setAttribute('aria-busy', 'true');
+    }
     function done() {
-      if (number === latest) {
-        html.removeAttribute('aria-busy');
+      if (busy) {
+        busy.removeAttribute('aria-busy');
       }
     }
     return fetch(request).then(function (response) {
+      if (!sameOrigin(response.url)) {
+        // Never expected (the server only redirects within the site), but if it happens the
+        // browser goes there itself, as it would without scripts.
+        window.location.assign(response.url);
+        return;
+      }
+      // A POST's answer that is not a redirect has no address of its own to show or load again.
+      var loadable = isGet || response.redirected;
       return response.text().then(function (text) {
         if (number !== latest) {
           return;
         }
         if (!isHtml(response)) {
-          if (request.method === 'GET') {
+          if (isGet) {
             // A download or another kind of file: the browser's own navigation handles it.
             window.location.assign(response.url);
           } else {
-            showText(text);
+            showProblem(form, 'data-not-completed');
           }
           return;
         }
         var doc = new DOMParser().parseFromString(text, 'text/html');
-        if (bundleOf(doc) !== bundleOf(document)) {
+        if (bundleOf(doc) !== bundleOf(document) && loadable) {
           // Another deploy: its page needs its own bundle.
           window.location.assign(response.url);
           return;
         }
+        if (!loadable) {
+          showProblem(form, 'data-not-completed');
+          return;
+        }
+        var url = shownAt(response, requested);
         try {
-          show(doc, response.url, options.replace);
-          if (options.form) {
-            keepTypedValues(options.form, options.form.action);
+          show(doc, url, options.replace);
+          if (form) {
+            keepTypedValues(form, form.action);
           }
-          focusNewPage(response.url);
+          focusNewPage(url);
         } catch (error) {
           console.error(error);
-          window.location.assign(response.url);
+          window.location.assign(url);
         }
       });
     }, function () {
-      if (number === latest) {
-        unsent();
+      if (number !== latest) {
+        return;
+      }
+      if (isGet) {
+        window.location.assign(request.url);
+      } else {
+        showProblem(form, 'data-not-sent');
       }
     }).then(done, done);
   }
@@ -188,9 +242,7 @@
       return;
     }
     event.preventDefault();
-    navigate(new Request(url.href, { headers: { Accept: 'text/html' } }), function () {
-      window.location.assign(url.href);
-    }, {});
+    navigate(new Request(url.href, { headers: { Accept: 'text/html' } }), {});
   });
 
   document.addEventListener('submit', function (event) {
@@ -222,13 +274,7 @@
       // Already on its way: a second press must not send it twice.
       return;
     }
-    form.setAttribute('aria-busy', 'true');
-    navigate(new Request(action.href, init), function () {
-      // The request never got an answer: send it the browser's own way.
-      HTMLFormElement.prototype.submit.call(form);
-    }, { form: form }).then(function () {
-      form.removeAttribute('aria-busy');
-    });
+    navigate(new Request(action.href, init), { form: form });
   });
 
   window.addEventListener('popstate', function () {
@@ -236,8 +282,6 @@
       return;
     }
     var url = location.href;
-    navigate(new Request(url, { headers: { Accept: 'text/html' } }), function () {
-      window.location.reload();
-    }, { replace: true });
+    navigate(new Request(url, { headers: { Accept: 'text/html' } }), { replace: true });
   });
 })();

@@ -40,7 +40,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             <div class="usa-banner__inner grid-container">{s.banner}</div>
         </section>
         <SiteHeader/>
-        <main id="main-content" class="grid-container usa-section" tabindex="-1">
+        <main id="main-content" class="grid-container usa-section" tabindex="-1" data-not-sent=s.not_sent data-not-completed=s.not_completed>
             {children()}
         </main>
         <footer class="usa-footer">

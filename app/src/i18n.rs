@@ -359,6 +359,10 @@ pub struct CommonTexts {
     pub not_found_title: &'static str,
     pub not_found_text: &'static str,
     pub loading: &'static str,
+    /// Shown by `public/navigate.js` when a form's request got no answer.
+    pub not_sent: &'static str,
+    /// Shown by `public/navigate.js` when the server answered a form with something not a page.
+    pub not_completed: &'static str,
     pub required: &'static str,
     pub invalid_credentials: &'static str,
     /// `{n}`: whole minutes to wait.
@@ -388,6 +392,8 @@ static COMMON_TEXTS: PerLocale<CommonTexts> = [
         not_found_title: "Page not found",
         not_found_text: "We could not find the page you were looking for.",
         loading: "Loading…",
+        not_sent: "We could not reach Caseport, so your answers may not have been sent. Check your connection and try again.",
+        not_completed: "We could not complete this request. Try again.",
         required: "This field is required.",
         invalid_credentials: "The email address or password you entered is not correct.",
         rate_limited: Plural::new(
@@ -418,6 +424,8 @@ static COMMON_TEXTS: PerLocale<CommonTexts> = [
         not_found_title: "Página no encontrada",
         not_found_text: "No pudimos encontrar la página que buscaba.",
         loading: "Cargando…",
+        not_sent: "No pudimos comunicarnos con Caseport, así que es posible que sus respuestas no se hayan enviado. Compruebe su conexión e inténtelo de nuevo.",
+        not_completed: "No pudimos completar esta solicitud. Inténtelo de nuevo.",
         required: "Este campo es obligatorio.",
         invalid_credentials:
             "El correo electrónico o la contraseña que introdujo no son correctos.",

@@ -21,11 +21,12 @@ use tower_http::services::{ServeDir, ServeFile};
 pub const BUILD_ID_FILE: &str = "build-id";
 
 /// Files at the site root that are served as they are.
-pub const ROOT_FILES: [&str; 6] = [
+pub const ROOT_FILES: [&str; 7] = [
     "favicon.ico",
     "manifest.webmanifest",
     "sw.js",
     "register-sw.js",
+    "navigate.js",
     "offline.html",
     "robots.txt",
 ];

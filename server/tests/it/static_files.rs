@@ -27,7 +27,9 @@ fn built_site() -> PathBuf {
         );
         write(&bundle.join(format!("{name}.gz")), &format!("gzip {body}"));
     }
-    write(&root.join("sw.js"), "identity sw");
+    for name in server::static_files::ROOT_FILES {
+        write(&root.join(name), &format!("identity {name}"));
+    }
     write(&root.join("sw.js.br"), "brotli sw");
     write(&root.join("icons").join("icon.png"), "png");
     write(&root.join("build-id"), &format!("{BUILD_ID}\n"));
@@ -86,7 +88,11 @@ async fn item63_only_the_content_addressed_bundle_is_cached_as_immutable() {
         versioned.header("cache-control").as_deref(),
         Some("public, max-age=31536000, immutable")
     );
-    for path in ["/pkg/caseport.css", "/sw.js", "/icons/icon.png"] {
+    let root_files = server::static_files::ROOT_FILES.map(|name| format!("/{name}"));
+    for path in ["/pkg/caseport.css", "/icons/icon.png"]
+        .into_iter()
+        .chain(root_files.iter().map(String::as_str))
+    {
         let response = fetch(&app, path, "br").await;
         assert_eq!(response.status, 200, "{path}");
         assert_eq!(
@@ -180,4 +186,42 @@ async fn item63_nothing_outside_the_served_directories_is_reachable() {
     post.path = format!("/pkg/{BUILD_ID}/caseport.js");
     let post = app.send(post).await;
     assert!(post.status == 405 || post.status == 404, "{}", post.status);
+}
+
+#[tokio::test]
+async fn item63_every_script_a_page_loads_is_served_as_a_static_file() {
+    let app = TestApp::new().await.with_site_root(&built_site());
+    let (cookie, _) = app.signed_up("scripts@example.com", PASSWORD).await;
+    let page = app.send(Req::get("/sign-in")).await;
+    assert_eq!(page.status, 200);
+    let scripts: Vec<&str> = page
+        .body
+        .split("<script src=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    assert!(
+        scripts.contains(&"/navigate.js") && scripts.contains(&"/register-sw.js"),
+        "{scripts:?}"
+    );
+    for script in scripts {
+        let response = app
+            .send(
+                Req::get(script)
+                    .cookie(Some(&cookie))
+                    .header("accept-encoding", "br"),
+            )
+            .await;
+        assert_eq!(response.status, 200, "{script}");
+        assert!(
+            response.set_cookies().is_empty(),
+            "{script} must not touch the session: {:?}",
+            response.set_cookies()
+        );
+        assert_eq!(
+            response.header("cache-control").as_deref(),
+            Some("no-cache"),
+            "{script} keeps its name across builds, so it must be revalidated"
+        );
+    }
 }
