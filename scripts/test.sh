@@ -208,7 +208,7 @@ CASEPORT_TEST_DATABASE_URL="$PG_TEST_URL" CASEPORT_TEST_PG_CA_FILE="$PG_CA_FILE"
 stage_passed
 
 # f. Release build: target/release/caseport and target/site -------------------------------------
-stage "8/11 release build: cargo leptos build --release --split --precompress"
+stage "8/11 release build: cargo leptos build --release --precompress"
 bash scripts/build-site.sh
 stage_passed
 
