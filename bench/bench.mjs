@@ -2,9 +2,6 @@
 // Caseport benchmark: every number is printed next to a baseline measured in the same run, on the
 // same machine, against the same binary, so that a noisy machine moves both alike.
 //
-//   profile_vs_static       requests/s of the signed-in Profile page (GET /profile) divided by
-//                           requests/s of a static file of exactly the same byte size served by the
-//                           same binary (bench-static.html, written into the run's copy of the site).
 //   profile_vs_healthz      requests/s of GET /profile divided by requests/s of GET /healthz (the
 //                           cheapest route: what the HTTP stack alone costs).
 //   static_file_vs_profile  requests/s of the stylesheet the sign-in page links (e.g.
@@ -61,7 +58,6 @@ import {
   snippet,
 } from './lib.mjs';
 
-const STATIC_NAME = 'bench-static.html';
 
 const PORT = num('BENCH_PORT', 3200);
 const DURATION_MS = num('BENCH_DURATION_S', 10) * 1000;
@@ -492,16 +488,6 @@ async function browserBytes(urlPath) {
   }
 }
 
-/** A complete HTML document of exactly `size` bytes. */
-function staticPage(size) {
-  const head = '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>bench</title></head><body><p>';
-  const tail = '</p></body></html>\n';
-  const fill = size - Buffer.byteLength(head) - Buffer.byteLength(tail);
-  if (fill < 0) return Buffer.alloc(size, 'x');
-  const words = 'Caseport static page of the same size as the profile page. ';
-  return Buffer.from(head + words.repeat(Math.ceil(fill / words.length)).slice(0, fill) + tail);
-}
-
 async function argon2Rate() {
   const out = await srv.runBin(['bench-argon2', '--iterations', String(ARGON2_ITERATIONS)]);
   const m = out.match(/argon2id verifications\/s:\s*([0-9.eE+-]+)/);
@@ -560,20 +546,12 @@ async function main() {
   const signInBytes = await browserBytes('/sign-in');
   await servedSizes(sizes);
 
-  // Profile page vs. a static page of the same size, /healthz and a static file.
+  // Profile page vs. /healthz and a static file.
   const agent = new http.Agent({ keepAlive: true });
   const jar = await srv.signIn(agent, profileAccount);
   const profileHeaders = { Cookie: jar.header(), Accept: 'text/html', 'Accept-Encoding': BROWSER_ENCODINGS };
-  // The page's size, as served once warm (the first render of a lazily split route can differ).
-  const profileSizes = [];
-  for (let i = 0; i < 5; i++) profileSizes.push((await srv.expectSignedInPage(agent, jar, '/profile', 'account-number')).body.length);
-  const size = [...profileSizes].sort((x, y) => x - y)[2];
-  if (new Set(profileSizes).size > 1) log(`GET /profile sizes vary: ${profileSizes.join(' ')}; the static page gets ${size} bytes`);
-  fs.writeFileSync(path.join(srv.siteRoot, STATIC_NAME), staticPage(size)); // into the run's copy of target/site
-  const staticCheck = await srv.request(agent, 'GET', `/${STATIC_NAME}`, { headers: { Accept: 'text/html' } });
-  if (staticCheck.status !== 200 || staticCheck.body.length !== size) {
-    throw new Error(`GET /${STATIC_NAME}: HTTP ${staticCheck.status}, ${staticCheck.body.length} bytes (want ${size})`);
-  }
+  // The page as served once warm, checked to be the signed-in Profile.
+  for (let i = 0; i < 5; i++) await srv.expectSignedInPage(agent, jar, '/profile', 'account-number');
   // The static file: the (first) stylesheet the sign-in page really links, whatever its name.
   const cssPath = signInBytes.stylesheets[0] ?? signInBytes.requests.find((r) => r.kind === 'css')?.url;
   if (!cssPath) throw new Error('the sign-in page links no stylesheet');
@@ -581,11 +559,9 @@ async function main() {
   if (signInPage.status !== 200) throw new Error(`GET /sign-in: HTTP ${signInPage.status} ${snippet(signInPage.body)}`);
   agent.destroy();
 
-  const staticHeaders = { Accept: 'text/html', 'Accept-Encoding': BROWSER_ENCODINGS };
   const cssHeaders = { Accept: 'text/css,*/*;q=0.1', 'Accept-Encoding': BROWSER_ENCODINGS };
-  const [profileRun, staticRun, healthzRun, cssRun] = await measureInterleaved([
+  const [profileRun, healthzRun, cssRun] = await measureInterleaved([
     { path: '/profile', headers: profileHeaders },
-    { path: `/${STATIC_NAME}`, headers: staticHeaders },
     { path: '/healthz', headers: { 'Accept-Encoding': BROWSER_ENCODINGS } },
     { path: cssPath, headers: cssHeaders },
   ]);
@@ -619,7 +595,6 @@ async function main() {
     cpus,
     concurrency: CONCURRENCY,
     duration_s: DURATION_MS / 1000,
-    profile_vs_static: { ratio: profileRun.rps / staticRun.rps, page_bytes: size, profile: profileRun, static: staticRun },
     profile_vs_healthz: { ratio: profileRun.rps / healthzRun.rps, profile: profileRun, healthz: healthzRun },
     static_file_vs_profile: { ratio: cssRun.rps / profileRun.rps, static_file: cssRun, profile: profileRun },
     sign_in_vs_argon2: {
@@ -645,10 +620,6 @@ async function main() {
   const lines = [
     '',
     `Caseport bench: ${cpus} CPUs, concurrency ${CONCURRENCY}, ${DURATION_MS / 1000} s per measurement, SQLite, rate limits off, Accept-Encoding: ${BROWSER_ENCODINGS}`,
-    '',
-    `profile_vs_static: ${f3(result.profile_vs_static.ratio)}`,
-    rpsLine('GET /profile (signed in)', profileRun),
-    rpsLine(`GET /${STATIC_NAME} (same size)`, staticRun),
     '',
     `profile_vs_healthz: ${f3(result.profile_vs_healthz.ratio)}`,
     rpsLine('GET /profile (signed in)', profileRun),
@@ -695,7 +666,6 @@ async function main() {
     '',
     'Summary',
     ...table([
-      { name: 'GET /profile', value: `${f1(profileRun.rps)} req/s`, baseline: `${f1(staticRun.rps)} req/s same-size static`, ratio: f3(result.profile_vs_static.ratio) },
       { name: 'GET /profile', value: `${f1(profileRun.rps)} req/s`, baseline: `${f1(healthzRun.rps)} req/s /healthz`, ratio: f3(result.profile_vs_healthz.ratio) },
       { name: `GET ${cssPath}`, value: `${f1(cssRun.rps)} req/s`, baseline: `${f1(profileRun.rps)} req/s /profile`, ratio: f3(result.static_file_vs_profile.ratio) },
       { name: 'full sign-ins', value: `${f2(signIns.rate)} /s`, baseline: `${f2(argon2PerSecond)} /s argon2id`, ratio: f3(result.sign_in_vs_argon2.ratio) },
@@ -730,7 +700,7 @@ async function main() {
   fs.writeFileSync(path.join(outDir, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
   log(`results written to ${path.relative(ROOT, path.join(outDir, 'latest.json'))}`);
 
-  const runs = { '/profile': profileRun, [`/${STATIC_NAME}`]: staticRun, '/healthz': healthzRun, [cssPath]: cssRun };
+  const runs = { '/profile': profileRun, '/healthz': healthzRun, [cssPath]: cssRun };
   const problems = [
     ...Object.entries(runs).map(([p, r]) => r.errors && `${p}: ${r.errors} errors (first: ${r.first_error})`),
     ...Object.values(runs).map((r) => r.ok === 0 && `${r.path}: no request completed`),

@@ -218,6 +218,7 @@ pub fn app(state: AppState) -> Router {
     };
     let options = state.leptos_options.clone();
     let site_root = std::path::PathBuf::from(options.site_root.as_ref());
+    let not_found_options = options.clone();
     let pages = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
@@ -226,10 +227,12 @@ pub fn app(state: AppState) -> Router {
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(context, shell))
+        // Every other path is a page (the app's own 404). Files are served only by
+        // `static_files`: nothing else under the site root is reachable (item 63).
+        .fallback(leptos_axum::render_app_async_with_context(
+            context,
+            move || shell(not_found_options.clone()),
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::sessions,

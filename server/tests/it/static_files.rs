@@ -166,11 +166,17 @@ async fn item63_nothing_outside_the_served_directories_is_reachable() {
         &format!("/pkg/{BUILD_ID}/..%2f..%2fsecret.txt"),
         "/icons/%2e%2e/%2e%2e/secret.txt",
         "/pkg/%2fetc%2fpasswd",
+        // In the site root but not one of the files the site serves.
+        "/secret.txt",
+        "/build-id",
+        "/sw.js.br",
     ] {
         let response = fetch(&app, path, "").await;
         assert!(
             !response.body.contains("outside the served directories")
-                && !response.body.contains("root:"),
+                && !response.body.contains("root:")
+                && response.body.trim() != BUILD_ID
+                && !response.body.contains("brotli sw"),
             "{path} leaked a file: {} {}",
             response.status,
             response.body
@@ -224,4 +230,45 @@ async fn item63_every_script_a_page_loads_is_served_as_a_static_file() {
             "{script} keeps its name across builds, so it must be revalidated"
         );
     }
+}
+
+#[tokio::test]
+async fn item63_a_browser_revalidating_a_file_it_has_gets_304_without_the_body() {
+    let app = TestApp::new().await.with_site_root(&built_site());
+    let first = fetch(&app, "/pkg/caseport.css", "br").await;
+    assert_eq!(first.status, 200);
+    let etag = first.header("etag").expect("an entity tag");
+    let revalidated = app
+        .send(
+            Req::get("/pkg/caseport.css")
+                .header("accept-encoding", "br")
+                .header("if-none-match", &etag),
+        )
+        .await;
+    assert_eq!(revalidated.status, 304, "{revalidated:?}");
+    assert!(revalidated.body.is_empty());
+    assert_eq!(revalidated.header("etag"), Some(etag.clone()));
+    assert_eq!(
+        revalidated.header("cache-control").as_deref(),
+        Some("no-cache")
+    );
+    // Each encoding is its own representation: the brotli tag does not revalidate a gzip copy.
+    let other_encoding = app
+        .send(
+            Req::get("/pkg/caseport.css")
+                .header("accept-encoding", "gzip")
+                .header("if-none-match", &etag),
+        )
+        .await;
+    assert_eq!(other_encoding.status, 200);
+    assert_eq!(other_encoding.body, "gzip css");
+    let last_modified = first.header("last-modified").expect("a modification time");
+    let by_date = app
+        .send(
+            Req::get("/pkg/caseport.css")
+                .header("accept-encoding", "br")
+                .header("if-modified-since", &last_modified),
+        )
+        .await;
+    assert_eq!(by_date.status, 304, "{by_date:?}");
 }
