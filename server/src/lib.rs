@@ -68,9 +68,15 @@ pub fn load_master_key(settings: &Settings) -> Result<[u8; 32], StartupError> {
                 && settings.environment == Environment::Development =>
         {
             let key = app::infra::crypto::random_bytes::<32>();
-            write_private_file(&path, &STANDARD.encode(key))?;
-            tracing::warn!(path = %path.display(), "generated a development master key");
-            Ok(key)
+            if publish_private_file(&path, &STANDARD.encode(key))? {
+                tracing::warn!(path = %path.display(), "generated a development master key");
+                Ok(key)
+            } else {
+                // Another process starting at the same moment published its key first: use it.
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| StartupError::Io(format!("{}: {e}", path.display())))?;
+                decode(&text)
+            }
         }
         Err(error) => Err(StartupError::MasterKey(format!(
             "set CASEPORT_MASTER_KEY or create {} ({error}); production never generates one",
@@ -103,21 +109,34 @@ pub fn load_keys(settings: &Settings) -> Result<Keys, StartupError> {
     Ok(Keys::with_retired(&master, &retired))
 }
 
-fn write_private_file(path: &Path, contents: &str) -> Result<(), StartupError> {
+/// Creates `path` (mode 0600) holding `contents`, unless it exists: true if this call created it.
+/// The file appears complete or not at all (written under a temporary name, then linked into
+/// place, which fails if the name is taken), so a process reading it never sees it half-written
+/// and two processes starting together cannot each write their own key.
+fn publish_private_file(path: &Path, contents: &str) -> Result<bool, StartupError> {
     use std::io::Write;
+    let io = |e: std::io::Error, p: &Path| StartupError::Io(format!("{}: {e}", p.display()));
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| StartupError::Io(format!("{}: {e}", parent.display())))?;
+        std::fs::create_dir_all(parent).map_err(|e| io(e, parent))?;
     }
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(format!(".{}.tmp", app::infra::crypto::random_hex(8)));
+    let temporary = std::path::PathBuf::from(temporary);
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options
-        .open(path)
-        .map_err(|e| StartupError::Io(format!("{}: {e}", path.display())))?;
-    file.write_all(contents.as_bytes())
-        .map_err(|e| StartupError::Io(e.to_string()))
+    let written = options.open(&temporary).and_then(|mut file| {
+        file.write_all(contents.as_bytes())?;
+        file.sync_all()
+    });
+    let published = written.and_then(|()| std::fs::hard_link(&temporary, path));
+    let _ = std::fs::remove_file(&temporary);
+    match published {
+        Ok(()) => Ok(true),
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(error) => Err(io(error, path)),
+    }
 }
 
 /// The policy part of the settings.
@@ -598,5 +617,33 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("32 bytes"));
+    }
+
+    #[test]
+    fn processes_starting_together_in_development_all_get_the_one_key_written() {
+        let dir = temp_dir();
+        let settings = settings_in(&dir, Environment::Development);
+        let keys: Vec<[u8; 32]> = std::thread::scope(|scope| {
+            let starts: Vec<_> = (0..16)
+                .map(|_| scope.spawn(|| load_master_key(&settings).expect("a key")))
+                .collect();
+            starts.into_iter().map(|s| s.join().unwrap()).collect()
+        });
+        assert!(
+            keys.iter().all(|k| *k == keys[0]),
+            "every start uses the same key"
+        );
+        assert_eq!(
+            load_master_key(&settings).unwrap(),
+            keys[0],
+            "the key on disk"
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .filter(|name| name.to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
     }
 }
