@@ -57,6 +57,9 @@ async function audit({ lighthouse, chromeLauncher }, url, extraHeaders) {
   }
 }
 
+/** Lighthouse's own recording failures, which say nothing about the page audited. */
+const TRANSIENT_LIGHTHOUSE_ERRORS = new Set(['NO_NAVSTART', 'NO_TRACING_STARTED', 'NO_DCL', 'NO_FCP']);
+
 function summarize(lhr, label) {
   if (lhr.runtimeError) throw new Error(`${label}: Lighthouse runtime error ${lhr.runtimeError.code}: ${lhr.runtimeError.message}`);
   const score = (id) => {
@@ -117,7 +120,13 @@ async function main() {
     const runs = [];
     for (let i = 1; i <= RUNS; i++) {
       log(`${page.path}: run ${i}/${RUNS}`);
-      const lhr = await audit(lh, `${srv.base}${page.path}`, page.extraHeaders);
+      let lhr = await audit(lh, `${srv.base}${page.path}`, page.extraHeaders);
+      // Lighthouse itself sometimes fails to record a trace (e.g. NO_NAVSTART): such a run says
+      // nothing about the page, so it is run again, at most twice, and the retry is reported.
+      for (let retry = 1; lhr.runtimeError && TRANSIENT_LIGHTHOUSE_ERRORS.has(lhr.runtimeError.code) && retry <= 2; retry++) {
+        log(`${page.path}: run ${i}: Lighthouse error ${lhr.runtimeError.code}, running it again (${retry}/2)`);
+        lhr = await audit(lh, `${srv.base}${page.path}`, page.extraHeaders);
+      }
       const s = summarize(lhr, `${page.path} run ${i}`);
       if (new URL(s.final_url).pathname !== page.path) {
         throw new Error(`${page.path} run ${i}: Lighthouse ended on ${s.final_url} (signed out?)`);
