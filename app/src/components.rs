@@ -187,12 +187,7 @@ pub fn Field(
     inputmode: Option<&'static str>,
 ) -> impl IntoView {
     let locale = use_locale();
-    let message = Signal::derive(move || {
-        error
-            .get()
-            .and_then(|e| e.field_message(name))
-            .map(|m| m.text(locale))
-    });
+    let message = Signal::derive(move || field_error_text(error, name, locale));
     let spec = FieldSpec {
         label,
         name,
@@ -202,6 +197,18 @@ pub fn Field(
         inputmode,
     };
     field_view(spec, message, None, None)
+}
+
+/// The message `error` holds for the field `name`, in the words of `locale` (tracks `error`).
+pub fn field_error_text(
+    error: Signal<Option<AppError>>,
+    name: &str,
+    locale: Locale,
+) -> Option<String> {
+    error
+        .get()
+        .and_then(|e| e.field_message(name))
+        .map(|m| m.text(locale))
 }
 
 /// The markup of a [`Field`], its error message already in words: islands use it directly, so

@@ -9,7 +9,10 @@ use super::{
     texts::{use_texts, AccountsMsg},
 };
 use crate::{
-    components::{field_view, query_flag, ErrorSummary, Field, FieldSpec, Notice, RequireStep},
+    components::{
+        field_error_text, field_view, query_flag, ErrorSummary, Field, FieldSpec, Notice,
+        RequireStep,
+    },
     error::AppError,
     i18n::{use_common, use_locale, CommonMsg, Locale},
     session::model::Step,
@@ -45,12 +48,7 @@ pub fn RegisterPage() -> impl IntoView {
         Signal::derive(move || register.value().get().and_then(|r| r.err()));
     let settings = Resource::new(|| (), |_| get_registration_settings());
     let locale = use_locale();
-    let field_text = move |name: &'static str| {
-        error
-            .get()
-            .and_then(|e| e.field_message(name))
-            .map(|m| m.text(locale))
-    };
+    let field_text = move |name: &'static str| field_error_text(error, name, locale);
     view! {
         <Title text=s.register_title/>
         <h1>{s.register_title}</h1>
@@ -259,7 +257,7 @@ fn SecurityQuestions(error: Signal<Option<AppError>>) -> impl IntoView {
         .map(|i| {
             let question_name = ["question1", "question2", "question3"][i];
             let answer_name = ["answer1", "answer2", "answer3"][i];
-            let question_error = move || error.get().and_then(|e| e.field_message(question_name)).map(|m| m.text(locale));
+            let question_error = move || field_error_text(error, question_name, locale);
             let options = SECURITY_QUESTION_IDS
                 .iter()
                 .enumerate()
