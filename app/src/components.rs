@@ -161,6 +161,8 @@ pub struct FieldSpec {
     pub autocomplete: Option<&'static str>,
     /// The `inputmode` (e.g. numeric for codes).
     pub inputmode: Option<&'static str>,
+    /// The value the input starts with (e.g. what was looked up last).
+    pub value: Option<String>,
 }
 
 /// A labelled input with optional hint and its own error message.
@@ -185,6 +187,9 @@ pub fn Field(
     /// The `inputmode` (e.g. numeric for codes).
     #[prop(optional)]
     inputmode: Option<&'static str>,
+    /// The value the input starts with.
+    #[prop(optional, into)]
+    value: Option<String>,
 ) -> impl IntoView {
     let locale = use_locale();
     let message = Signal::derive(move || field_error_text(error, name, locale));
@@ -195,6 +200,7 @@ pub fn Field(
         hint,
         autocomplete,
         inputmode,
+        value,
     };
     field_view(spec, message, None, None)
 }
@@ -226,6 +232,7 @@ pub fn field_view(
         hint,
         autocomplete,
         inputmode,
+        value,
     } = spec;
     let hint_id = format!("{name}-hint");
     let has_hint = hint.is_some();
@@ -260,6 +267,7 @@ pub fn field_view(
                 type=input_type
                 autocomplete=autocomplete
                 inputmode=inputmode
+                value=value
                 aria-invalid=move || message.get().is_some().then_some("true")
                 aria-describedby=described_by
                 on:input=move |ev| {

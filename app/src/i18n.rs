@@ -261,6 +261,8 @@ pub enum Msg {
     Accounts(crate::accounts::texts::AccountsMsg),
     /// Second factors.
     Mfa(crate::mfa::texts::MfaMsg),
+    /// Cases, receipt numbers and their statuses.
+    Cases(crate::cases::texts::CasesMsg),
 }
 
 impl Msg {
@@ -270,6 +272,7 @@ impl Msg {
             Msg::Common(msg) => msg.text(locale),
             Msg::Accounts(msg) => msg.text(locale),
             Msg::Mfa(msg) => msg.text(locale),
+            Msg::Cases(msg) => msg.text(locale),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Caseport's shared application: the HTML shell, the routes and every domain module.
 
 pub mod accounts;
+pub mod cases;
 pub mod components;
 pub mod error;
 pub mod i18n;
@@ -75,7 +76,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("setup-authenticator") view=mfa::pages::SetupAuthenticatorPage ssr=SsrMode::Async/>
                     <Route path=path!("sign-in") view=accounts::pages::SignInPage ssr=SsrMode::Async/>
                     <Route path=path!("sign-in/code") view=mfa::pages::SignInCodePage ssr=SsrMode::Async/>
-                    <Route path=path!("account") view=accounts::pages::AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("account") view=cases::pages::AccountHomePage ssr=SsrMode::Async/>
+                    <Route path=path!("case-status") view=cases::pages::CaseStatusPage ssr=SsrMode::Async/>
+                    <Route path=path!("cases/:id") view=cases::pages::CasePage ssr=SsrMode::Async/>
                     <Route path=path!("profile") view=accounts::pages::ProfilePage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>

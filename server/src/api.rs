@@ -1,6 +1,6 @@
 //! Public JSON APIs for other programs live under `/api/`: JSON errors, their own body limit, no
-//! cookies and no sessions. Each domain mounts its versioned router here (the cases issue adds the
-//! case-status API) and authenticates its callers with bearer tokens, never with the browser's
+//! cookies and no sessions. Each domain mounts its router here (`/api/torch`: the Case Status API,
+//! `app::cases::torch`) and authenticates its callers with bearer tokens, never with the browser's
 //! session cookie.
 
 use app::{error::AppError, infra::state::AppState};
@@ -83,6 +83,7 @@ async fn not_found() -> ApiError {
 /// Every public API, mounted at `/api`.
 pub fn router() -> Router<AppState> {
     Router::new()
+        .nest("/torch", app::cases::torch::router())
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(API_BODY_LIMIT))
 }

@@ -89,6 +89,15 @@ pub struct Settings {
     pub request_timeout_secs: u64,
     /// `json` (default) or `pretty` logs.
     pub log_format: String,
+    /// Public case status lookups allowed per client address per minute (counted by each server
+    /// instance on its own).
+    pub case_status_per_minute: i64,
+    /// Case Status API: requests per second a new client may make (per server instance, like an
+    /// API gateway's spike arrest); `caseport api-client create --per-second` overrides it.
+    pub api_per_second: i64,
+    /// Case Status API: requests per UTC day a new client may make (shared by every instance);
+    /// `caseport api-client create --per-day` overrides it.
+    pub api_per_day: i64,
 }
 
 impl Default for Settings {
@@ -121,6 +130,9 @@ impl Default for Settings {
             header_read_timeout_secs: 10,
             request_timeout_secs: 30,
             log_format: "json".into(),
+            case_status_per_minute: 30,
+            api_per_second: 5,
+            api_per_day: 1000,
         }
     }
 }
@@ -359,6 +371,15 @@ impl Settings {
         }
         if !(1..=600).contains(&self.request_timeout_secs) {
             return invalid("request_timeout_secs must be between 1 and 600");
+        }
+        if !(1..=100_000).contains(&self.case_status_per_minute) {
+            return invalid("case_status_per_minute must be between 1 and 100000");
+        }
+        if !(1..=100_000).contains(&self.api_per_second) {
+            return invalid("api_per_second must be between 1 and 100000");
+        }
+        if !(1..=1_000_000_000).contains(&self.api_per_day) {
+            return invalid("api_per_day must be between 1 and 1000000000");
         }
         if !(self.log_format == "json" || self.log_format == "pretty") {
             return invalid("log_format must be json or pretty");

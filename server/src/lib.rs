@@ -152,6 +152,7 @@ pub fn policy_from(settings: &Settings) -> Policy {
         rate_limits: settings.rate_limits,
         trusted_proxies: settings.trusted_proxies.clone(),
         base_url: settings.base_url.trim_end_matches('/').to_owned(),
+        case_status_per_minute: settings.case_status_per_minute,
     }
 }
 
@@ -213,6 +214,7 @@ pub async fn build_state(settings: &Settings) -> Result<AppState, StartupError> 
             std::time::Duration::from_millis(settings.hash_wait_ms),
         )),
         policy: Arc::new(policy_from(settings)),
+        local_limits: Arc::new(app::infra::local_limit::LocalLimiter::new()),
         leptos_options: leptos_options(settings),
     })
 }

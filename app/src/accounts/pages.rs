@@ -177,6 +177,7 @@ fn PasswordFields(
         hint: Some(hint),
         autocomplete: Some("new-password"),
         inputmode: None,
+        value: None,
     };
     let confirmation_spec = FieldSpec {
         label: s.confirm_password,
@@ -185,6 +186,7 @@ fn PasswordFields(
         hint: None,
         autocomplete: Some("new-password"),
         inputmode: None,
+        value: None,
     };
     view! {
         {field_view(password_spec, Signal::stored(password_error), Some(on_input), Some(Box::new(strength)))}
@@ -340,22 +342,6 @@ pub fn SignInPage() -> impl IntoView {
             <button type="submit" class="usa-button">{s.sign_in}</button>
         </ActionForm>
         <p>{s.no_account}" "<a class="usa-link" href="/register">{s.create_account}</a></p>
-    }
-}
-
-/// `/account`: the signed-in home.
-#[component]
-pub fn AccountPage() -> impl IntoView {
-    let s = use_texts();
-    view! {
-        <Title text=s.account_title/>
-        <RequireStep required=Step::SignedIn>
-            <h1>{s.account_title}</h1>
-            <p class="usa-prose">{s.account_intro}</p>
-            <ul class="usa-list">
-                <li><a class="usa-link" href="/profile">{s.profile}</a></li>
-            </ul>
-        </RequireStep>
     }
 }
 

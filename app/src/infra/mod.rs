@@ -3,6 +3,7 @@
 pub mod clock;
 pub mod crypto;
 pub mod db;
+pub mod local_limit;
 pub mod mail;
 pub mod outbox;
 pub mod passwords;

@@ -1,6 +1,9 @@
 //! The application state every handler and server function reads from context.
 
-use super::{clock::Clock, crypto::Keys, db::Db, mail::Mailer, passwords::PasswordHasher};
+use super::{
+    clock::Clock, crypto::Keys, db::Db, local_limit::LocalLimiter, mail::Mailer,
+    passwords::PasswordHasher,
+};
 use crate::accounts::model::PasswordRules;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
@@ -23,6 +26,8 @@ pub struct Policy {
     pub trusted_proxies: Vec<IpAddr>,
     /// The canonical origin, e.g. `https://caseport.example` (links in emails, the CSRF check).
     pub base_url: String,
+    /// Public case status lookups allowed per client address and minute (per server instance).
+    pub case_status_per_minute: i64,
 }
 
 impl Default for Policy {
@@ -35,6 +40,7 @@ impl Default for Policy {
             rate_limits: true,
             trusted_proxies: Vec::new(),
             base_url: "http://127.0.0.1:3000".into(),
+            case_status_per_minute: 30,
         }
     }
 }
@@ -70,6 +76,8 @@ pub struct AppState {
     pub hasher: Arc<PasswordHasher>,
     /// Policy knobs.
     pub policy: Arc<Policy>,
+    /// Throttling counted in this process (hot read paths).
+    pub local_limits: Arc<LocalLimiter>,
     /// Leptos's own options (site root, output name).
     pub leptos_options: LeptosOptions,
 }

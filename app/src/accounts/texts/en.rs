@@ -34,7 +34,6 @@ pub(super) const TEXTS: AccountsTexts = AccountsTexts {
     sign_in_intro: "Sign in with your email address and password, then the code from your authentication app.",
     no_account: "No account yet?",
     account_title: "Your account",
-    account_intro: "Your cases, notices and messages will appear here.",
     profile: "Profile",
     profile_title: "Profile",
     account_number: "Online account number",

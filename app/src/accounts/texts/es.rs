@@ -34,7 +34,6 @@ pub(super) const TEXTS: AccountsTexts = AccountsTexts {
     sign_in_intro: "Inicie sesión con su correo electrónico y contraseña y luego con el código de su aplicación de autenticación.",
     no_account: "¿Todavía no tiene cuenta?",
     account_title: "Su cuenta",
-    account_intro: "Aquí aparecerán sus casos, avisos y mensajes.",
     profile: "Perfil",
     profile_title: "Perfil",
     account_number: "Número de cuenta en línea",

@@ -144,7 +144,6 @@ pub struct AccountsTexts {
     pub sign_in_intro: &'static str,
     pub no_account: &'static str,
     pub account_title: &'static str,
-    pub account_intro: &'static str,
     pub profile: &'static str,
     pub profile_title: &'static str,
     pub account_number: &'static str,

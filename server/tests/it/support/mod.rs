@@ -269,6 +269,7 @@ impl TestApp {
             outbox_wakeup: Arc::new(tokio::sync::Notify::new()),
             hasher: Arc::new(PasswordHasher::new(2)),
             policy: Arc::new(policy),
+            local_limits: Arc::new(app::infra::local_limit::LocalLimiter::new()),
             leptos_options: leptos::prelude::LeptosOptions::builder()
                 .output_name("caseport")
                 .site_root(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site"))

@@ -1,0 +1,15 @@
+//! Cases: receipt numbers, the status catalogue, public case status, the Case Status API and the
+//! applicant's case pages.
+
+#[cfg(feature = "ssr")]
+pub mod dates;
+pub mod model;
+pub mod pages;
+pub mod server_fns;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod store;
+pub mod texts;
+#[cfg(feature = "ssr")]
+pub mod torch;

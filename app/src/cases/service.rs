@@ -1,0 +1,240 @@
+//! The rules of cases: who may see which case, turning stored rows into what people read, and
+//! creating cases and status changes with fresh receipt numbers.
+
+use super::{
+    dates::long_date,
+    model::{
+        CaseDetail, CaseStatus, CaseStatusView, CaseSummary, FormType, HistoryEntry, ReceiptNumber,
+        ServiceCentre,
+    },
+    store::{self, CaseRow, EventRow, NewCase},
+    texts::{catalogue, CasesMsg},
+};
+use crate::{
+    error::AppError,
+    i18n::Locale,
+    infra::{
+        crypto, db,
+        rate_limit::{ip_key, Limit},
+        state::AppState,
+    },
+};
+use std::net::IpAddr;
+
+/// The stored status and form of a row, or an internal error (the catalogue only grows, so an
+/// unknown stored code is a bug, not bad input).
+pub fn decode(row: &CaseRow) -> Result<(CaseStatus, FormType), AppError> {
+    let status = CaseStatus::parse(&row.status).ok_or_else(|| {
+        AppError::internal(format_args!("unknown stored status {:?}", row.status))
+    })?;
+    let form = FormType::parse(&row.form_type).ok_or_else(|| {
+        AppError::internal(format_args!("unknown stored form {:?}", row.form_type))
+    })?;
+    Ok((status, form))
+}
+
+fn event_status(event: &EventRow) -> Result<CaseStatus, AppError> {
+    CaseStatus::parse(&event.status)
+        .ok_or_else(|| AppError::internal(format_args!("unknown stored status {:?}", event.status)))
+}
+
+/// A case and its history in the words of `locale`.
+pub fn status_view(
+    row: &CaseRow,
+    events: &[EventRow],
+    locale: Locale,
+) -> Result<CaseStatusView, AppError> {
+    let (status, form) = decode(row)?;
+    let c = catalogue(locale);
+    let changed = long_date(row.status_changed_at, locale);
+    let history = events
+        .iter()
+        .map(|event| {
+            let status = event_status(event)?;
+            Ok(HistoryEntry {
+                date: long_date(event.occurred_at, locale),
+                title: c.status(status).title.to_owned(),
+                text: c.history(status, form),
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    Ok(CaseStatusView {
+        receipt_number: row.receipt_number.clone(),
+        form: form.code().to_owned(),
+        form_name: c.form_name(form).to_owned(),
+        title: c.status(status).title.to_owned(),
+        description: c.description(status, &changed, form, &row.receipt_number),
+        received: long_date(row.received_at, locale),
+        last_updated: changed,
+        history,
+    })
+}
+
+/// Case Status Online: anyone may look a receipt number up, a limited number of times per
+/// minute from one address. Unknown and malformed numbers are explained on the receipt field.
+pub async fn public_status(
+    state: &AppState,
+    client: IpAddr,
+    typed: &str,
+    locale: Locale,
+) -> Result<CaseStatusView, AppError> {
+    if state.policy.rate_limits {
+        let limit = Limit {
+            max: state.policy.case_status_per_minute,
+            window_secs: 60,
+        };
+        state.local_limits.hit(
+            &format!("case-status|{}", ip_key(client)),
+            limit,
+            state.now(),
+        )?;
+    }
+    let receipt = super::model::parse_receipt_field(typed)
+        .map_err(|message| AppError::field("receipt", message))?;
+    let row = store::find_by_receipt(&state.db, receipt.as_str())
+        .await?
+        .ok_or_else(|| AppError::field("receipt", CasesMsg::UnknownReceipt.into()))?;
+    let events = store::events(&state.db, &row.id).await?;
+    status_view(&row, &events, locale)
+}
+
+/// The cases linked to an account.
+pub async fn my_cases(
+    state: &AppState,
+    account_id: &str,
+    locale: Locale,
+) -> Result<Vec<CaseSummary>, AppError> {
+    let c = catalogue(locale);
+    store::list_for_account(&state.db, account_id)
+        .await?
+        .iter()
+        .map(|row| {
+            let (status, form) = decode(row)?;
+            Ok(CaseSummary {
+                id: row.id.clone(),
+                receipt_number: row.receipt_number.clone(),
+                form: form.code().to_owned(),
+                title: c.status(status).title.to_owned(),
+                last_updated: long_date(row.status_changed_at, locale),
+            })
+        })
+        .collect()
+}
+
+/// One of the account's cases; anyone else's case, or no case, is `NotFound` (never
+/// `Forbidden`, which would tell that the id exists).
+pub async fn my_case(
+    state: &AppState,
+    account_id: &str,
+    case_id: &str,
+    locale: Locale,
+) -> Result<CaseDetail, AppError> {
+    let row = store::find_for_account(&state.db, case_id, account_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let events = store::events(&state.db, &row.id).await?;
+    let (status, _) = decode(&row)?;
+    Ok(CaseDetail {
+        id: row.id.clone(),
+        status: status_view(&row, &events, locale)?,
+        evidence_requested: status.requests_evidence(),
+    })
+}
+
+/// A receipt number with ten random digits; uniqueness is settled by the database.
+pub fn random_receipt_number(centre: ServiceCentre) -> ReceiptNumber {
+    let bytes = crypto::random_bytes::<10>();
+    // 250 is the largest multiple of 10 below 256: rejecting above it keeps the digits uniform.
+    let mut digits = [0u8; 10];
+    for (slot, byte) in digits.iter_mut().zip(bytes) {
+        let mut b = byte;
+        while b >= 250 {
+            b = crypto::random_bytes::<1>()[0];
+        }
+        *slot = b % 10;
+    }
+    ReceiptNumber::from_parts(centre, digits)
+}
+
+/// What a new case is about.
+#[derive(Debug, Clone)]
+pub struct CaseFiling {
+    /// Where it is processed.
+    pub centre: ServiceCentre,
+    /// Which form.
+    pub form: FormType,
+    /// The applicant's name as filed.
+    pub applicant_name: String,
+    /// The account to link it to (none for a paper filing).
+    pub account_id: Option<String>,
+    /// When the filing was received.
+    pub received_at: i64,
+}
+
+/// A case just created.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreatedCase {
+    /// Its random id.
+    pub id: String,
+    /// Its fresh receipt number.
+    pub receipt_number: ReceiptNumber,
+}
+
+/// Creates a case with a fresh receipt number, received and in status "Case Was Received".
+pub async fn create_case(
+    state: &AppState,
+    filing: &CaseFiling,
+    actor_id: Option<&str>,
+) -> Result<CreatedCase, AppError> {
+    for _ in 0..8 {
+        let id = crypto::random_hex(16);
+        let receipt = random_receipt_number(filing.centre);
+        let mut tx = state.db.begin_write().await?;
+        let inserted = store::insert_case(
+            &mut tx,
+            &NewCase {
+                id: &id,
+                receipt_number: receipt.as_str(),
+                centre: filing.centre.code(),
+                form_type: filing.form.code(),
+                account_id: filing.account_id.as_deref(),
+                applicant_name: &filing.applicant_name,
+                status: CaseStatus::CaseReceived.code(),
+                received_at: filing.received_at,
+            },
+            actor_id,
+            state.now(),
+        )
+        .await;
+        match inserted {
+            Ok(()) => {
+                tx.commit().await?;
+                return Ok(CreatedCase {
+                    id,
+                    receipt_number: receipt,
+                });
+            }
+            // Another case took this receipt number a moment ago: draw again.
+            Err(error) if db::is_unique_violation(&error) => continue,
+            Err(error) => return Err(error.into()),
+        }
+    }
+    Err(AppError::internal("no free receipt number after 8 draws"))
+}
+
+/// Records a new status for a case.
+pub async fn change_status(
+    state: &AppState,
+    case_id: &str,
+    status: CaseStatus,
+    actor_id: Option<&str>,
+    note: Option<&str>,
+) -> Result<(), AppError> {
+    let mut tx = state.db.begin_write().await?;
+    store::lock_case(&state.db, &mut tx, case_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    store::append_status(&mut tx, case_id, status.code(), actor_id, note, state.now()).await?;
+    tx.commit().await?;
+    Ok(())
+}

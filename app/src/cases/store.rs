@@ -1,0 +1,346 @@
+//! SQL for cases and their status history, and for the Case Status API's clients, tokens and
+//! daily usage. Nothing else reads or writes these tables.
+
+use crate::{error::AppError, infra::db::Db};
+use sqlx::{Any, Transaction};
+
+/// A case as lists and pages need it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CaseRow {
+    /// Random 128-bit id (what URLs carry; never the receipt number).
+    pub id: String,
+    /// The 13-character receipt number.
+    pub receipt_number: String,
+    /// The form's code, e.g. `I-130`.
+    pub form_type: String,
+    /// The account the case is linked to, if any.
+    pub account_id: Option<String>,
+    /// The applicant's name as filed.
+    pub applicant_name: String,
+    /// The current status's catalogue code.
+    pub status: String,
+    /// The officer the case is assigned to, if any.
+    pub assigned_officer_id: Option<String>,
+    /// When the filing was received.
+    pub received_at: i64,
+    /// When the current status was recorded.
+    pub status_changed_at: i64,
+}
+
+const CASE_COLUMNS: &str = "id, receipt_number, form_type, account_id, applicant_name, status, \
+                            assigned_officer_id, received_at, status_changed_at";
+
+/// One status a case has been in.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EventRow {
+    /// 1 for the first status of the case, then counting up.
+    pub seq: i64,
+    /// The status's catalogue code.
+    pub status: String,
+    /// When it happened.
+    pub occurred_at: i64,
+}
+
+/// What a new case starts with.
+#[derive(Debug, Clone)]
+pub struct NewCase<'a> {
+    /// Random 128-bit id.
+    pub id: &'a str,
+    /// A receipt number no other case has.
+    pub receipt_number: &'a str,
+    /// The centre's three letters.
+    pub centre: &'a str,
+    /// The form's code.
+    pub form_type: &'a str,
+    /// The account to link it to (`None` for a paper filing).
+    pub account_id: Option<&'a str>,
+    /// The applicant's name as filed.
+    pub applicant_name: &'a str,
+    /// The first status.
+    pub status: &'a str,
+    /// When the filing was received.
+    pub received_at: i64,
+}
+
+/// Inserts a case and its first status event (recorded at `received_at`).
+pub async fn insert_case(
+    tx: &mut Transaction<'static, Any>,
+    case: &NewCase<'_>,
+    actor_id: Option<&str>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO cases (id, receipt_number, centre, form_type, account_id, applicant_name,
+                            status, assigned_officer_id, received_at, status_changed_at,
+                            created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8, $8, $9, $9)",
+    )
+    .bind(case.id)
+    .bind(case.receipt_number)
+    .bind(case.centre)
+    .bind(case.form_type)
+    .bind(case.account_id)
+    .bind(case.applicant_name)
+    .bind(case.status)
+    .bind(case.received_at)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO case_events (case_id, seq, status, actor_id, note, occurred_at, created_at)
+         VALUES ($1, 1, $2, $3, NULL, $4, $5)",
+    )
+    .bind(case.id)
+    .bind(case.status)
+    .bind(actor_id)
+    .bind(case.received_at)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Records a new status for a case and makes it the current one. The caller holds the case's row
+/// lock ([`lock_case`]) so two changes to one case are numbered one after the other.
+pub async fn append_status(
+    tx: &mut Transaction<'static, Any>,
+    case_id: &str,
+    status: &str,
+    actor_id: Option<&str>,
+    note: Option<&str>,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO case_events (case_id, seq, status, actor_id, note, occurred_at, created_at)
+         SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4, $5, $5 FROM case_events WHERE case_id = $1",
+    )
+    .bind(case_id)
+    .bind(status)
+    .bind(actor_id)
+    .bind(note)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "UPDATE cases SET status = $2, status_changed_at = $3, updated_at = $3 WHERE id = $1",
+    )
+    .bind(case_id)
+    .bind(status)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Locks a case's row until the transaction ends (PostgreSQL; SQLite's write transactions are
+/// exclusive already) and returns it.
+pub async fn lock_case(
+    db: &Db,
+    tx: &mut Transaction<'static, Any>,
+    case_id: &str,
+) -> Result<Option<CaseRow>, AppError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {CASE_COLUMNS} FROM cases WHERE id = $1{}",
+        db.for_update()
+    ))
+    .bind(case_id)
+    .fetch_optional(&mut **tx)
+    .await?)
+}
+
+/// The case with this receipt number.
+pub async fn find_by_receipt(db: &Db, receipt: &str) -> Result<Option<CaseRow>, AppError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {CASE_COLUMNS} FROM cases WHERE receipt_number = $1"
+    ))
+    .bind(receipt)
+    .fetch_optional(&db.pool)
+    .await?)
+}
+
+/// The case with this id if it is linked to `account_id` (anyone else's case is not found).
+pub async fn find_for_account(
+    db: &Db,
+    case_id: &str,
+    account_id: &str,
+) -> Result<Option<CaseRow>, AppError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {CASE_COLUMNS} FROM cases WHERE id = $1 AND account_id = $2"
+    ))
+    .bind(case_id)
+    .bind(account_id)
+    .fetch_optional(&db.pool)
+    .await?)
+}
+
+/// The cases linked to an account, most recently changed first.
+pub async fn list_for_account(db: &Db, account_id: &str) -> Result<Vec<CaseRow>, AppError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {CASE_COLUMNS} FROM cases WHERE account_id = $1
+         ORDER BY status_changed_at DESC, id DESC LIMIT 200"
+    ))
+    .bind(account_id)
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// A case's statuses, newest first.
+pub async fn events(db: &Db, case_id: &str) -> Result<Vec<EventRow>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT seq, status, occurred_at FROM case_events WHERE case_id = $1 ORDER BY seq DESC",
+    )
+    .bind(case_id)
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// A Case Status API client as token requests need it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ApiClientRow {
+    /// The public client id.
+    pub id: String,
+    /// The name given at creation, echoed in token answers.
+    pub application_name: String,
+    /// HMAC of the secret.
+    pub secret_hash: String,
+    /// Requests allowed per second (per server instance).
+    pub per_second: i64,
+    /// Requests allowed per UTC day (across instances).
+    pub per_day: i64,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<i64>,
+    /// When it was created.
+    pub created_at: i64,
+}
+
+const CLIENT_COLUMNS: &str =
+    "id, application_name, secret_hash, per_second, per_day, revoked_at, created_at";
+
+/// Adds an API client.
+pub async fn insert_api_client(db: &Db, client: &ApiClientRow) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO api_clients (id, application_name, secret_hash, per_second, per_day,
+                                  revoked_at, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, NULL, $6, $6)",
+    )
+    .bind(&client.id)
+    .bind(&client.application_name)
+    .bind(&client.secret_hash)
+    .bind(client.per_second)
+    .bind(client.per_day)
+    .bind(client.created_at)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+/// The API client with this id (revoked or not).
+pub async fn find_api_client(db: &Db, id: &str) -> Result<Option<ApiClientRow>, AppError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {CLIENT_COLUMNS} FROM api_clients WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?)
+}
+
+/// Every API client, oldest first.
+pub async fn list_api_clients(db: &Db) -> Result<Vec<ApiClientRow>, AppError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {CLIENT_COLUMNS} FROM api_clients ORDER BY created_at, id"
+    ))
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// Revokes a client and deletes its tokens; false when there is no such unrevoked client.
+pub async fn revoke_api_client(db: &Db, id: &str, now: i64) -> Result<bool, AppError> {
+    let mut tx = db.begin_write().await?;
+    let revoked = sqlx::query(
+        "UPDATE api_clients SET revoked_at = $2, updated_at = $2 WHERE id = $1 AND revoked_at IS NULL",
+    )
+    .bind(id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    sqlx::query("DELETE FROM api_tokens WHERE client_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(revoked)
+}
+
+/// Stores an issued access token (by its hash).
+pub async fn insert_api_token(
+    db: &Db,
+    token_hash: &str,
+    client_id: &str,
+    issued_at: i64,
+    expires_at: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO api_tokens (token_hash, client_id, issued_at, expires_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(token_hash)
+    .bind(client_id)
+    .bind(issued_at)
+    .bind(expires_at)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+/// The client a live token belongs to, with its limits; `None` for unknown, expired or revoked.
+pub async fn client_of_token(
+    db: &Db,
+    token_hash: &str,
+    now: i64,
+) -> Result<Option<ApiClientRow>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT c.id, c.application_name, c.secret_hash, c.per_second, c.per_day, c.revoked_at,
+                c.created_at
+         FROM api_tokens t JOIN api_clients c ON c.id = t.client_id
+         WHERE t.token_hash = $1 AND t.expires_at > $2 AND c.revoked_at IS NULL",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(&db.pool)
+    .await?)
+}
+
+/// Adds `requests` to a client's count for `day` and returns the new total.
+pub async fn add_api_usage(
+    db: &Db,
+    client_id: &str,
+    day: i64,
+    requests: i64,
+) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO api_usage (client_id, day, requests) VALUES ($1, $2, $3)
+         ON CONFLICT (client_id, day) DO UPDATE SET requests = api_usage.requests + $3
+         RETURNING requests",
+    )
+    .bind(client_id)
+    .bind(day)
+    .bind(requests)
+    .fetch_one(&db.pool)
+    .await?)
+}
+
+/// Deletes expired tokens and usage rows older than a week (housekeeping).
+pub async fn delete_expired_api_rows(db: &Db, now: i64) -> Result<u64, AppError> {
+    let tokens = sqlx::query("DELETE FROM api_tokens WHERE expires_at <= $1")
+        .bind(now)
+        .execute(&db.pool)
+        .await?
+        .rows_affected();
+    let usage = sqlx::query("DELETE FROM api_usage WHERE day < $1")
+        .bind(now / 86_400 - 7)
+        .execute(&db.pool)
+        .await?
+        .rows_affected();
+    Ok(tokens + usage)
+}
