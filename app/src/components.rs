@@ -312,6 +312,19 @@ pub fn query_flag(key: &'static str) -> Memo<bool> {
     Memo::new(move |_| query.read().get(key).as_deref() == Some("1"))
 }
 
+/// Gives the page being rendered the HTTP status of `error` when it means the thing asked for is
+/// not there (404), so a page about someone else's or a missing object answers like a missing page.
+pub fn set_page_status_for(error: &AppError) {
+    #[cfg(feature = "ssr")]
+    if matches!(error, AppError::NotFound) {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(http::StatusCode::NOT_FOUND);
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = error;
+}
+
 /// The 404 page (with a 404 status on the server).
 #[component]
 pub fn NotFound() -> impl IntoView {

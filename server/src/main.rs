@@ -39,11 +39,47 @@ enum Command {
         #[arg(long, default_value = "applicant", value_parser = parse_role)]
         role: app::accounts::model::Role,
     },
+    /// Give an account demo cases (one with a long history, one waiting for evidence, one new),
+    /// unless it already has cases.
+    SeedDemo {
+        /// The email address of the account that gets the cases.
+        #[arg(long)]
+        email: String,
+    },
+    /// Manage the Case Status API's clients (`/api/torch`).
+    ApiClient {
+        #[command(subcommand)]
+        action: ApiClientAction,
+    },
     /// Measure argon2id verifications per second with the production parameters.
     BenchArgon2 {
         /// How many verifications to time.
         #[arg(long, default_value_t = 50)]
         iterations: u32,
+    },
+}
+
+#[derive(Subcommand)]
+enum ApiClientAction {
+    /// Create a client and print its id and secret (the secret is shown this once).
+    Create {
+        /// The application's name, echoed in token answers.
+        #[arg(long)]
+        name: String,
+        /// Requests per second (per server instance); default: the `api_per_second` setting.
+        #[arg(long)]
+        per_second: Option<i64>,
+        /// Requests per UTC day (across instances); default: the `api_per_day` setting.
+        #[arg(long)]
+        per_day: Option<i64>,
+    },
+    /// List every client with its limits (never the secrets).
+    List,
+    /// Revoke a client: its tokens stop working at once.
+    Revoke {
+        /// The client id.
+        #[arg(long)]
+        id: String,
     },
 }
 
@@ -84,6 +120,8 @@ async fn main() -> ExitCode {
             totp_secret,
             role,
         } => create_account(settings, email, totp_secret, role).await,
+        Command::SeedDemo { email } => seed_demo(settings, email).await,
+        Command::ApiClient { action } => api_client(settings, action).await,
         Command::BenchArgon2 { iterations } => bench_argon2(iterations).await,
     };
     match result {
@@ -198,15 +236,96 @@ async fn create_account(
         Err(app::error::AppError::Conflict) => Err(StartupError::Io(format!(
             "an account for {email} already exists"
         ))),
-        Err(error) => Err(StartupError::Io(
-            error
-                .messages()
-                .into_iter()
-                .map(|(_, m)| m.text(app::i18n::Locale::En))
-                .collect::<Vec<_>>()
-                .join(" "),
-        )),
+        Err(error) => Err(StartupError::Io(error_text(&error))),
     }
+}
+
+/// The English words of an error, for the terminal.
+fn error_text(error: &app::error::AppError) -> String {
+    error
+        .messages()
+        .into_iter()
+        .map(|(_, m)| m.text(app::i18n::Locale::En))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+async fn seed_demo(settings: Settings, email: String) -> Result<(), StartupError> {
+    let state = build_state(&settings).await?;
+    let account = app::accounts::store::find_by_email(&state.db, &email.trim().to_lowercase())
+        .await
+        .map_err(|e| StartupError::Io(error_text(&e)))?
+        .ok_or_else(|| StartupError::Io(format!("no account for {email}")))?;
+    let receipts = app::cases::service::seed_demo_cases(&state, &account.id, "Demo Applicant")
+        .await
+        .map_err(|e| StartupError::Io(error_text(&e)))?;
+    if receipts.is_empty() {
+        println!("{email} already has cases");
+    } else {
+        let list: Vec<&str> = receipts.iter().map(|r| r.as_str()).collect();
+        println!("demo cases for {email}: {}", list.join(" "));
+    }
+    Ok(())
+}
+
+async fn api_client(settings: Settings, action: ApiClientAction) -> Result<(), StartupError> {
+    use app::cases::torch;
+    let state = build_state(&settings).await?;
+    let fail = |e: app::error::AppError| StartupError::Io(error_text(&e));
+    match action {
+        ApiClientAction::Create {
+            name,
+            per_second,
+            per_day,
+        } => {
+            let per_second = per_second.unwrap_or(settings.api_per_second);
+            let per_day = per_day.unwrap_or(settings.api_per_day);
+            let client = torch::create_client(&state, &name, per_second, per_day)
+                .await
+                .map_err(|e| match e {
+                    app::error::AppError::BadRequest => StartupError::Io(
+                        "--name must be 1 to 100 printable characters and the limits at least 1"
+                            .into(),
+                    ),
+                    other => fail(other),
+                })?;
+            println!("client_id={}", client.id);
+            println!("client_secret={}", client.secret);
+            println!(
+                "limits: {per_second} requests/s per server instance, {per_day} requests/day; \
+                 the secret is shown only now"
+            );
+        }
+        ApiClientAction::List => {
+            for client in torch::list_clients(&state).await.map_err(fail)? {
+                let state_text = if client.revoked_at.is_some() {
+                    "revoked"
+                } else {
+                    "active"
+                };
+                println!(
+                    "{}\t{}\t{}/s\t{}/day\t{}",
+                    client.id,
+                    state_text,
+                    client.per_second,
+                    client.per_day,
+                    client.application_name
+                );
+            }
+        }
+        ApiClientAction::Revoke { id } => {
+            torch::revoke_client(&state, &id)
+                .await
+                .map_err(|e| match e {
+                    app::error::AppError::NotFound => {
+                        StartupError::Io(format!("no active client {id}"))
+                    }
+                    other => fail(other),
+                })?;
+            println!("revoked {id}");
+        }
+    }
+    Ok(())
 }
 
 async fn bench_argon2(iterations: u32) -> Result<(), StartupError> {

@@ -8,7 +8,7 @@ use super::{
 };
 use crate::{
     accounts::texts::use_texts as use_account_texts,
-    components::{ErrorSummary, Field, RequireStep},
+    components::{set_page_status_for, ErrorSummary, Field, RequireStep},
     error::AppError,
     i18n::{fill, use_common},
     session::model::Step,
@@ -194,7 +194,10 @@ fn CaseDetails(case: Resource<Result<CaseDetail, AppError>>) -> impl IntoView {
                             <StatusDetails view=detail.status/>
                         })
                     }
-                    Err(error) => Either::Right(view! { <ErrorSummary error=Signal::stored(Some(error))/> }),
+                    Err(error) => {
+                        set_page_status_for(&error);
+                        Either::Right(view! { <ErrorSummary error=Signal::stored(Some(error))/> })
+                    }
                 }
             })}
         </Suspense>

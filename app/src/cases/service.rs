@@ -222,7 +222,7 @@ pub async fn create_case(
     Err(AppError::internal("no free receipt number after 8 draws"))
 }
 
-/// Records a new status for a case.
+/// Records a new status for a case, happening now.
 pub async fn change_status(
     state: &AppState,
     case_id: &str,
@@ -230,11 +230,95 @@ pub async fn change_status(
     actor_id: Option<&str>,
     note: Option<&str>,
 ) -> Result<(), AppError> {
+    record_status_at(state, case_id, status, actor_id, note, state.now()).await
+}
+
+/// Records a new status for a case that happened at `at` (imports and demo data give past times).
+pub async fn record_status_at(
+    state: &AppState,
+    case_id: &str,
+    status: CaseStatus,
+    actor_id: Option<&str>,
+    note: Option<&str>,
+    at: i64,
+) -> Result<(), AppError> {
     let mut tx = state.db.begin_write().await?;
     store::lock_case(&state.db, &mut tx, case_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    store::append_status(&mut tx, case_id, status.code(), actor_id, note, state.now()).await?;
+    store::append_status(&mut tx, case_id, status.code(), actor_id, note, at).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Demo data: gives the account three cases (one with a long history, one waiting for evidence,
+/// one just received) unless it already has cases. Returns their receipt numbers.
+pub async fn seed_demo_cases(
+    state: &AppState,
+    account_id: &str,
+    applicant_name: &str,
+) -> Result<Vec<ReceiptNumber>, AppError> {
+    if !store::list_for_account(&state.db, account_id)
+        .await?
+        .is_empty()
+    {
+        return Ok(Vec::new());
+    }
+    const DAY: i64 = 86_400;
+    let now = state.now();
+    /// Where, which form, when received, and the later statuses with how many days ago.
+    type Plan = (ServiceCentre, FormType, i64, &'static [(CaseStatus, i64)]);
+    let plans: [Plan; 3] = [
+        (
+            ServiceCentre::Ioe,
+            FormType::I765,
+            now - 120 * DAY,
+            &[
+                (CaseStatus::FingerprintFeeReceived, 110),
+                (CaseStatus::FingerprintsTaken, 90),
+                (CaseStatus::ActivelyReviewed, 60),
+                (CaseStatus::Approved, 20),
+                (CaseStatus::CardBeingProduced, 18),
+                (CaseStatus::CardMailed, 12),
+            ],
+        ),
+        (
+            ServiceCentre::Nbc,
+            FormType::I485,
+            now - 75 * DAY,
+            &[
+                (CaseStatus::FingerprintsTaken, 50),
+                (CaseStatus::EvidenceRequested, 6),
+            ],
+        ),
+        (ServiceCentre::Eac, FormType::I130, now - 3 * DAY, &[]),
+    ];
+    let mut receipts = Vec::new();
+    for (centre, form, received_at, steps) in plans {
+        let created = create_case(
+            state,
+            &CaseFiling {
+                centre,
+                form,
+                applicant_name: applicant_name.to_owned(),
+                account_id: Some(account_id.to_owned()),
+                received_at,
+            },
+            None,
+        )
+        .await?;
+        for (status, days_ago) in steps {
+            record_status_at(
+                state,
+                &created.id,
+                *status,
+                None,
+                None,
+                now - days_ago * DAY,
+            )
+            .await?;
+        }
+        receipts.push(created.receipt_number);
+    }
+    Ok(receipts)
 }

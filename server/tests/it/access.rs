@@ -18,6 +18,8 @@ use leptos::prelude::*;
 fn plausible_body() -> Vec<u8> {
     let mut fields = registration_form("anonymous@example.com", PASSWORD);
     fields.push(("code", "123456"));
+    fields.push(("id", "00000000000000000000000000000000"));
+    fields.push(("receipt", "IOE0912345678"));
     form_body(&fields).into_bytes()
 }
 

@@ -53,6 +53,7 @@ async fn account_pages_without_a_session_redirect_to_sign_in() {
     for path in [
         "/account",
         "/profile",
+        "/cases/00000000000000000000000000000000",
         "/setup-authenticator",
         "/sign-in/code",
         "/verify-email",

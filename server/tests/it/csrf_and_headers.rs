@@ -43,8 +43,9 @@ fn body_for(content_type: &str, email: &str, password: &str) -> Vec<u8> {
 }
 
 /// Server functions that a signed-in, same-origin request with the generic body must complete.
-const MUST_SUCCEED: [&str; 5] = [
+const MUST_SUCCEED: [&str; 6] = [
     "/_fn/current_step",
+    "/_fn/list_my_cases",
     "/_fn/get_registration_settings",
     "/_fn/get_profile",
     "/_fn/check_password",
@@ -472,6 +473,9 @@ async fn item42_every_response_carries_hsts_a_nonce_csp_nosniff_and_a_referrer_p
         "/sign-in/code",
         "/account",
         "/profile",
+        "/case-status",
+        "/case-status?receipt=IOE0912345678",
+        "/cases/00000000000000000000000000000000",
     ];
     let others = [
         "/healthz",

@@ -6,6 +6,7 @@ mod support;
 
 mod access;
 mod accounts;
+mod cases;
 mod csrf_and_headers;
 mod durability;
 mod enforcement;
@@ -22,3 +23,4 @@ mod sessions;
 mod static_files;
 mod throttling;
 mod tls;
+mod torch;
