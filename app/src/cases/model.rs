@@ -503,6 +503,66 @@ mod tests {
         assert_eq!(CaseStatus::parse("made_up"), None);
     }
 
+    use crate::{cases::texts::CasesMsg, i18n::Locale};
+    use proptest::prelude::*;
+
+    fn centre() -> impl Strategy<Value = ServiceCentre> {
+        proptest::sample::select(ServiceCentre::ALL.to_vec())
+    }
+
+    fn digits() -> impl Strategy<Value = [u8; 10]> {
+        proptest::array::uniform10(0u8..10)
+    }
+
+    proptest! {
+        #[test]
+        fn parsing_never_panics_and_every_refusal_is_explained(input in any::<String>()) {
+            match ReceiptNumber::parse(&input) {
+                Ok(receipt) => prop_assert_eq!(receipt.as_str().len(), 13),
+                Err(problem) => {
+                    for locale in Locale::ALL {
+                        prop_assert!(!CasesMsg::Receipt(problem).text(locale).is_empty());
+                    }
+                    prop_assert!(parse_receipt_field(&input).is_err());
+                }
+            }
+        }
+
+        #[test]
+        fn a_number_parses_back_to_itself(centre in centre(), digits in digits()) {
+            let receipt = ReceiptNumber::from_parts(centre, digits);
+            prop_assert_eq!(ReceiptNumber::parse(&receipt.to_string()), Ok(receipt.clone()));
+            prop_assert_eq!(receipt.centre(), centre);
+        }
+
+        #[test]
+        fn separators_and_case_never_change_the_number(
+            centre in centre(),
+            digits in digits(),
+            separators in proptest::collection::vec((0usize..14, prop_oneof![Just(" "), Just("-"), Just("\t")]), 0..6),
+            lower in any::<bool>(),
+        ) {
+            let receipt = ReceiptNumber::from_parts(centre, digits);
+            let mut typed: String = if lower { receipt.as_str().to_lowercase() } else { receipt.to_string() };
+            for (at, separator) in separators {
+                let at = at.min(typed.len());
+                typed.insert_str(at, separator);
+            }
+            prop_assert_eq!(ReceiptNumber::parse(&typed), Ok(receipt));
+        }
+
+        #[test]
+        fn near_misses_are_accepted_exactly_when_they_are_a_centre_and_ten_digits(
+            input in "[A-Za-z]{0,4}[0-9]{0,12}[A-Za-z]{0,1}"
+        ) {
+            let upper = input.to_ascii_uppercase();
+            let valid = upper.len() == 13
+                && ServiceCentre::parse(&upper[..3]).is_some()
+                && upper[3..].chars().all(|c| c.is_ascii_digit());
+            prop_assert_eq!(ReceiptNumber::parse(&input).is_ok(), valid, "{}", input);
+        }
+    }
+
     #[test]
     fn form_types_parse_with_or_without_the_dash() {
         for form in FormType::ALL {

@@ -802,3 +802,102 @@ async fn database_failures_are_the_gateways_service_unavailable() {
         );
     }
 }
+
+/// Property test of the API's inputs: whatever a client puts in the path, the form body or the
+/// `Authorization` header, the answer is one of the documented ones, never a server error, and a
+/// token is issued only for the right id and secret.
+#[test]
+fn arbitrary_api_inputs_get_documented_answers_and_never_a_server_error() {
+    use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+    use proptest::{prelude::*, test_runner::TestRunner};
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let app = runtime.block_on(TestApp::with_policy(app::infra::state::Policy {
+        rate_limits: false,
+        ..test_policy()
+    }));
+    let router = router_of(&app);
+    let api_client = runtime.block_on(client(&app, "property test"));
+    let token = runtime.block_on(token_for(&router, &api_client));
+    let known = runtime.block_on(new_case(&app, START - 86_400));
+    let mut runner = TestRunner::default();
+
+    let receipt = prop_oneof![
+        any::<String>(),
+        "[A-Za-z -]{0,5}[0-9 -]{0,14}",
+        Just(known.receipt_number.as_str().to_lowercase()),
+    ];
+    runner
+        .run(&receipt, |typed| {
+            let path = utf8_percent_encode(&typed, NON_ALPHANUMERIC).to_string();
+            let response = runtime.block_on(status_with(&router, &path, &token));
+            let expected = match app::cases::model::ReceiptNumber::parse(&typed) {
+                Ok(parsed) if parsed == known.receipt_number => 200,
+                Ok(_) => 404,
+                Err(_) => 400,
+            };
+            // An empty segment does not reach the handler at all: the API's own 404.
+            let expected = if typed.is_empty() { 404 } else { expected };
+            prop_assert_eq!(
+                response.status.as_u16(),
+                expected,
+                "{:?}: {:?}",
+                typed,
+                response
+            );
+            Ok(())
+        })
+        .unwrap();
+
+    let form_field = prop_oneof![
+        any::<String>(),
+        Just("client_credentials".to_owned()),
+        Just(api_client.id.clone()),
+        Just(api_client.secret.clone()),
+    ];
+    let body = proptest::collection::vec(
+        (
+            prop_oneof![
+                Just("grant_type".to_owned()),
+                Just("client_id".to_owned()),
+                Just("client_secret".to_owned()),
+                any::<String>()
+            ],
+            form_field.clone(),
+        ),
+        0..5,
+    );
+    let authorization = prop_oneof![
+        Just(None),
+        any::<String>().prop_map(Some),
+        (form_field.clone(), form_field).prop_map(|(id, secret)| Some(basic(&id, &secret).1)),
+    ];
+    runner
+        .run(&(body, authorization), |(fields, authorization)| {
+            let encoded = form_body(&fields);
+            let headers: Vec<(&str, String)> = authorization
+                .iter()
+                .filter(|value| http::HeaderValue::from_str(value).is_ok())
+                .map(|value| ("authorization", value.clone()))
+                .collect();
+            let response = runtime.block_on(token_request(&router, &encoded, &headers));
+            let status = response.status.as_u16();
+            prop_assert!(
+                [200, 400, 401].contains(&status),
+                "{:?} {:?}: {:?}",
+                fields,
+                headers,
+                response
+            );
+            if status == 200 {
+                prop_assert_eq!(
+                    &response.json()["client_id"],
+                    &serde_json::json!(api_client.id)
+                );
+                prop_assert_eq!(&response.json()["status"], "approved");
+            } else {
+                prop_assert!(!response.body.contains("access_token"));
+            }
+            Ok(())
+        })
+        .unwrap();
+}
