@@ -13,6 +13,9 @@ DEMO_EMAIL="demo@caseport.test"
 DEMO_PASSWORD="caseport-demo-passphrase"
 # A fixed, public demo key (32 Base32 characters = 160 bits). Never use it for a real account.
 DEMO_TOTP_SECRET="CASEPORTDEMOTOTPSECRETKEY234567A"
+OFFICER_EMAIL="officer@caseport.test"
+OFFICER_PASSWORD="caseport-officer-passphrase"
+OFFICER_TOTP_SECRET="CASEPORTOFFICERTOTPSECRETKEY2345"
 
 # Development settings; anything already exported in the shell wins.
 export CASEPORT_ENVIRONMENT="${CASEPORT_ENVIRONMENT:-development}" # generates data/master.key
@@ -46,26 +49,34 @@ banner "database"
 "$BIN" migrate
 
 # The demo account, once. create-account fails with "... already exists" on later runs.
-create_err="$(mktemp)"
-trap 'rm -f "$create_err"' EXIT
-set +e
-create_out="$(printf '%s\n' "$DEMO_PASSWORD" |
-  "$BIN" create-account --email "$DEMO_EMAIL" --password-stdin --totp-secret "$DEMO_TOTP_SECRET" 2>"$create_err")"
-create_status=$?
-set -e
-if ((create_status == 0)); then
-  summary="$(grep -i "account number" <<<"$create_out" | tail -n1 || true)"
-  echo "run: ${summary:-created the demo account $DEMO_EMAIL}"
-elif grep -qi "already exists" "$create_err" || grep -qi "already exists" <<<"$create_out"; then
-  echo "run: the demo account $DEMO_EMAIL already exists"
-else
-  echo "run: could not create the demo account (exit status $create_status):" >&2
-  cat "$create_err" >&2
-  printf '%s\n' "$create_out" >&2
-  exit 1
-fi
-rm -f "$create_err"
-trap - EXIT
+# Creates a verified account with an authenticator (role: applicant, officer, ...) unless it exists.
+create_demo_account() {
+  local email="$1" password="$2" secret="$3" role="$4" out err status summary
+  err="$(mktemp)"
+  set +e
+  out="$(printf '%s\n' "$password" |
+    "$BIN" create-account --email "$email" --password-stdin --totp-secret "$secret" --role "$role" 2>"$err")"
+  status=$?
+  set -e
+  if ((status == 0)); then
+    summary="$(grep -i "account number" <<<"$out" | tail -n1 || true)"
+    echo "run: ${summary:-created $email}"
+  elif grep -qi "already exists" "$err" || grep -qi "already exists" <<<"$out"; then
+    echo "run: the demo account $email already exists"
+  else
+    echo "run: could not create the demo account $email (exit status $status):" >&2
+    cat "$err" >&2
+    printf '%s\n' "$out" >&2
+    rm -f "$err"
+    exit 1
+  fi
+  rm -f "$err"
+}
+
+create_demo_account "$DEMO_EMAIL" "$DEMO_PASSWORD" "$DEMO_TOTP_SECRET" applicant
+create_demo_account "$OFFICER_EMAIL" "$OFFICER_PASSWORD" "$OFFICER_TOTP_SECRET" officer
+# Three cases for the demo applicant (one with a long history, one waiting for evidence, one new).
+"$BIN" seed-demo --email "$DEMO_EMAIL" | sed 's/^/run: /'
 
 if command -v oathtool >/dev/null 2>&1; then
   code_hint="oathtool --totp -b $DEMO_TOTP_SECRET"
@@ -87,6 +98,12 @@ cat <<EOF
                          or print the current code with
                            $code_hint
                          Each code works once: wait for the next one to sign in again.
+
+ The demo applicant has three cases: see $BASE_URL/account after signing in, or look one up
+ without signing in at $BASE_URL/case-status (the receipt numbers are printed above).
+
+ The demo officer:       $OFFICER_EMAIL / $OFFICER_PASSWORD
+                         authenticator key $OFFICER_TOTP_SECRET
 
  Or create a new account at $BASE_URL/register: the verification email is written to
    $DATA_DIR/outbox/   (newest last:  ls -tr $DATA_DIR/outbox | tail -n1 ;

@@ -440,7 +440,7 @@ pub async fn housekeep(state: &AppState) -> Result<Vec<(&'static str, u64)>, sql
     let idle_cutoff = now - state.policy.session_idle_secs;
     let absolute_cutoff = now - state.policy.session_absolute_secs;
     let failure_cutoff = now - app::infra::rate_limit::ACCOUNT_FAILURE_WINDOW_SECS;
-    let jobs: [(&'static str, &str, &[i64]); 6] = [
+    let jobs: [(&'static str, &str, &[i64]); 8] = [
         (
             "sessions",
             "DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2",
@@ -472,6 +472,17 @@ pub async fn housekeep(state: &AppState) -> Result<Vec<(&'static str, u64)>, sql
             "DELETE FROM outbox WHERE (sent_at IS NOT NULL AND sent_at < $1)
                                    OR (abandoned_at IS NOT NULL AND abandoned_at < $1)",
             &[now - OUTBOX_RETENTION_SECS],
+        ),
+        (
+            "api_tokens",
+            "DELETE FROM api_tokens WHERE expires_at <= $1",
+            &[now],
+        ),
+        (
+            // A week of daily API usage is kept (the quota needs only today's).
+            "api_usage",
+            "DELETE FROM api_usage WHERE day < $1",
+            &[now.div_euclid(86_400) - 7],
         ),
     ];
     let mut deleted = Vec::new();

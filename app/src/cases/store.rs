@@ -329,18 +329,3 @@ pub async fn add_api_usage(
     .fetch_one(&db.pool)
     .await?)
 }
-
-/// Deletes expired tokens and usage rows older than a week (housekeeping).
-pub async fn delete_expired_api_rows(db: &Db, now: i64) -> Result<u64, AppError> {
-    let tokens = sqlx::query("DELETE FROM api_tokens WHERE expires_at <= $1")
-        .bind(now)
-        .execute(&db.pool)
-        .await?
-        .rows_affected();
-    let usage = sqlx::query("DELETE FROM api_usage WHERE day < $1")
-        .bind(now / 86_400 - 7)
-        .execute(&db.pool)
-        .await?
-        .rows_affected();
-    Ok(tokens + usage)
-}

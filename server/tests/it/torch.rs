@@ -901,3 +901,24 @@ fn arbitrary_api_inputs_get_documented_answers_and_never_a_server_error() {
         })
         .unwrap();
 }
+
+#[tokio::test]
+async fn housekeeping_deletes_expired_tokens_and_old_usage() {
+    let app = TestApp::new().await;
+    let router = router_of(&app);
+    let api_client = client(&app, "housekeeping").await;
+    let token = token_for(&router, &api_client).await;
+    let case = new_case(&app, START - 86_400).await;
+    assert_eq!(
+        status_with(&router, case.receipt_number.as_str(), &token)
+            .await
+            .status,
+        200
+    );
+    server::housekeep(&app.state).await.unwrap();
+    assert_eq!(app.count("api_tokens").await, 1, "a live token stays");
+    app.clock.advance(8 * 86_400);
+    server::housekeep(&app.state).await.unwrap();
+    assert_eq!(app.count("api_tokens").await, 0);
+    assert_eq!(app.count("api_usage").await, 0);
+}
