@@ -263,6 +263,8 @@ pub enum Msg {
     Mfa(crate::mfa::texts::MfaMsg),
     /// Cases, receipt numbers and their statuses.
     Cases(crate::cases::texts::CasesMsg),
+    /// The officers' console.
+    Officer(crate::officer::texts::OfficerMsg),
 }
 
 impl Msg {
@@ -273,6 +275,7 @@ impl Msg {
             Msg::Accounts(msg) => msg.text(locale),
             Msg::Mfa(msg) => msg.text(locale),
             Msg::Cases(msg) => msg.text(locale),
+            Msg::Officer(msg) => msg.text(locale),
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod i18n;
 #[cfg(feature = "ssr")]
 pub mod infra;
 pub mod mfa;
+pub mod officer;
 pub mod session;
 
 use components::{Layout, NotFound};
@@ -79,6 +80,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("account") view=cases::pages::AccountHomePage ssr=SsrMode::Async/>
                     <Route path=path!("case-status") view=cases::pages::CaseStatusPage ssr=SsrMode::Async/>
                     <Route path=path!("cases/:id") view=cases::pages::CasePage ssr=SsrMode::Async/>
+                    <Route path=path!("officer") view=officer::pages::OfficerQueuePage ssr=SsrMode::Async/>
+                    <Route path=path!("officer/cases/:id") view=officer::pages::StaffCasePage ssr=SsrMode::Async/>
                     <Route path=path!("profile") view=accounts::pages::ProfilePage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>

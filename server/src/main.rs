@@ -46,6 +46,8 @@ enum Command {
         #[arg(long)]
         email: String,
     },
+    /// Check the audit log's hash chain (exits non-zero if an entry was changed or removed).
+    AuditVerify,
     /// Manage the Case Status API's clients (`/api/torch`).
     ApiClient {
         #[command(subcommand)]
@@ -122,6 +124,7 @@ async fn main() -> ExitCode {
         } => create_account(settings, email, totp_secret, role).await,
         Command::SeedDemo { email } => seed_demo(settings, email).await,
         Command::ApiClient { action } => api_client(settings, action).await,
+        Command::AuditVerify => audit_verify(settings).await,
         Command::BenchArgon2 { iterations } => bench_argon2(iterations).await,
     };
     match result {
@@ -148,6 +151,10 @@ async fn serve(settings: Settings) -> Result<(), StartupError> {
         });
     }
     tokio::spawn(server::run_housekeeping(state.clone()));
+    tokio::spawn(app::infra::audit::run_sealer(
+        state.clone(),
+        std::time::Duration::from_secs(1),
+    ));
     tokio::spawn(app::infra::outbox::run_worker(
         state.clone(),
         std::time::Duration::from_secs(2),
@@ -266,6 +273,30 @@ async fn seed_demo(settings: Settings, email: String) -> Result<(), StartupError
         println!("demo cases for {email}: {}", list.join(" "));
     }
     Ok(())
+}
+
+async fn audit_verify(settings: Settings) -> Result<(), StartupError> {
+    let state = build_state(&settings).await?;
+    // Seal what is waiting first, so the report covers everything recorded so far.
+    app::infra::audit::seal_pending(&state)
+        .await
+        .map_err(|e| StartupError::Io(error_text(&e)))?;
+    let report = app::infra::audit::verify(&state.db, &state.keys)
+        .await
+        .map_err(|e| StartupError::Io(error_text(&e)))?;
+    match report.problem {
+        None => {
+            println!(
+                "audit log intact: {} entries chained, {} waiting to be sealed",
+                report.sealed, report.unsealed
+            );
+            Ok(())
+        }
+        Some(problem) => Err(StartupError::Io(format!(
+            "audit log TAMPERED: {problem} ({} entries checked)",
+            report.sealed
+        ))),
+    }
 }
 
 async fn api_client(settings: Settings, action: ApiClientAction) -> Result<(), StartupError> {

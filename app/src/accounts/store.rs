@@ -300,3 +300,24 @@ pub async fn delete_registrations_for(
         .await?;
     Ok(())
 }
+
+/// An account that works cases: its id, email and role.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StaffRow {
+    /// The account id.
+    pub id: String,
+    /// Its email address (how staff know each other).
+    pub email: String,
+    /// `officer` or `supervisor`.
+    pub role: String,
+}
+
+/// Every officer and supervisor, by email.
+pub async fn list_case_workers(db: &Db) -> Result<Vec<StaffRow>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT id, email, role FROM accounts WHERE role IN ('officer', 'supervisor')
+         ORDER BY email LIMIT 1000",
+    )
+    .fetch_all(&db.pool)
+    .await?)
+}

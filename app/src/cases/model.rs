@@ -450,6 +450,8 @@ pub struct CaseDetail {
     pub status: CaseStatusView,
     /// Whether the current status asks the applicant for evidence.
     pub evidence_requested: bool,
+    /// The open Request for Evidence, if any: its due date written out and what to send.
+    pub open_request: Option<(String, String)>,
 }
 
 #[cfg(test)]

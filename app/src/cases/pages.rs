@@ -184,12 +184,19 @@ fn CaseDetails(case: Resource<Result<CaseDetail, AppError>>) -> impl IntoView {
                     Ok(detail) => {
                         let title = fill(s.case_title, &[("receipt", &detail.status.receipt_number)]);
                         let next = if detail.evidence_requested { s.evidence_requested } else { s.nothing_to_do };
+                        let request = detail.open_request.clone().map(|(due, instructions)| view! {
+                            <div class="usa-alert usa-alert--warning"><div class="usa-alert__body">
+                                <p class="usa-alert__text"><strong>{fill(s.evidence_due, &[("date", &due)])}</strong></p>
+                                <p class="usa-alert__text">{instructions}</p>
+                            </div></div>
+                        });
                         Either::Left(view! {
                             <Title text=title.clone()/>
                             <h1>{title}</h1>
                             <section aria-labelledby="next-steps">
                                 <h2 id="next-steps">{s.next_steps_title}</h2>
                                 <p class="usa-prose">{next}</p>
+                                {request}
                             </section>
                             <StatusDetails view=detail.status/>
                         })

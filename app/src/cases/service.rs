@@ -134,10 +134,14 @@ pub async fn my_case(
         .ok_or(AppError::NotFound)?;
     let events = store::events(&state.db, &row.id).await?;
     let (status, _) = decode(&row)?;
+    let open_request = store::open_evidence_request(&state.db, &row.id)
+        .await?
+        .map(|request| (long_date(request.due_at, locale), request.instructions));
     Ok(CaseDetail {
         id: row.id.clone(),
         status: status_view(&row, &events, locale)?,
-        evidence_requested: status.requests_evidence(),
+        evidence_requested: status.requests_evidence() || open_request.is_some(),
+        open_request,
     })
 }
 

@@ -329,3 +329,203 @@ pub async fn add_api_usage(
     .fetch_one(&db.pool)
     .await?)
 }
+
+/// Who a queue shows cases for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Assignee {
+    /// Whoever holds them (or nobody).
+    Any,
+    /// Cases nobody holds.
+    Unassigned,
+    /// Cases this officer holds.
+    Officer(String),
+}
+
+/// A page of the officers' queue: filters, whose cases may be seen, and where the last page ended.
+#[derive(Debug, Clone)]
+pub struct QueueQuery {
+    /// Only this status code.
+    pub status: Option<String>,
+    /// Only this form code.
+    pub form: Option<String>,
+    /// Only this centre's three letters.
+    pub centre: Option<String>,
+    /// Only cases held by this.
+    pub assignee: Assignee,
+    /// For officers: only cases they hold or nobody holds (`None` for supervisors: all).
+    pub visible_to: Option<String>,
+    /// Continue after this `(status_changed_at, id)` (keyset pagination, newest first).
+    pub after: Option<(i64, String)>,
+    /// Rows to return.
+    pub limit: i64,
+}
+
+enum Bind {
+    Text(String),
+    Number(i64),
+}
+
+/// The queue: cases matching the filters, most recently changed first, one page at a time. The
+/// SQL names only the filters given, so each combination can use its index.
+pub async fn queue(db: &Db, query: &QueueQuery) -> Result<Vec<CaseRow>, AppError> {
+    let mut conditions: Vec<String> = Vec::new();
+    let mut binds: Vec<Bind> = Vec::new();
+    let next = |bind: Bind, binds: &mut Vec<Bind>| {
+        binds.push(bind);
+        format!("${}", binds.len())
+    };
+    for (column, value) in [
+        ("status", &query.status),
+        ("form_type", &query.form),
+        ("centre", &query.centre),
+    ] {
+        if let Some(value) = value {
+            let placeholder = next(Bind::Text(value.clone()), &mut binds);
+            conditions.push(format!("{column} = {placeholder}"));
+        }
+    }
+    match &query.assignee {
+        Assignee::Any => {}
+        Assignee::Unassigned => conditions.push("assigned_officer_id IS NULL".into()),
+        Assignee::Officer(id) => {
+            let placeholder = next(Bind::Text(id.clone()), &mut binds);
+            conditions.push(format!("assigned_officer_id = {placeholder}"));
+        }
+    }
+    if let Some(officer) = &query.visible_to {
+        let placeholder = next(Bind::Text(officer.clone()), &mut binds);
+        conditions.push(format!(
+            "(assigned_officer_id = {placeholder} OR assigned_officer_id IS NULL)"
+        ));
+    }
+    if let Some((changed_at, id)) = &query.after {
+        let time = next(Bind::Number(*changed_at), &mut binds);
+        let last = next(Bind::Text(id.clone()), &mut binds);
+        conditions.push(format!(
+            "(status_changed_at < {time} OR (status_changed_at = {time} AND id < {last}))"
+        ));
+    }
+    let limit = next(Bind::Number(query.limit), &mut binds);
+    let filter = if conditions.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conditions.join(" AND "))
+    };
+    let sql = format!(
+        "SELECT {CASE_COLUMNS} FROM cases {filter}
+         ORDER BY status_changed_at DESC, id DESC LIMIT {limit}"
+    );
+    let mut statement = sqlx::query_as::<_, CaseRow>(&sql);
+    for bind in binds {
+        statement = match bind {
+            Bind::Text(text) => statement.bind(text),
+            Bind::Number(number) => statement.bind(number),
+        };
+    }
+    Ok(statement.fetch_all(&db.pool).await?)
+}
+
+/// The case with this id, whoever it belongs to (staff only; callers check scope).
+pub async fn find_case(db: &Db, case_id: &str) -> Result<Option<CaseRow>, AppError> {
+    Ok(
+        sqlx::query_as(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = $1"))
+            .bind(case_id)
+            .fetch_optional(&db.pool)
+            .await?,
+    )
+}
+
+/// Gives the case to `officer_id` (or to nobody). The caller holds the case's row lock.
+pub async fn set_assignee(
+    tx: &mut Transaction<'static, Any>,
+    case_id: &str,
+    officer_id: Option<&str>,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE cases SET assigned_officer_id = $2, updated_at = $3 WHERE id = $1")
+        .bind(case_id)
+        .bind(officer_id)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// A case's history with the staff-only facts (who, notes), newest first.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StaffEventRow {
+    /// 1 for the first status.
+    pub seq: i64,
+    /// The status's catalogue code.
+    pub status: String,
+    /// Who recorded it.
+    pub actor_id: Option<String>,
+    /// The staff note.
+    pub note: Option<String>,
+    /// When it happened.
+    pub occurred_at: i64,
+}
+
+/// A case's statuses with actors and notes, newest first.
+pub async fn staff_events(db: &Db, case_id: &str) -> Result<Vec<StaffEventRow>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT seq, status, actor_id, note, occurred_at FROM case_events WHERE case_id = $1
+         ORDER BY seq DESC",
+    )
+    .bind(case_id)
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// A Request for Evidence.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EvidenceRequestRow {
+    /// Random id.
+    pub id: String,
+    /// What is needed.
+    pub instructions: String,
+    /// The end of the day it is due (Unix seconds).
+    pub due_at: i64,
+    /// When it was sent.
+    pub issued_at: i64,
+}
+
+/// Adds a Request for Evidence to a case (the caller records the status change too).
+pub async fn insert_evidence_request(
+    tx: &mut Transaction<'static, Any>,
+    case_id: &str,
+    instructions: &str,
+    due_at: i64,
+    issued_by: &str,
+    now: i64,
+) -> Result<String, AppError> {
+    let id = crate::infra::crypto::random_hex(16);
+    sqlx::query(
+        "INSERT INTO evidence_requests (id, case_id, instructions, due_at, issued_by, issued_at,
+                                        answered_at, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, NULL, $6, $6)",
+    )
+    .bind(&id)
+    .bind(case_id)
+    .bind(instructions)
+    .bind(due_at)
+    .bind(issued_by)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+/// The case's newest unanswered Request for Evidence.
+pub async fn open_evidence_request(
+    db: &Db,
+    case_id: &str,
+) -> Result<Option<EvidenceRequestRow>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT id, instructions, due_at, issued_at FROM evidence_requests
+         WHERE case_id = $1 AND answered_at IS NULL ORDER BY issued_at DESC, id DESC LIMIT 1",
+    )
+    .bind(case_id)
+    .fetch_optional(&db.pool)
+    .await?)
+}

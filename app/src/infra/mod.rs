@@ -1,5 +1,6 @@
 //! Server-only plumbing shared by every domain: state, database, clock, crypto, mail, throttling.
 
+pub mod audit;
 pub mod clock;
 pub mod crypto;
 pub mod db;

@@ -20,6 +20,19 @@ fn plausible_body() -> Vec<u8> {
     fields.push(("code", "123456"));
     fields.push(("id", "00000000000000000000000000000000"));
     fields.push(("receipt", "IOE0912345678"));
+    for (name, value) in [
+        ("officer", "me"),
+        ("status", "approved"),
+        ("note", ""),
+        ("due_date", "2030-01-01"),
+        ("instructions", "x"),
+        ("form", ""),
+        ("centre", ""),
+        ("assignee", ""),
+        ("after", ""),
+    ] {
+        fields.push((name, value));
+    }
     form_body(&fields).into_bytes()
 }
 

@@ -476,6 +476,8 @@ async fn item42_every_response_carries_hsts_a_nonce_csp_nosniff_and_a_referrer_p
         "/case-status",
         "/case-status?receipt=IOE0912345678",
         "/cases/00000000000000000000000000000000",
+        "/officer",
+        "/officer/cases/00000000000000000000000000000000",
     ];
     let others = [
         "/healthz",

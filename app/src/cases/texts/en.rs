@@ -21,6 +21,7 @@ pub(super) const TEXTS: CasesTexts = CasesTexts {
     next_steps_title: "What to do next",
     nothing_to_do: "Nothing is needed from you right now. We will tell you when something changes.",
     evidence_requested: "We need more evidence from you. Read the request in your notices and send what it asks for by the date it gives.",
+    evidence_due: "Send the evidence by {date}.",
     receipt_empty: "Enter a receipt number.",
     receipt_unexpected_character: "A receipt number has only letters and digits (spaces and dashes are fine), for example IOE0912345678.",
     receipt_missing_prefix: "A receipt number starts with three letters, for example IOE0912345678.",

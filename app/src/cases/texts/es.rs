@@ -21,6 +21,7 @@ pub(super) const TEXTS: CasesTexts = CasesTexts {
     next_steps_title: "Qué hacer ahora",
     nothing_to_do: "Por ahora no necesitamos nada de usted. Le avisaremos cuando algo cambie.",
     evidence_requested: "Necesitamos más evidencia de usted. Lea la solicitud en sus notificaciones y envíe lo que pide antes de la fecha indicada.",
+    evidence_due: "Envíe la evidencia a más tardar el {date}.",
     receipt_empty: "Escriba un número de recibo.",
     receipt_unexpected_character: "Un número de recibo tiene solo letras y dígitos (puede usar espacios y guiones), por ejemplo IOE0912345678.",
     receipt_missing_prefix: "Un número de recibo empieza con tres letras, por ejemplo IOE0912345678.",

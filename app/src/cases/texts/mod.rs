@@ -173,6 +173,8 @@ pub struct CasesTexts {
     pub next_steps_title: &'static str,
     pub nothing_to_do: &'static str,
     pub evidence_requested: &'static str,
+    /// `{date}`: the due date of the open Request for Evidence.
+    pub evidence_due: &'static str,
     pub receipt_empty: &'static str,
     pub receipt_unexpected_character: &'static str,
     pub receipt_missing_prefix: &'static str,
