@@ -27,6 +27,26 @@ pub struct AuditEvent<'a> {
     pub detail: serde_json::Value,
 }
 
+/// An entry id that sorts in the order entries were recorded by this process (a strictly rising
+/// nanosecond count, then 64 random bits), so sealing keeps each instance's order even within one
+/// second of the application clock.
+fn entry_id() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static LAST: AtomicU64 = AtomicU64::new(0);
+    let wall = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
+    let mut previous = LAST.load(Ordering::Relaxed);
+    let stamp = loop {
+        let next = wall.max(previous + 1);
+        match LAST.compare_exchange(previous, next, Ordering::Relaxed, Ordering::Relaxed) {
+            Ok(_) => break next,
+            Err(actual) => previous = actual,
+        }
+    };
+    format!("{stamp:016x}{}", crypto::random_hex(8))
+}
+
 /// Records `event` at `now` as part of the caller's transaction: it exists exactly when the change
 /// it describes is committed.
 pub async fn record<'c, E>(executor: E, event: &AuditEvent<'_>, now: i64) -> Result<(), AppError>
@@ -37,7 +57,7 @@ where
         "INSERT INTO audit_log (id, seq, at, actor_id, action, subject, ip, detail, prev_hash, hash, created_at)
          VALUES ($1, NULL, $2, $3, $4, $5, $6, $7, NULL, NULL, $2)",
     )
-    .bind(crypto::random_hex(16))
+    .bind(entry_id())
     .bind(now)
     .bind(event.actor_id)
     .bind(event.action)
@@ -52,7 +72,7 @@ where
 /// An entry as stored.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct AuditEntry {
-    /// Random id.
+    /// Recording order within this process, then random bits.
     pub id: String,
     /// Place in the chain (`None` until sealed).
     pub seq: Option<i64>,
@@ -225,4 +245,16 @@ pub async fn verify(db: &Db, keys: &crypto::Keys) -> Result<ChainReport, AppErro
         unsealed,
         problem,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entry_ids_rise_in_the_order_they_are_made() {
+        let ids: Vec<String> = (0..1000).map(|_| entry_id()).collect();
+        assert!(ids.windows(2).all(|pair| pair[0] < pair[1]));
+        assert!(ids.iter().all(|id| id.len() == 32));
+    }
 }

@@ -154,7 +154,13 @@ async fn item34_every_server_function_refuses_cross_site_posts_in_every_encoding
         "cross-site sign_out must not end the session"
     );
 
-    // (d) The same requests from the site itself are served.
+    // (d) The same requests from the site itself are served. The account is made a supervisor
+    // first, so that the staff functions' own role check (also a 403) does not hide a refusal by
+    // the same-origin guard.
+    sqlx::query("UPDATE accounts SET role = 'supervisor' WHERE email = 'victim@example.com'")
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
     for (path, method) in &routes {
         let mut headers = vec![
             ("sec-fetch-site", "same-origin".to_owned()),

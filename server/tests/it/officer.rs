@@ -10,7 +10,7 @@ use app::{
         texts::catalogue,
     },
     i18n::Locale,
-    infra::audit,
+    infra::{audit, clock::Clock},
 };
 
 /// A signed-up account turned into staff with `role`; its session cookie.
@@ -87,6 +87,16 @@ fn receipts(page: &TestResponse) -> Vec<String> {
         .collect()
 }
 
+/// Asserts that a server function answered with a redirect (to `path`, if given): for a fetch
+/// Leptos answers 200 with the target in `Location`.
+fn redirected(answer: &TestResponse, path: Option<&str>) {
+    assert_eq!(answer.status, 200, "{answer:?}");
+    let location = answer.header("location").expect("a redirect");
+    if let Some(path) = path {
+        assert_eq!(location, path);
+    }
+}
+
 /// `YYYY-MM-DD` of the day `days` after the test clock's today.
 fn day_from_now(app: &TestApp, days: i64) -> String {
     let t = time::OffsetDateTime::from_unix_timestamp(app.clock.now() + days * 86_400).unwrap();
@@ -126,10 +136,7 @@ async fn item38_an_officer_cannot_see_or_change_a_case_another_officer_holds() {
     let x = staff(&app, "x@example.com", "officer").await;
     let y = staff(&app, "y@example.com", "officer").await;
     let ys = new_case(&app, None, FormType::I485).await;
-    assert_eq!(
-        app.send(assign(&ys.id, "me").cookie(Some(&y))).await.status,
-        302
-    );
+    redirected(&app.send(assign(&ys.id, "me").cookie(Some(&y))).await, None);
 
     for request in [
         Req::api("get_staff_case", &[("id", ys.id.as_str())]),
@@ -173,15 +180,17 @@ async fn an_officers_status_change_reaches_the_applicant_at_once_and_staff_notes
     let taken = app
         .send(assign(&case.id, "me").cookie(Some(&officer)))
         .await;
-    assert_eq!(taken.status, 302, "{taken:?}");
-    assert_eq!(
-        taken.header("location").as_deref(),
-        Some(format!("/officer/cases/{}?done=assigned", case.id).as_str())
+    redirected(
+        &taken,
+        Some(&format!("/officer/cases/{}?done=assigned", case.id)),
     );
     let changed = app
         .send(change(&case.id, "fingerprints_taken", "prints ok, file 42").cookie(Some(&officer)))
         .await;
-    assert_eq!(changed.status, 302, "{changed:?}");
+    redirected(
+        &changed,
+        Some(&format!("/officer/cases/{}?done=status", case.id)),
+    );
 
     let title = catalogue(Locale::En)
         .status(CaseStatus::FingerprintsTaken)
@@ -289,7 +298,10 @@ async fn a_request_for_evidence_shows_the_applicant_what_to_send_and_by_when() {
                 .cookie(Some(&officer)),
         )
         .await;
-    assert_eq!(sent.status, 302, "{sent:?}");
+    redirected(
+        &sent,
+        Some(&format!("/officer/cases/{}?done=evidence", case.id)),
+    );
     let page = app
         .send(Req::get(&format!("/cases/{}", case.id)).cookie(Some(&applicant)))
         .await;
@@ -322,7 +334,7 @@ async fn supervisors_assign_cases_to_officers_only() {
     let given = app
         .send(assign(&case.id, &worker_id).cookie(Some(&boss)))
         .await;
-    assert_eq!(given.status, 302);
+    redirected(&given, None);
     let mine = app
         .send(queue(&[("assignee", worker_id.as_str())]).cookie(Some(&boss)))
         .await;
