@@ -7,6 +7,7 @@
 // hydration or with JavaScript off).
 import type { Page } from '@playwright/test';
 import { auditPage } from '../support/axe';
+import { seedDemoCases } from '../support/cli';
 import { allowRefusedServerCall, expect, test } from '../support/fixtures';
 import {
   TEXT,
@@ -25,6 +26,7 @@ import {
   markUsed,
   wrongCode,
   waitForPath,
+  settle,
 } from '../support/journey';
 
 /**
@@ -119,6 +121,21 @@ async function auditJourney(page: Page): Promise<void> {
   await test.step('/account after signing in again', async () => {
     await inspect(page, '/account (signed in)');
   });
+
+  await test.step('/account with cases, a case page, and /case-status with a result and an error', async () => {
+    const [history] = seedDemoCases(account.email);
+    await openPage(page, '/account');
+    await inspect(page, '/account (with cases)');
+    await page.getByRole('link', { name: history }).click();
+    await page.waitForURL((url) => url.pathname.startsWith('/cases/'));
+    await settle(page);
+    await inspect(page, '/cases/{id}');
+    await openPage(page, `/case-status?receipt=${history}`);
+    await inspect(page, '/case-status (with a result)');
+    await openPage(page, '/case-status?receipt=XYZ0912345678');
+    await expect(errorSummary(page)).toBeVisible();
+    await inspect(page, '/case-status (with errors)');
+  });
 }
 
 test.describe('hydrated pages', () => {
@@ -175,7 +192,7 @@ test.describe('server-rendered pages (no hydration)', () => {
 test.describe('small screens', () => {
   test.use({ viewport: { width: 360, height: 740 } });
 
-  for (const path of ['/register', '/', '/sign-in']) {
+  for (const path of ['/register', '/', '/sign-in', '/case-status']) {
     test(`${path} does not scroll sideways at 360 px`, async ({ page }) => {
       await openPage(page, path);
       const scrollWidth = await page.evaluate(() => (document.scrollingElement ?? document.documentElement).scrollWidth);

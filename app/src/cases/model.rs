@@ -441,6 +441,16 @@ pub struct CaseSummary {
     pub last_updated: String,
 }
 
+/// The signed-in home: the account's cases, and whether it works cases (staff get a link to
+/// the officers' console).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyHome {
+    /// The account's cases, most recently changed first.
+    pub cases: Vec<CaseSummary>,
+    /// Whether the account is an officer or supervisor.
+    pub works_cases: bool,
+}
+
 /// The applicant's case page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseDetail {

@@ -2,7 +2,7 @@
 //! case's timeline and next steps. All render on the server and work without scripts.
 
 use super::{
-    model::{CaseDetail, CaseStatusView, CaseSummary},
+    model::{CaseDetail, CaseStatusView, MyHome},
     server_fns::{get_my_case, get_public_case_status, list_my_cases},
     texts::use_texts,
 };
@@ -119,7 +119,7 @@ pub fn AccountHomePage() -> impl IntoView {
 }
 
 #[component]
-fn MyCases(cases: Resource<Result<Vec<CaseSummary>, AppError>>) -> impl IntoView {
+fn MyCases(cases: Resource<Result<MyHome, AppError>>) -> impl IntoView {
     let s = use_texts();
     let loading = use_common().loading;
     view! {
@@ -127,8 +127,13 @@ fn MyCases(cases: Resource<Result<Vec<CaseSummary>, AppError>>) -> impl IntoView
         <Suspense fallback=move || view! { <p>{loading}</p> }>
             {move || Suspend::new(async move {
                 match cases.await {
-                    Ok(list) if list.is_empty() => Either::Left(view! { <p>{s.no_cases}</p> }.into_any()),
-                    Ok(list) => {
+                    Ok(home) if home.cases.is_empty() => Either::Left(view! {
+                        <ConsoleLink show=home.works_cases/>
+                        <p>{s.no_cases}</p>
+                    }.into_any()),
+                    Ok(home) => {
+                        let works_cases = home.works_cases;
+                        let list = home.cases;
                         let rows = list
                             .into_iter()
                             .map(|case| view! {
@@ -141,6 +146,7 @@ fn MyCases(cases: Resource<Result<Vec<CaseSummary>, AppError>>) -> impl IntoView
                             })
                             .collect_view();
                         Either::Left(view! {
+                            <ConsoleLink show=works_cases/>
                             <p class="usa-prose">{s.my_cases_intro}</p>
                             <table class="usa-table caseport-my-cases">
                                 <thead><tr>
@@ -158,6 +164,13 @@ fn MyCases(cases: Resource<Result<Vec<CaseSummary>, AppError>>) -> impl IntoView
             })}
         </Suspense>
     }
+}
+
+/// For officers and supervisors: the way to the case queue.
+#[component]
+fn ConsoleLink(show: bool) -> impl IntoView {
+    let s = use_texts();
+    show.then(|| view! { <p><a class="usa-button" href="/officer">{s.case_queue}</a></p> })
 }
 
 /// `/cases/{id}`: one of the account's cases, with its timeline and what to do next.

@@ -1,7 +1,7 @@
 //! Thin server functions for cases: each authorises, calls one service function and answers in
 //! the request's language.
 
-use super::model::{CaseDetail, CaseStatusView, CaseSummary};
+use super::model::{CaseDetail, CaseStatusView, MyHome};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -17,15 +17,21 @@ pub async fn get_public_case_status(receipt: String) -> Result<CaseStatusView, A
     super::service::public_status(&state, ip, &receipt, request_locale()).await
 }
 
-/// The signed-in account's cases.
+/// The signed-in account's cases (and whether it works cases).
 #[server(prefix = "/_fn", endpoint = "list_my_cases")]
-pub async fn list_my_cases() -> Result<Vec<CaseSummary>, AppError> {
+pub async fn list_my_cases() -> Result<MyHome, AppError> {
     use crate::{
-        accounts::access::require_principal,
+        accounts::{access::require_principal, model::Role},
         infra::{request::request_locale, state::use_app_state},
     };
     let principal = require_principal().await?;
-    super::service::my_cases(&use_app_state()?, &principal.account_id, request_locale()).await
+    let cases =
+        super::service::my_cases(&use_app_state()?, &principal.account_id, request_locale())
+            .await?;
+    Ok(MyHome {
+        cases,
+        works_cases: matches!(principal.role, Role::Officer | Role::Supervisor),
+    })
 }
 
 /// One of the signed-in account's cases (anyone else's is not found).

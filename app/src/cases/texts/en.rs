@@ -17,6 +17,7 @@ pub(super) const TEXTS: CasesTexts = CasesTexts {
     my_cases_intro: "The cases linked to your account, most recently updated first.",
     no_cases: "No cases are linked to your account yet.",
     case_status_link: "Check the status of any case by receipt number",
+    case_queue: "Go to the case queue",
     case_title: "Case {receipt}",
     next_steps_title: "What to do next",
     nothing_to_do: "Nothing is needed from you right now. We will tell you when something changes.",

@@ -17,6 +17,7 @@ pub(super) const TEXTS: CasesTexts = CasesTexts {
     my_cases_intro: "Los casos vinculados a su cuenta, primero los actualizados más recientemente.",
     no_cases: "Todavía no hay casos vinculados a su cuenta.",
     case_status_link: "Verifique el estatus de cualquier caso con su número de recibo",
+    case_queue: "Ir a la cola de casos",
     case_title: "Caso {receipt}",
     next_steps_title: "Qué hacer ahora",
     nothing_to_do: "Por ahora no necesitamos nada de usted. Le avisaremos cuando algo cambie.",

@@ -168,6 +168,7 @@ pub struct CasesTexts {
     pub my_cases_intro: &'static str,
     pub no_cases: &'static str,
     pub case_status_link: &'static str,
+    pub case_queue: &'static str,
     /// `{receipt}`.
     pub case_title: &'static str,
     pub next_steps_title: &'static str,
