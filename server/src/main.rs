@@ -46,6 +46,15 @@ enum Command {
         #[arg(long)]
         email: String,
     },
+    /// Load many cases for benchmarks (receipt numbers `XXX9` + nine digits, never linked).
+    SeedCases {
+        /// How many cases.
+        #[arg(long, default_value_t = 1_000_000)]
+        cases: u64,
+        /// Status events per case on average.
+        #[arg(long, default_value_t = 10)]
+        events_per_case: u32,
+    },
     /// Check the audit log's hash chain (exits non-zero if an entry was changed or removed).
     AuditVerify,
     /// Manage the Case Status API's clients (`/api/torch`).
@@ -125,6 +134,10 @@ async fn main() -> ExitCode {
         Command::SeedDemo { email } => seed_demo(settings, email).await,
         Command::ApiClient { action } => api_client(settings, action).await,
         Command::AuditVerify => audit_verify(settings).await,
+        Command::SeedCases {
+            cases,
+            events_per_case,
+        } => seed_cases(settings, cases, events_per_case).await,
         Command::BenchArgon2 { iterations } => bench_argon2(iterations).await,
     };
     match result {
@@ -272,6 +285,37 @@ async fn seed_demo(settings: Settings, email: String) -> Result<(), StartupError
         let list: Vec<&str> = receipts.iter().map(|r| r.as_str()).collect();
         println!("demo cases for {email}: {}", list.join(" "));
     }
+    Ok(())
+}
+
+async fn seed_cases(
+    settings: Settings,
+    cases: u64,
+    events_per_case: u32,
+) -> Result<(), StartupError> {
+    use app::cases::seed;
+    let state = build_state(&settings).await?;
+    let fail = |e: app::error::AppError| StartupError::Io(error_text(&e));
+    let first = seed::next_serial(&state).await.map_err(fail)?;
+    let started = std::time::Instant::now();
+    let report = seed::seed_cases(&state, cases, events_per_case, first, |so_far| {
+        if so_far.cases % 100_000 == 0 || so_far.cases == cases {
+            eprintln!(
+                "seed-cases: {} cases, {} events ({:.0} s)",
+                so_far.cases,
+                so_far.events,
+                started.elapsed().as_secs_f64()
+            );
+        }
+    })
+    .await
+    .map_err(fail)?;
+    println!(
+        "seeded {} cases and {} status events in {:.1} s",
+        report.cases,
+        report.events,
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

@@ -5,6 +5,8 @@
 pub mod dates;
 pub mod model;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod seed;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod service;

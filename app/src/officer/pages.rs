@@ -73,17 +73,9 @@ pub fn OfficerQueuePage() -> impl IntoView {
             after: get("after"),
         }
     };
-    let page = Resource::new(move || filter.clone(), get_officer_queue);
-    let filter = {
-        let q = query.read_untracked();
-        let get = |key: &str| q.get(key).unwrap_or_default();
-        QueueFilter {
-            status: get("status"),
-            form: get("form"),
-            centre: get("centre"),
-            assignee: get("assignee"),
-            after: String::new(),
-        }
+    let page = {
+        let filter = filter.clone();
+        Resource::new(move || filter.clone(), get_officer_queue)
     };
     view! {
         <Title text=s.queue_title/>

@@ -311,3 +311,45 @@ async fn fresh_receipt_numbers_are_unique_and_well_formed() {
         assert!(seen.insert(text));
     }
 }
+
+#[tokio::test]
+async fn seeded_cases_are_consistent_and_a_second_seeding_continues_the_numbers() {
+    use app::cases::seed::{next_serial, seed_cases};
+    let app = TestApp::new().await;
+    assert_eq!(next_serial(&app.state).await.unwrap(), 0);
+    let report = seed_cases(&app.state, 900, 4, 0, |_| {}).await.unwrap();
+    assert_eq!(report.cases, 900);
+    assert_eq!(app.count("cases").await, 900);
+    assert_eq!(app.count("case_events").await, report.events as i64);
+    let mean = report.events as f64 / 900.0;
+    assert!(
+        (3.0..5.0).contains(&mean),
+        "about 4 events per case: {mean}"
+    );
+    // Every case's current status is its newest event's, and every receipt number parses.
+    let mismatched: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM cases c WHERE c.status <> (
+             SELECT e.status FROM case_events e WHERE e.case_id = c.id ORDER BY e.seq DESC LIMIT 1)
+           OR c.status_changed_at <> (
+             SELECT MAX(e.occurred_at) FROM case_events e WHERE e.case_id = c.id)",
+    )
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(mismatched, 0);
+    let receipts: Vec<String> = sqlx::query_scalar("SELECT receipt_number FROM cases")
+        .fetch_all(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert!(receipts
+        .iter()
+        .all(|r| app::cases::model::ReceiptNumber::parse(r).is_ok()));
+    assert_eq!(next_serial(&app.state).await.unwrap(), 900);
+    seed_cases(&app.state, 10, 2, 900, |_| {}).await.unwrap();
+    assert_eq!(app.count("cases").await, 910);
+    // A seeded case answers the public lookup like any other.
+    let page = app
+        .send(Req::get(&format!("/case-status?receipt={}", receipts[0])))
+        .await;
+    assert!(page.body.contains("data-status-title"), "{}", receipts[0]);
+}

@@ -456,3 +456,31 @@ async fn item66_staff_actions_are_chained_in_the_audit_log_and_tampering_is_dete
         Some("entry 2 was changed after it was sealed")
     );
 }
+
+#[tokio::test]
+async fn the_queue_page_links_to_the_next_page_and_back_to_the_first() {
+    let app = TestApp::new().await;
+    let officer = staff(&app, "pages@example.com", "officer").await;
+    for _ in 0..30 {
+        new_case(&app, None, FormType::I765).await;
+    }
+    let first = app
+        .send(Req::get("/officer?form=I-765").cookie(Some(&officer)))
+        .await;
+    assert_eq!(first.status, 200);
+    assert_eq!(first.body.matches("/officer/cases/").count(), 25);
+    assert!(!first.body.contains(">First page<"));
+    let next = first
+        .body
+        .split("rel=\"next\" href=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a link to the next page")
+        .replace("&amp;", "&");
+    assert!(next.contains("form=I-765"), "the filters stay: {next}");
+    let second = app.send(Req::get(&next).cookie(Some(&officer))).await;
+    assert_eq!(second.status, 200);
+    assert_eq!(second.body.matches("/officer/cases/").count(), 5);
+    assert!(second.body.contains(">First page<"));
+    assert!(!second.body.contains("rel=\"next\""));
+}
