@@ -21,21 +21,20 @@ use crate::{
 };
 use std::net::IpAddr;
 
-/// The stored status and form of a row, or an internal error (the catalogue only grows, so an
+/// The catalogue status of a stored code, or an internal error (the catalogue only grows, so an
 /// unknown stored code is a bug, not bad input).
+pub fn stored_status(code: &str) -> Result<CaseStatus, AppError> {
+    CaseStatus::parse(code)
+        .ok_or_else(|| AppError::internal(format_args!("unknown stored status {code:?}")))
+}
+
+/// The stored status and form of a row, or an internal error (see [`stored_status`]).
 pub fn decode(row: &CaseRow) -> Result<(CaseStatus, FormType), AppError> {
-    let status = CaseStatus::parse(&row.status).ok_or_else(|| {
-        AppError::internal(format_args!("unknown stored status {:?}", row.status))
-    })?;
+    let status = stored_status(&row.status)?;
     let form = FormType::parse(&row.form_type).ok_or_else(|| {
         AppError::internal(format_args!("unknown stored form {:?}", row.form_type))
     })?;
     Ok((status, form))
-}
-
-fn event_status(event: &EventRow) -> Result<CaseStatus, AppError> {
-    CaseStatus::parse(&event.status)
-        .ok_or_else(|| AppError::internal(format_args!("unknown stored status {:?}", event.status)))
 }
 
 /// A case and its history in the words of `locale`.
@@ -50,7 +49,7 @@ pub fn status_view(
     let history = events
         .iter()
         .map(|event| {
-            let status = event_status(event)?;
+            let status = stored_status(&event.status)?;
             Ok(HistoryEntry {
                 date: long_date(event.occurred_at, locale),
                 title: c.status(status).title.to_owned(),

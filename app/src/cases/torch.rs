@@ -12,8 +12,8 @@
 
 use super::{
     dates::{api_date, api_date_time, day_number},
-    model::{CaseStatus, ReceiptNumber},
-    service::decode,
+    model::ReceiptNumber,
+    service::{decode, stored_status},
     store::{self, ApiClientRow, CaseRow, EventRow},
     texts::catalogue,
 };
@@ -316,9 +316,7 @@ fn case_status_body(row: &CaseRow, events: &[EventRow]) -> Result<CaseStatusBody
         .iter()
         .skip(1)
         .map(|event| {
-            let past = CaseStatus::parse(&event.status).ok_or_else(|| {
-                AppError::internal(format_args!("unknown stored status {:?}", event.status))
-            })?;
+            let past = stored_status(&event.status)?;
             Ok(HistoryBody {
                 date: api_date(event.occurred_at),
                 completed_text_en: en.history(past, form),

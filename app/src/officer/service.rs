@@ -17,7 +17,7 @@ use crate::{
     cases::{
         dates::long_date,
         model::{CaseStatus, FormType, ServiceCentre},
-        service::decode,
+        service::{decode, stored_status},
         store::{self as cases_store, Assignee, CaseRow, QueueQuery},
         texts::catalogue,
     },
@@ -178,9 +178,7 @@ pub async fn staff_case(
         .await?
         .into_iter()
         .map(|event| {
-            let past = CaseStatus::parse(&event.status).ok_or_else(|| {
-                AppError::internal(format_args!("unknown stored status {:?}", event.status))
-            })?;
+            let past = stored_status(&event.status)?;
             Ok(StaffHistoryEntry {
                 date: long_date(event.occurred_at, locale),
                 title: c.status(past).title.to_owned(),
