@@ -78,10 +78,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("sign-in") view=accounts::pages::SignInPage ssr=SsrMode::Async/>
                     <Route path=path!("sign-in/code") view=mfa::pages::SignInCodePage ssr=SsrMode::Async/>
                     <Route path=path!("account") view=cases::pages::AccountHomePage ssr=SsrMode::Async/>
+                    <Route path=path!("account/add-case") view=cases::pages::AddCasePage ssr=SsrMode::Async/>
                     <Route path=path!("case-status") view=cases::pages::CaseStatusPage ssr=SsrMode::Async/>
                     <Route path=path!("cases/:id") view=cases::pages::CasePage ssr=SsrMode::Async/>
                     <Route path=path!("officer") view=officer::pages::OfficerQueuePage ssr=SsrMode::Async/>
                     <Route path=path!("officer/cases/:id") view=officer::pages::StaffCasePage ssr=SsrMode::Async/>
+                    <Route path=path!("officer/filings/new") view=officer::pages::PaperFilingPage ssr=SsrMode::Async/>
                     <Route path=path!("profile") view=accounts::pages::ProfilePage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>

@@ -245,6 +245,8 @@ pub fn app(state: AppState) -> Router {
         .route("/readyz", get(ready))
         .route("/language", post(switch_language))
         .nest("/api", api::router())
+        .merge(app::cases::documents::router())
+        .merge(app::officer::documents::router())
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())
         })

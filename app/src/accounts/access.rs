@@ -6,8 +6,11 @@
 use super::{model::Role, store};
 use crate::{
     error::AppError,
-    infra::state::use_app_state,
-    session::{access::signed_in_account, store::use_session},
+    infra::state::{use_app_state, AppState},
+    session::{
+        access::signed_in_account,
+        store::{use_session, SessionHandle},
+    },
 };
 
 /// Server functions that answer callers without a session (by endpoint path). Everything else
@@ -33,9 +36,15 @@ pub struct Principal {
 
 /// The signed-in principal of the current request, with its role read from the database now.
 pub async fn require_principal() -> Result<Principal, AppError> {
-    let session = use_session()?;
-    let account_id = signed_in_account(&session)?;
-    let state = use_app_state()?;
+    principal_of(&use_app_state()?, &use_session()?).await
+}
+
+/// The signed-in principal of `session` (for plain axum handlers, e.g. downloads).
+pub async fn principal_of(
+    state: &AppState,
+    session: &SessionHandle,
+) -> Result<Principal, AppError> {
+    let account_id = signed_in_account(session)?;
     let role = store::role_of(&state.db, &account_id)
         .await?
         .ok_or(AppError::Unauthorized)?;

@@ -164,6 +164,12 @@ pub struct RegistrationForm {
     pub question3: String,
     /// Answer to the third question.
     pub answer3: String,
+    /// The online account number printed on an Account Access Notice (optional).
+    #[serde(default)]
+    pub notice_account_number: String,
+    /// The access code printed on the same notice (optional; both or neither).
+    #[serde(default)]
+    pub notice_access_code: String,
 }
 
 impl RegistrationForm {
@@ -269,6 +275,60 @@ impl AccountNumber {
     /// The number as shown to people: `1234 5678 9012`.
     pub fn formatted(&self) -> String {
         format!("{} {} {}", &self.0[0..4], &self.0[4..8], &self.0[8..12])
+    }
+}
+
+/// The one-time access code of an Account Access Notice: 12 characters from an alphabet without
+/// look-alikes (no 0, 1, I or O), printed as `ABCD-EFGH-JKLM`; typed with or without dashes and
+/// spaces, in any case.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AccessCode(String);
+
+/// The characters an access code is made of (32: five bits each, 60 bits a code).
+pub const ACCESS_CODE_ALPHABET: &[u8; 32] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+
+impl AccessCode {
+    /// A code from 12 indices into [`ACCESS_CODE_ALPHABET`] (each taken modulo 32).
+    pub fn from_indices(indices: [u8; 12]) -> Self {
+        AccessCode(
+            indices
+                .iter()
+                .map(|i| char::from(ACCESS_CODE_ALPHABET[usize::from(*i % 32)]))
+                .collect(),
+        )
+    }
+
+    /// Reads a code as typed, or says what is wrong with it.
+    pub fn parse(input: &str) -> Result<Self, Msg> {
+        let code: String = input
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-'))
+            .map(|c| c.to_ascii_uppercase())
+            .collect();
+        let valid =
+            code.chars().count() == 12 && code.bytes().all(|b| ACCESS_CODE_ALPHABET.contains(&b));
+        if valid {
+            Ok(AccessCode(code))
+        } else {
+            Err(AccountsMsg::AccessCodeFormat.into())
+        }
+    }
+
+    /// The 12 characters without dashes, as hashed.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The code as printed: `ABCD-EFGH-JKLM`.
+    pub fn formatted(&self) -> String {
+        format!("{}-{}-{}", &self.0[0..4], &self.0[4..8], &self.0[8..12])
+    }
+}
+
+/// Never shows the code itself.
+impl std::fmt::Debug for AccessCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AccessCode(…)")
     }
 }
 
@@ -417,6 +477,36 @@ mod tests {
         assert!(formatted.len() == 14 && formatted.chars().filter(|c| *c == ' ').count() == 2);
         assert_eq!(AccountNumber::parse("12345"), None);
         assert_eq!(AccountNumber::parse("abcdefghijkl"), None);
+    }
+
+    #[test]
+    fn access_codes_read_what_people_type_and_explain_the_rest() {
+        let code = AccessCode::from_indices([0, 1, 2, 3, 8, 9, 10, 11, 28, 29, 30, 31]);
+        assert_eq!(code.formatted(), "2345-ABCD-WXYZ");
+        for typed in [
+            "2345-ABCD-WXYZ",
+            "2345abcdwxyz",
+            " 2345 abcd wxyz ",
+            "2345-abcd-WXYZ",
+        ] {
+            assert_eq!(AccessCode::parse(typed), Ok(code.clone()), "{typed}");
+        }
+        for wrong in [
+            "",
+            "2345-ABCD-WXY",
+            "2345-ABCD-WXYZ2",
+            "0345-ABCD-WXYZ",
+            "2345-IBCD-WXYZ",
+            "2345_ABCD_WXYZ",
+            "2345-ÁBCD-WXYZ",
+        ] {
+            assert_eq!(
+                AccessCode::parse(wrong),
+                Err(AccountsMsg::AccessCodeFormat.into()),
+                "{wrong}"
+            );
+        }
+        assert!(!format!("{code:?}").contains("2345"));
     }
 
     #[test]

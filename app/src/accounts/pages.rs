@@ -67,6 +67,12 @@ pub fn RegisterPage() -> impl IntoView {
                             confirmation_error=field_text("password_confirmation")
                         />
                         {settings.security_questions.then(|| view! { <SecurityQuestions error/> })}
+                        <fieldset class="usa-fieldset">
+                            <legend class="usa-legend usa-legend--large">{s.notice_legend}</legend>
+                            <p class="usa-hint">{s.notice_hint}</p>
+                            <Field label=s.notice_account_number name="notice_account_number" autocomplete="off" error/>
+                            <Field label=s.notice_access_code name="notice_access_code" autocomplete="off" error/>
+                        </fieldset>
                         <button type="submit" class="usa-button">{s.create_account_button}</button>
                     </ActionForm>
                 }

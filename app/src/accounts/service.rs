@@ -1,9 +1,9 @@
 //! Registration, email verification and password sign-in: the rules that span several stores.
 
 use super::{
-    emails,
+    access_notices, emails,
     model::{
-        normalise_answer, security_question_index, AccountNumber, Email, OneTimeCode,
+        normalise_answer, security_question_index, AccessCode, AccountNumber, Email, OneTimeCode,
         PasswordFeedback, PasswordRules, Profile, RegistrationForm, Role, ANSWER_LEN,
     },
     passwords::{check_password, strength},
@@ -42,6 +42,8 @@ pub struct Registration {
     pub password: SecretString,
     /// Question id and normalised answer, three of them (empty when questions are turned off).
     pub answers: Vec<(String, SecretString)>,
+    /// The online account number and access code of an Account Access Notice, if given.
+    pub notice: Option<(AccountNumber, AccessCode)>,
 }
 
 /// Validates a registration form, collecting every problem with the field it belongs to.
@@ -100,11 +102,16 @@ pub fn validate_registration(
             answers.push((question.to_owned(), secret(normalised)));
         }
     }
+    let notice = validate_notice(&form.notice_account_number, &form.notice_access_code)
+        .map_err(|mut problems| errors.append(&mut problems))
+        .ok()
+        .flatten();
     match (errors.is_empty(), email) {
         (true, Some(email)) => Ok(Registration {
             email,
             password: secret(form.password),
             answers,
+            notice,
         }),
         _ => Err(AppError::Validation {
             field_errors: errors,
@@ -112,12 +119,36 @@ pub fn validate_registration(
     }
 }
 
-fn new_account_number() -> AccountNumber {
-    let mut body = [0u8; 11];
-    for digit in &mut body {
-        *digit = OsRng.gen_range(0..10);
+/// The optional notice fields of the registration form: both empty, or a valid number and code.
+fn validate_notice(
+    number: &str,
+    code: &str,
+) -> Result<Option<(AccountNumber, AccessCode)>, Vec<FieldError>> {
+    let (number, code) = (number.trim(), code.trim());
+    let incomplete = || AccountsMsg::AccessNoticeIncomplete.into();
+    match (number.is_empty(), code.is_empty()) {
+        (true, true) => Ok(None),
+        (false, true) => Err(vec![FieldError::new("notice_access_code", incomplete())]),
+        (true, false) => Err(vec![FieldError::new("notice_account_number", incomplete())]),
+        (false, false) => {
+            let mut errors = Vec::new();
+            let number = AccountNumber::parse(number)
+                .ok_or_else(|| {
+                    errors.push(FieldError::new(
+                        "notice_account_number",
+                        AccountsMsg::AccountNumberFormat.into(),
+                    ))
+                })
+                .ok();
+            let code = AccessCode::parse(code)
+                .map_err(|m| errors.push(FieldError::new("notice_access_code", m)))
+                .ok();
+            match (number, code) {
+                (Some(number), Some(code)) => Ok(Some((number, code))),
+                _ => Err(errors),
+            }
+        }
     }
-    AccountNumber::from_body(body)
 }
 
 fn new_email_code() -> String {
@@ -181,6 +212,12 @@ pub async fn register(
         rate_limit::EMAIL_CODE_SENDS,
     )
     .await?;
+    if let Some((number, code)) = &registration.notice {
+        access_notices::throttle(state, ip, number.digits()).await?;
+        access_notices::check_for_registration(state, number, code, now)
+            .await
+            .map_err(|message| AppError::field("notice_access_code", message.into()))?;
+    }
     let password_hash = state.hasher.hash(&registration.password).await?;
     let mut answer_hashes = Vec::new();
     for (question, answer) in &registration.answers {
@@ -201,6 +238,11 @@ pub async fn register(
             answers: &answers,
             code_hash: &code_hash,
             code_expires_at: now + EMAIL_CODE_TTL_SECS,
+            reserved_account_number: registration
+                .notice
+                .as_ref()
+                .map(|(number, _)| number.digits()),
+            locale,
         },
         now,
     )
@@ -261,6 +303,13 @@ pub async fn verify_email(
     let answers: Vec<(String, String)> =
         serde_json::from_str(&registration.answers).map_err(AppError::internal)?;
     let account_id = crypto::random_hex(16);
+    let reserved = match &registration.reserved_account_number {
+        Some(digits) => Some(
+            AccountNumber::parse(digits)
+                .ok_or_else(|| AppError::internal("stored reserved number malformed"))?,
+        ),
+        None => None,
+    };
     let mut attempts = 0;
     loop {
         attempts += 1;
@@ -270,7 +319,17 @@ pub async fn verify_email(
             tx.rollback().await?;
             return Err(AppError::field("code", AccountsMsg::CodeInvalid.into()));
         }
-        let number = new_account_number();
+        let number = match &reserved {
+            Some(number) => number.clone(),
+            None => {
+                let number = access_notices::random_account_number();
+                if access_notices::number_in_use(&mut tx, &number).await? && attempts < 5 {
+                    tx.rollback().await?;
+                    continue;
+                }
+                number
+            }
+        };
         let account = NewAccount {
             id: &account_id,
             email: &registration.email,
@@ -278,9 +337,22 @@ pub async fn verify_email(
             account_number: &number,
             email_verified_at: Some(now),
             role: Role::Applicant,
+            locale: Locale::from_tag(&registration.locale).unwrap_or_default(),
         };
         match store::insert_account(&mut tx, &account, now).await {
             Ok(()) => {
+                // A registration made with an Account Access Notice claims it now, or fails if
+                // another registration claimed it first or the code expired meanwhile.
+                if let Some(number) = &reserved {
+                    if !access_notices::claim_number(&mut tx, number, &account_id, now).await? {
+                        tx.rollback().await?;
+                        tracing::info!(registration_id = %registration.id, "access notice claimed meanwhile or expired");
+                        return Err(AppError::field(
+                            "code",
+                            AccountsMsg::AccessNoticeUsed.into(),
+                        ));
+                    }
+                }
                 store::insert_security_answers(&mut tx, &account_id, &answers, now).await?;
                 store::delete_registrations_for(&mut tx, &registration.email).await?;
                 tx.commit().await?;
@@ -505,10 +577,13 @@ pub async fn create_verified_account(
         .map_err(|m| AppError::field("password", m))?;
     let password_hash = state.hasher.hash(&secret(password)).await?;
     let id = crypto::random_hex(16);
-    let number = new_account_number();
+    let number = access_notices::random_account_number();
     let mut tx = state.db.begin_write().await?;
     if store::email_taken(&mut tx, email.as_str()).await? {
         return Err(AppError::Conflict);
+    }
+    if access_notices::number_in_use(&mut tx, &number).await? {
+        return Err(AppError::internal("drew an account number already in use"));
     }
     let account = NewAccount {
         id: &id,
@@ -517,6 +592,7 @@ pub async fn create_verified_account(
         account_number: &number,
         email_verified_at: Some(now),
         role,
+        locale: Locale::default(),
     };
     match store::insert_account(&mut tx, &account, now).await {
         Ok(()) => {}

@@ -2,7 +2,7 @@
 //! only through these functions.
 
 use super::model::{AccountNumber, Role};
-use crate::{error::AppError, infra::db::Db};
+use crate::{error::AppError, i18n::Locale, infra::db::Db};
 use sqlx::{Any, Transaction};
 
 /// An account as the sign-in flow needs it.
@@ -121,6 +121,8 @@ pub struct NewAccount<'a> {
     pub email_verified_at: Option<i64>,
     /// What the account may do.
     pub role: Role,
+    /// The language the person reads.
+    pub locale: Locale,
 }
 
 /// Inserts an account; fails with a unique violation if the email or account number is taken.
@@ -130,8 +132,9 @@ pub async fn insert_account(
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO accounts (id, email, password_hash, account_number, email_verified_at, role, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+        "INSERT INTO accounts (id, email, password_hash, account_number, email_verified_at, role,
+                               locale, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
     )
     .bind(account.id)
     .bind(account.email)
@@ -139,6 +142,7 @@ pub async fn insert_account(
     .bind(account.account_number.digits())
     .bind(account.email_verified_at)
     .bind(account.role.as_str())
+    .bind(account.locale.tag())
     .bind(now)
     .execute(&mut **tx)
     .await?;
@@ -200,6 +204,10 @@ pub struct RegistrationRow {
     pub code_expires_at: i64,
     /// Wrong codes entered so far (a resend does not reset it).
     pub wrong_codes: i64,
+    /// The number of the Account Access Notice the registration was started with, if any.
+    pub reserved_account_number: Option<String>,
+    /// The language tag of the page it was started on.
+    pub locale: String,
 }
 
 /// A new registration.
@@ -217,6 +225,10 @@ pub struct NewRegistration<'a> {
     pub code_hash: &'a str,
     /// When the code stops working.
     pub code_expires_at: i64,
+    /// The Account Access Notice's number to claim, if the registration came with one.
+    pub reserved_account_number: Option<&'a str>,
+    /// The page's language at registration: the account's language.
+    pub locale: Locale,
 }
 
 /// Inserts a registration.
@@ -227,8 +239,9 @@ pub async fn insert_registration(
 ) -> Result<(), AppError> {
     sqlx::query(
         "INSERT INTO registrations (id, email, password_hash, answers, code_hash, code_expires_at,
-                                    wrong_codes, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7)",
+                                    wrong_codes, reserved_account_number, locale, created_at,
+                                    updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9, $9)",
     )
     .bind(registration.id)
     .bind(registration.email)
@@ -236,6 +249,8 @@ pub async fn insert_registration(
     .bind(registration.answers)
     .bind(registration.code_hash)
     .bind(registration.code_expires_at)
+    .bind(registration.reserved_account_number)
+    .bind(registration.locale.tag())
     .bind(now)
     .execute(&mut **tx)
     .await?;
@@ -245,7 +260,8 @@ pub async fn insert_registration(
 /// The registration with this id, if it still exists.
 pub async fn find_registration(db: &Db, id: &str) -> Result<Option<RegistrationRow>, AppError> {
     Ok(sqlx::query_as(
-        "SELECT id, email, password_hash, answers, code_hash, code_expires_at, wrong_codes
+        "SELECT id, email, password_hash, answers, code_hash, code_expires_at, wrong_codes,
+                reserved_account_number, locale
          FROM registrations WHERE id = $1",
     )
     .bind(id)
@@ -320,4 +336,13 @@ pub async fn list_case_workers(db: &Db) -> Result<Vec<StaffRow>, AppError> {
     )
     .fetch_all(&db.pool)
     .await?)
+}
+
+/// The language an account reads (English when the stored tag is unknown).
+pub async fn locale_of(db: &Db, account_id: &str) -> Result<Locale, AppError> {
+    let tag: Option<String> = sqlx::query_scalar("SELECT locale FROM accounts WHERE id = $1")
+        .bind(account_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(tag.and_then(|t| Locale::from_tag(&t)).unwrap_or_default())
 }

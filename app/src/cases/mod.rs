@@ -3,7 +3,13 @@
 
 #[cfg(feature = "ssr")]
 pub mod dates;
+#[cfg(feature = "ssr")]
+pub mod documents;
+#[cfg(feature = "ssr")]
+pub mod letters;
 pub mod model;
+#[cfg(feature = "ssr")]
+pub mod notices;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod seed;

@@ -159,6 +159,26 @@ pub fn parse_receipt_field(input: &str) -> Result<ReceiptNumber, Msg> {
     })
 }
 
+/// A notice listed under a case's documents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseDocument {
+    /// Where to download it.
+    pub href: String,
+    /// Its title, in the language it is written in.
+    pub title: String,
+    /// When it was issued, in the page's language.
+    pub date: String,
+}
+
+/// "Add a case": the receipt number and access code from an Account Access Notice, as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddCaseForm {
+    /// The receipt number.
+    pub receipt: String,
+    /// The access code.
+    pub access_code: String,
+}
+
 /// The forms a case can be about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum FormType {
@@ -462,6 +482,8 @@ pub struct CaseDetail {
     pub evidence_requested: bool,
     /// The open Request for Evidence, if any: its due date written out and what to send.
     pub open_request: Option<(String, String)>,
+    /// The case's notices, newest first.
+    pub documents: Vec<CaseDocument>,
 }
 
 #[cfg(test)]

@@ -2,13 +2,13 @@
 //! case's timeline and next steps. All render on the server and work without scripts.
 
 use super::{
-    model::{CaseDetail, CaseStatusView, MyHome},
-    server_fns::{get_my_case, get_public_case_status, list_my_cases},
-    texts::use_texts,
+    model::{CaseDetail, CaseDocument, CaseStatusView, MyHome},
+    server_fns::{get_my_case, get_public_case_status, list_my_cases, AddPaperCase},
+    texts::{use_texts, CasesMsg},
 };
 use crate::{
     accounts::texts::use_texts as use_account_texts,
-    components::{set_page_status_for, ErrorSummary, Field, RequireStep},
+    components::{query_flag, set_page_status_for, ErrorSummary, Field, Notice, RequireStep},
     error::AppError,
     i18n::{fill, use_common},
     session::model::Step,
@@ -112,8 +112,55 @@ pub fn AccountHomePage() -> impl IntoView {
             <MyCases cases/>
             <ul class="usa-list">
                 <li><a class="usa-link" href="/profile">{a.profile}</a></li>
+                <li><a class="usa-link" href="/account/add-case">{use_texts().add_case_link}</a></li>
                 <li><a class="usa-link" href="/case-status">{use_texts().case_status_link}</a></li>
             </ul>
+        </RequireStep>
+    }
+}
+
+/// The notices of a case, each a download.
+#[component]
+fn Documents(documents: Vec<CaseDocument>) -> impl IntoView {
+    let s = use_texts();
+    let list = (!documents.is_empty()).then(|| {
+        let items = documents
+            .into_iter()
+            .map(|doc| view! {
+                <li><a class="usa-link" href=doc.href download="">{doc.title}</a>" — "{doc.date}</li>
+            })
+            .collect_view();
+        view! { <ul class="usa-list caseport-documents">{items}</ul> }
+    });
+    let empty = list.is_none().then(|| view! { <p>{s.no_documents}</p> });
+    view! {
+        <section aria-labelledby="documents">
+            <h2 id="documents">{s.documents_title}</h2>
+            {list}
+            {empty}
+        </section>
+    }
+}
+
+/// `/account/add-case`: links a paper-filed case to the account with the receipt number and
+/// access code of its Account Access Notice.
+#[component]
+pub fn AddCasePage() -> impl IntoView {
+    let s = use_texts();
+    let add = ServerAction::<AddPaperCase>::new();
+    let error: Signal<Option<AppError>> =
+        Signal::derive(move || add.value().get().and_then(|r| r.err()));
+    view! {
+        <Title text=s.add_case_title/>
+        <RequireStep required=Step::SignedIn>
+            <h1>{s.add_case_title}</h1>
+            <p class="usa-prose">{s.add_case_intro}</p>
+            <ErrorSummary error/>
+            <ActionForm action=add attr:class="usa-form" attr:novalidate=true>
+                <Field label=s.receipt_number name="receipt" hint=s.receipt_hint autocomplete="off" error/>
+                <Field label=s.access_code name="access_code" hint=s.access_code_hint autocomplete="off" error/>
+                <button type="submit" class="usa-button">{s.add_case_button}</button>
+            </ActionForm>
         </RequireStep>
     }
 }
@@ -179,8 +226,10 @@ pub fn CasePage() -> impl IntoView {
     let params = use_params_map();
     let id = params.read_untracked().get("id").unwrap_or_default();
     let case = Resource::new(move || id.clone(), get_my_case);
+    let added = query_flag("added");
     view! {
         <RequireStep required=Step::SignedIn>
+            {move || added.get().then(|| view! { <Notice message=CasesMsg::CaseAdded.into()/> })}
             <CaseDetails case/>
         </RequireStep>
     }
@@ -212,6 +261,7 @@ fn CaseDetails(case: Resource<Result<CaseDetail, AppError>>) -> impl IntoView {
                                 {request}
                             </section>
                             <StatusDetails view=detail.status/>
+                            <Documents documents=detail.documents/>
                         })
                     }
                     Err(error) => {

@@ -1,7 +1,7 @@
 //! Thin server functions for cases: each authorises, calls one service function and answers in
 //! the request's language.
 
-use super::model::{CaseDetail, CaseStatusView, MyHome};
+use super::model::{AddCaseForm, CaseDetail, CaseStatusView, MyHome};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -49,4 +49,24 @@ pub async fn get_my_case(id: String) -> Result<CaseDetail, AppError> {
         request_locale(),
     )
     .await
+}
+
+/// Adds a paper-filed case to the signed-in account with its Account Access Notice's receipt
+/// number and access code; then to the case.
+#[server(prefix = "/_fn", endpoint = "add_paper_case")]
+pub async fn add_paper_case(#[server(flatten)] form: AddCaseForm) -> Result<(), AppError> {
+    use crate::{
+        accounts::access::require_principal,
+        infra::{request::client_ip, state::use_app_state},
+    };
+    let principal = require_principal().await?;
+    let id = super::service::add_paper_case(
+        &use_app_state()?,
+        &principal.account_id,
+        &form,
+        client_ip()?,
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/cases/{id}?added=1"));
+    Ok(())
 }

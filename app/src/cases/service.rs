@@ -3,22 +3,27 @@
 
 use super::{
     dates::long_date,
+    letters::NoticeKind,
     model::{
-        CaseDetail, CaseStatus, CaseStatusView, CaseSummary, FormType, HistoryEntry, ReceiptNumber,
-        ServiceCentre,
+        parse_receipt_field, AddCaseForm, CaseDetail, CaseStatus, CaseStatusView, CaseSummary,
+        FormType, HistoryEntry, ReceiptNumber, ServiceCentre,
     },
+    notices,
     store::{self, CaseRow, EventRow, NewCase},
     texts::{catalogue, CasesMsg},
 };
 use crate::{
-    error::AppError,
+    accounts::{access_notices, model::AccessCode},
+    error::{AppError, FieldError},
     i18n::Locale,
     infra::{
+        audit::{self, AuditEvent},
         crypto, db,
         rate_limit::{ip_key, Limit},
         state::AppState,
     },
 };
+use sqlx::{Any, Transaction};
 use std::net::IpAddr;
 
 /// The catalogue status of a stored code, or an internal error (the catalogue only grows, so an
@@ -141,7 +146,63 @@ pub async fn my_case(
         status: status_view(&row, &events, locale)?,
         evidence_requested: status.requests_evidence() || open_request.is_some(),
         open_request,
+        documents: notices::documents(&state.db, &row.id, locale).await?,
     })
+}
+
+/// Links a paper-filed case to the signed-in account with the receipt number and access code of
+/// its Account Access Notice; returns the case id. Every try counts against the client's and the
+/// receipt number's limits; an unknown receipt number and a wrong code get the same answer.
+pub async fn add_paper_case(
+    state: &AppState,
+    account_id: &str,
+    form: &AddCaseForm,
+    ip: IpAddr,
+) -> Result<String, AppError> {
+    let receipt = parse_receipt_field(&form.receipt);
+    let code = AccessCode::parse(&form.access_code);
+    let (receipt, code) = match (receipt, code) {
+        (Ok(receipt), Ok(code)) => (receipt, code),
+        (receipt, code) => {
+            let mut field_errors = Vec::new();
+            if let Err(message) = receipt {
+                field_errors.push(FieldError::new("receipt", message));
+            }
+            if let Err(message) = code {
+                field_errors.push(FieldError::new("access_code", message));
+            }
+            return Err(AppError::Validation { field_errors });
+        }
+    };
+    access_notices::throttle(state, ip, receipt.as_str()).await?;
+    let now = state.now();
+    let mut tx = state.db.begin_write().await?;
+    let case_id = store::find_id_by_receipt(&mut tx, receipt.as_str()).await?;
+    access_notices::claim_for_case(
+        &mut tx,
+        &state.keys,
+        case_id.as_deref(),
+        &code,
+        account_id,
+        now,
+    )
+    .await?;
+    let case_id = case_id.ok_or(AppError::NotFound)?;
+    audit::record(
+        &mut *tx,
+        &AuditEvent {
+            action: "case.linked",
+            actor_id: Some(account_id),
+            subject: Some(&case_id),
+            ip: Some(ip.to_string()),
+            detail: serde_json::json!({ "by": "access_code" }),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(account_id = %account_id, case_id = %case_id, "paper case linked with its access code");
+    Ok(case_id)
 }
 
 /// A receipt number with ten random digits; uniqueness is settled by the database.
@@ -189,6 +250,19 @@ pub async fn create_case(
     filing: &CaseFiling,
     actor_id: Option<&str>,
 ) -> Result<CreatedCase, AppError> {
+    let (tx, created) = begin_case(state, filing, actor_id).await?;
+    finish_case(state, tx, &created).await?;
+    Ok(created)
+}
+
+/// Inserts a new case (drawing receipt numbers until one is free) and returns the open
+/// transaction, so what must be recorded with the case (an access notice, an audit entry) goes
+/// in with it; [`finish_case`] completes it.
+pub async fn begin_case(
+    state: &AppState,
+    filing: &CaseFiling,
+    actor_id: Option<&str>,
+) -> Result<(Transaction<'static, Any>, CreatedCase), AppError> {
     for _ in 0..8 {
         let id = crypto::random_hex(16);
         let receipt = random_receipt_number(filing.centre);
@@ -211,11 +285,13 @@ pub async fn create_case(
         .await;
         match inserted {
             Ok(()) => {
-                tx.commit().await?;
-                return Ok(CreatedCase {
-                    id,
-                    receipt_number: receipt,
-                });
+                return Ok((
+                    tx,
+                    CreatedCase {
+                        id,
+                        receipt_number: receipt,
+                    },
+                ))
             }
             // Another case took this receipt number a moment ago: draw again.
             Err(error) if db::is_unique_violation(&error) => continue,
@@ -223,6 +299,17 @@ pub async fn create_case(
         }
     }
     Err(AppError::internal("no free receipt number after 8 draws"))
+}
+
+/// Issues the new case's receipt notice and commits the transaction [`begin_case`] opened.
+pub async fn finish_case(
+    state: &AppState,
+    mut tx: Transaction<'static, Any>,
+    created: &CreatedCase,
+) -> Result<(), AppError> {
+    notices::issue(&mut tx, &created.id, NoticeKind::Receipt, None, state.now()).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Records a new status for a case, happening now.
@@ -250,7 +337,21 @@ pub async fn record_status_at(
         .await?
         .ok_or(AppError::NotFound)?;
     store::append_status(&mut tx, case_id, status.code(), actor_id, note, at).await?;
+    status_recorded(&mut tx, case_id, status, at).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// What follows a new status, in its transaction: the notice it comes with, if any.
+pub async fn status_recorded(
+    tx: &mut Transaction<'static, Any>,
+    case_id: &str,
+    status: CaseStatus,
+    at: i64,
+) -> Result<(), AppError> {
+    if let Some(kind) = NoticeKind::for_status(status) {
+        notices::issue(tx, case_id, kind, None, at).await?;
+    }
     Ok(())
 }
 

@@ -158,6 +158,19 @@ pub async fn find_by_receipt(db: &Db, receipt: &str) -> Result<Option<CaseRow>, 
     .await?)
 }
 
+/// The id of the case with this receipt number, read inside a write transaction.
+pub async fn find_id_by_receipt(
+    tx: &mut Transaction<'static, Any>,
+    receipt: &str,
+) -> Result<Option<String>, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM cases WHERE receipt_number = $1")
+            .bind(receipt)
+            .fetch_optional(&mut **tx)
+            .await?,
+    )
+}
+
 /// The case with this id if it is linked to `account_id` (anyone else's case is not found).
 pub async fn find_for_account(
     db: &Db,
@@ -165,7 +178,7 @@ pub async fn find_for_account(
     account_id: &str,
 ) -> Result<Option<CaseRow>, AppError> {
     Ok(sqlx::query_as(&format!(
-        "SELECT {CASE_COLUMNS} FROM cases WHERE id = $1 AND account_id = $2"
+        "SELECT {CASE_COLUMNS} FROM cases WHERE id = $1 AND {OWNED_BY_2}"
     ))
     .bind(case_id)
     .bind(account_id)
@@ -173,10 +186,30 @@ pub async fn find_for_account(
     .await?)
 }
 
+/// Whose a case is: the account it was filed from (`account_id`), or the account that claimed its
+/// Account Access Notice (a paper filing, linked by registering with the notice or by adding the
+/// case with its code). `$2` is the account id.
+const OWNED_BY_2: &str = "(account_id = $2 OR EXISTS (SELECT 1 FROM access_notices n
+                          WHERE n.case_id = cases.id AND n.claimed_by = $2))";
+
+/// The account a case belongs to (see [`OWNED_BY_2`]), if any yet.
+pub async fn owner_of(db: &Db, case_id: &str) -> Result<Option<String>, AppError> {
+    let owner: Option<Option<String>> = sqlx::query_scalar(
+        "SELECT COALESCE(c.account_id, n.claimed_by) FROM cases c
+         LEFT JOIN access_notices n ON n.case_id = c.id WHERE c.id = $1",
+    )
+    .bind(case_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(owner.flatten())
+}
+
 /// The cases linked to an account, most recently changed first.
 pub async fn list_for_account(db: &Db, account_id: &str) -> Result<Vec<CaseRow>, AppError> {
     Ok(sqlx::query_as(&format!(
-        "SELECT {CASE_COLUMNS} FROM cases WHERE account_id = $1
+        "SELECT {CASE_COLUMNS} FROM cases
+         WHERE account_id = $1
+            OR id IN (SELECT case_id FROM access_notices WHERE claimed_by = $1)
          ORDER BY status_changed_at DESC, id DESC LIMIT 200"
     ))
     .bind(account_id)

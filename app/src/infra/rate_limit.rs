@@ -69,6 +69,16 @@ pub const PASSWORD_CHECKS_PER_IP: Limit = Limit {
     max: 600,
     window_secs: 600,
 };
+/// Tries with an Account Access Notice (registering or adding a case) from one client address.
+pub const ACCESS_NOTICE_PER_IP: Limit = Limit {
+    max: 20,
+    window_secs: 3600,
+};
+/// Tries on one notice (named by its account number or receipt number), from anywhere.
+pub const ACCESS_NOTICE_PER_NOTICE: Limit = Limit {
+    max: 10,
+    window_secs: 3600,
+};
 
 /// Counts one hit on `bucket` at the state's current time; `Err(RateLimited)` once the window's
 /// limit is passed. This and [`reserve_attempt`] are the only places that read the

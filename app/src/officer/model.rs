@@ -103,6 +103,35 @@ pub struct StaffCase {
     pub open_request: Option<(String, String)>,
     /// Every status with actor and note, newest first.
     pub history: Vec<StaffHistoryEntry>,
+    /// The Account Access Notice of a paper filing, if the case has one.
+    pub access_notice: Option<StaffAccessNotice>,
+}
+
+/// A paper filing's Account Access Notice as staff see it (never the code itself: that is only
+/// printed on the notice).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffAccessNotice {
+    /// The reserved online account number, formatted.
+    pub account_number: String,
+    /// When the code stops working, written out.
+    pub expires: String,
+    /// Whether someone has used it (registered with it or added the case).
+    pub claimed: bool,
+    /// Where to download the printable notice (while unclaimed).
+    pub href: Option<String>,
+}
+
+/// "Record a paper filing", as submitted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaperFilingForm {
+    /// Form code, e.g. `I-485`.
+    pub form: String,
+    /// Service centre code, e.g. `IOE`.
+    pub centre: String,
+    /// The applicant's name as written on the form.
+    pub applicant_name: String,
+    /// The language to print the notices in (`en`, `es`).
+    pub language: String,
 }
 
 /// The change-status form.

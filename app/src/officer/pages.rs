@@ -1,11 +1,13 @@
 //! The officers' console pages: `/officer` (the queue, filtered by a GET form and paged by a
-//! cursor link) and `/officer/cases/{id}` (a case with its history and the actions on it). They
-//! render on the server and work without scripts.
+//! cursor link), `/officer/cases/{id}` (a case with its history and the actions on it) and
+//! `/officer/filings/new` (record a paper filing). They render on the server and work without
+//! scripts.
 
 use super::{
     model::{QueueFilter, QueuePage, StaffCase},
     server_fns::{
-        get_officer_queue, get_staff_case, AssignCase, ChangeCaseStatus, RequestCaseEvidence,
+        get_officer_queue, get_staff_case, AssignCase, ChangeCaseStatus, RecordPaperFiling,
+        RequestCaseEvidence,
     },
     texts::{use_texts, OfficerMsg},
 };
@@ -16,7 +18,7 @@ use crate::{
     },
     components::{query_flag, set_page_status_for, ErrorSummary, Field, Notice, RequireStep},
     error::AppError,
-    i18n::{fill, use_common, use_locale},
+    i18n::{fill, use_common, use_locale, Locale},
     session::model::Step,
 };
 use leptos::{either::Either, prelude::*};
@@ -82,6 +84,7 @@ pub fn OfficerQueuePage() -> impl IntoView {
         <RequireStep required=Step::SignedIn>
             <h1>{s.queue_title}</h1>
             <p class="usa-prose">{s.queue_intro}</p>
+            <p><a class="usa-button usa-button--outline" href="/officer/filings/new">{s.filing_title}</a></p>
             <QueueView page filter=filter.clone()/>
         </RequireStep>
     }
@@ -218,6 +221,7 @@ fn StaffCaseView(case: Resource<Result<StaffCase, AppError>>) -> impl IntoView {
             Some("assigned") => Some(OfficerMsg::Assigned),
             Some("status") => Some(OfficerMsg::StatusChanged),
             Some("evidence") => Some(OfficerMsg::EvidenceRequested),
+            Some("filed") => Some(OfficerMsg::PaperFilingRecorded),
             _ => None,
         }
     };
@@ -287,8 +291,65 @@ fn CaseFacts(case: StaffCase) -> impl IntoView {
                 <p class="usa-alert__text">{fill(s.due_on, &[("date", &due)])}": "{instructions}</p>
             </div></div>
         })}
+        {case.access_notice.clone().map(|notice| view! {
+            <section aria-labelledby="access-notice" class="caseport-access-notice">
+                <h2 id="access-notice">{s.access_notice_title}</h2>
+                <dl class="caseport-facts">
+                    <dt>{s.reserved_number}</dt>
+                    <dd data-reserved-number>{notice.account_number.clone()}</dd>
+                    <dt>{s.code_valid_until}</dt>
+                    <dd>{notice.expires.clone()}</dd>
+                </dl>
+                {notice.claimed.then(|| view! { <p>{s.notice_claimed}</p> })}
+                {notice.href.clone().map(|href| view! {
+                    <p><a class="usa-button" href=href download="">{s.download_notice}</a></p>
+                })}
+            </section>
+        })}
         <h2>{s.history}</h2>
         <ol class="usa-process-list">{history}</ol>
+    }
+}
+
+/// `/officer/filings/new`: records a case filed on paper and its Account Access Notice.
+#[component]
+pub fn PaperFilingPage() -> impl IntoView {
+    let s = use_texts();
+    let record = ServerAction::<RecordPaperFiling>::new();
+    let error: Signal<Option<AppError>> =
+        Signal::derive(move || record.value().get().and_then(|r| r.err()));
+    let forms = FormType::ALL
+        .iter()
+        .map(|f| (f.code().to_owned(), f.code().to_owned()))
+        .collect::<Vec<_>>();
+    let centres = ServiceCentre::ALL
+        .iter()
+        .map(|c| (c.code().to_owned(), c.code().to_owned()))
+        .collect::<Vec<_>>();
+    let languages = Locale::ALL
+        .iter()
+        .map(|l| (l.tag().to_owned(), l.name().to_owned()))
+        .collect::<Vec<_>>();
+    let (forms, centres, languages) = (
+        StoredValue::new(forms),
+        StoredValue::new(centres),
+        StoredValue::new(languages),
+    );
+    view! {
+        <Title text=s.filing_title/>
+        <RequireStep required=Step::SignedIn>
+            <p><a class="usa-link" href="/officer">{s.back_to_queue}</a></p>
+            <h1>{s.filing_title}</h1>
+            <p class="usa-prose">{s.filing_intro}</p>
+            <ErrorSummary error/>
+            <ActionForm action=record attr:class="usa-form" attr:novalidate=true>
+                <Select label=s.form name="form" options=forms.get_value() selected="" error/>
+                <Select label=s.centre name="centre" options=centres.get_value() selected="" error/>
+                <Field label=s.applicant name="applicant_name" autocomplete="off" error/>
+                <Select label=s.notice_language name="language" options=languages.get_value() selected="" error/>
+                <button type="submit" class="usa-button">{s.record_filing}</button>
+            </ActionForm>
+        </RequireStep>
     }
 }
 

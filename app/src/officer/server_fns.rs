@@ -1,7 +1,9 @@
 //! Thin server functions of the officers' console: each requires an officer or supervisor, calls
 //! one service function and answers (or redirects back to the case with a notice).
 
-use super::model::{EvidenceRequestForm, QueueFilter, QueuePage, StaffCase, StatusChange};
+use super::model::{
+    EvidenceRequestForm, PaperFilingForm, QueueFilter, QueuePage, StaffCase, StatusChange,
+};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -77,5 +79,20 @@ pub async fn request_case_evidence(
     let principal = require_role(&[Role::Officer, Role::Supervisor]).await?;
     super::service::request_evidence(&use_app_state()?, &principal, &form, client_ip()?).await?;
     leptos_axum::redirect(&format!("/officer/cases/{}?done=evidence", form.id));
+    Ok(())
+}
+
+/// Records a case filed on paper with its Account Access Notice; then to the new case.
+#[server(prefix = "/_fn", endpoint = "record_paper_filing")]
+pub async fn record_paper_filing(#[server(flatten)] form: PaperFilingForm) -> Result<(), AppError> {
+    use crate::{
+        accounts::{access::require_role, model::Role},
+        infra::{request::client_ip, state::use_app_state},
+    };
+    let principal = require_role(&[Role::Officer, Role::Supervisor]).await?;
+    let id =
+        super::service::record_paper_filing(&use_app_state()?, &principal, &form, client_ip()?)
+            .await?;
+    leptos_axum::redirect(&format!("/officer/cases/{id}?done=filed"));
     Ok(())
 }

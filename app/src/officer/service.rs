@@ -7,24 +7,27 @@
 
 use super::{
     model::{
-        EvidenceRequestForm, QueueFilter, QueuePage, QueueRow, StaffCase, StaffHistoryEntry,
-        StaffMember, StatusChange,
+        EvidenceRequestForm, PaperFilingForm, QueueFilter, QueuePage, QueueRow, StaffAccessNotice,
+        StaffCase, StaffHistoryEntry, StaffMember, StatusChange,
     },
     texts::OfficerMsg,
 };
 use crate::{
-    accounts::{access::Principal, model::Role, store as accounts_store},
+    accounts::{access::Principal, access_notices, model::Role, store as accounts_store},
     cases::{
         dates::long_date,
+        letters::{self, NoticeFacts, NoticeKind},
         model::{CaseStatus, FormType, ServiceCentre},
-        service::{decode, stored_status},
+        notices,
+        service::{self as cases_service, decode, stored_status, CaseFiling},
         store::{self as cases_store, Assignee, CaseRow, QueueQuery},
         texts::catalogue,
     },
-    error::AppError,
-    i18n::Locale,
+    error::{AppError, FieldError},
+    i18n::{CommonMsg, Locale},
     infra::{
         audit::{self, AuditEvent},
+        pdf,
         state::AppState,
     },
 };
@@ -207,7 +210,7 @@ pub async fn staff_case(
         receipt_number: row.receipt_number.clone(),
         form: format!("{} ({})", form.code(), c.form_name(form)),
         applicant_name: row.applicant_name.clone(),
-        linked: row.account_id.is_some(),
+        linked: cases_store::owner_of(&state.db, &row.id).await?.is_some(),
         status: status.code().to_owned(),
         status_title: c.status(status).title.to_owned(),
         received: long_date(row.received_at, locale),
@@ -221,6 +224,17 @@ pub async fn staff_case(
         },
         open_request,
         history,
+        access_notice: access_notices::for_case(&state.db, &state.keys, &row.id)
+            .await?
+            .map(|notice| StaffAccessNotice {
+                account_number: notice.account_number.formatted(),
+                expires: long_date(notice.expires_at, locale),
+                claimed: notice.claimed_at.is_some(),
+                href: notice
+                    .code
+                    .is_some()
+                    .then(|| format!("/documents/access-notices/{}", row.id)),
+            }),
     })
 }
 
@@ -324,6 +338,7 @@ pub async fn change_status(
         now,
     )
     .await?;
+    cases_service::status_recorded(&mut tx, &row.id, status, now).await?;
     audit::record(
         &mut *tx,
         &AuditEvent {
@@ -338,6 +353,143 @@ pub async fn change_status(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Longest applicant name, in characters.
+pub const MAX_NAME: usize = 200;
+
+/// Records a case filed on paper: creates it (received today, "Case Was Received", receipt
+/// notice) with an Account Access Notice reserving an account number for the person, all in one
+/// transaction with its audit entry. Returns the new case's id.
+pub async fn record_paper_filing(
+    state: &AppState,
+    principal: &Principal,
+    form: &PaperFilingForm,
+    ip: IpAddr,
+) -> Result<String, AppError> {
+    let mut field_errors = Vec::new();
+    let kind = FormType::parse(form.form.trim());
+    if kind.is_none() {
+        field_errors.push(FieldError::new("form", OfficerMsg::FilterInvalid.into()));
+    }
+    let centre = ServiceCentre::parse(form.centre.trim());
+    if centre.is_none() {
+        field_errors.push(FieldError::new("centre", OfficerMsg::FilterInvalid.into()));
+    }
+    let name = form
+        .applicant_name
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if name.is_empty() {
+        field_errors.push(FieldError::new(
+            "applicant_name",
+            CommonMsg::Required.into(),
+        ));
+    } else if name.chars().count() > MAX_NAME {
+        field_errors.push(FieldError::new(
+            "applicant_name",
+            OfficerMsg::TextTooLong { max: MAX_NAME }.into(),
+        ));
+    } else if name.chars().any(char::is_control) {
+        field_errors.push(FieldError::new(
+            "applicant_name",
+            OfficerMsg::FilterInvalid.into(),
+        ));
+    }
+    let language = Locale::from_tag(form.language.trim());
+    if language.is_none() {
+        field_errors.push(FieldError::new(
+            "language",
+            OfficerMsg::FilterInvalid.into(),
+        ));
+    }
+    let (Some(kind), Some(centre), Some(language), true) =
+        (kind, centre, language, field_errors.is_empty())
+    else {
+        return Err(AppError::Validation { field_errors });
+    };
+    let now = state.now();
+    let filing = CaseFiling {
+        centre,
+        form: kind,
+        applicant_name: name,
+        account_id: None,
+        received_at: now,
+    };
+    let (mut tx, created) =
+        cases_service::begin_case(state, &filing, Some(&principal.account_id)).await?;
+    access_notices::issue(&mut tx, &state.keys, &created.id, language, now).await?;
+    audit::record(
+        &mut *tx,
+        &AuditEvent {
+            action: "case.paper_filing_recorded",
+            actor_id: Some(&principal.account_id),
+            subject: Some(&created.id),
+            ip: Some(ip.to_string()),
+            detail: serde_json::json!({ "receipt": created.receipt_number.as_str() }),
+        },
+        now,
+    )
+    .await?;
+    cases_service::finish_case(state, tx, &created).await?;
+    tracing::info!(case_id = %created.id, officer = %principal.account_id, "paper filing recorded");
+    Ok(created.id)
+}
+
+/// The printable Account Access Notice of a case the caller may see, while it is unclaimed; the
+/// printing is audited. Returns the file name and the PDF.
+pub async fn access_notice_pdf(
+    state: &AppState,
+    principal: &Principal,
+    case_id: &str,
+    ip: IpAddr,
+) -> Result<(String, Vec<u8>), AppError> {
+    let row = cases_store::find_case(&state.db, case_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !may_see(principal, &row) {
+        return Err(AppError::NotFound);
+    }
+    let notice = access_notices::for_case(&state.db, &state.keys, &row.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let code = notice.code.ok_or(AppError::NotFound)?;
+    let now = state.now();
+    let facts = NoticeFacts {
+        receipt_number: row.receipt_number.clone(),
+        form: row.form_type.clone(),
+        applicant_name: row.applicant_name.clone(),
+        account_number: Some(notice.account_number.formatted()),
+        status: row.status.clone(),
+        received_at: row.received_at,
+        issued_at: now,
+        evidence: None,
+    };
+    let letter = letters::access_notice(
+        notice.locale,
+        &facts,
+        &notice.account_number.formatted(),
+        &code.formatted(),
+        notice.expires_at,
+        &state.policy.base_url,
+    );
+    audit::record(
+        &state.db.pool,
+        &AuditEvent {
+            action: "access_notice.printed",
+            actor_id: Some(&principal.account_id),
+            subject: Some(&row.id),
+            ip: Some(ip.to_string()),
+            detail: serde_json::json!({}),
+        },
+        now,
+    )
+    .await?;
+    Ok((
+        format!("{}-account-access-notice.pdf", row.receipt_number),
+        pdf::render(&letter),
+    ))
 }
 
 /// The end (23:59:59 UTC) of the day written `YYYY-MM-DD`, if it is a real date.
@@ -388,6 +540,14 @@ pub async fn request_evidence(
         CaseStatus::EvidenceRequested.code(),
         Some(&principal.account_id),
         None,
+        now,
+    )
+    .await?;
+    notices::issue(
+        &mut tx,
+        &row.id,
+        NoticeKind::EvidenceRequest,
+        Some((instructions.clone(), due_at)),
         now,
     )
     .await?;

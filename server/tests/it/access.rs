@@ -30,6 +30,9 @@ fn plausible_body() -> Vec<u8> {
         ("centre", ""),
         ("assignee", ""),
         ("after", ""),
+        ("access_code", "ABCD-EFGH-JKLM"),
+        ("applicant_name", "Anonymous"),
+        ("language", "en"),
     ] {
         fields.push((name, value));
     }

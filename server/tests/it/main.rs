@@ -18,6 +18,7 @@ mod officer;
 mod outbox;
 mod overload;
 mod pages;
+mod paper_filings;
 mod registration;
 mod schema;
 mod sessions;

@@ -69,6 +69,18 @@ pub enum AccountsMsg {
     CodeSent,
     /// Sign-out finished.
     SignedOut,
+    /// An online account number must be 12 digits with a valid check digit.
+    AccountNumberFormat,
+    /// An access code must be 12 characters of the code alphabet.
+    AccessCodeFormat,
+    /// Only one of account number (or receipt number) and access code was given.
+    AccessNoticeIncomplete,
+    /// The number and code do not match an Account Access Notice.
+    AccessNoticeInvalid,
+    /// The code matched but is past its 90 days.
+    AccessNoticeExpired,
+    /// The code matched but the notice was already used.
+    AccessNoticeUsed,
 }
 
 impl From<AccountsMsg> for Msg {
@@ -106,6 +118,12 @@ impl AccountsMsg {
             AccountsMsg::CodeInvalid => t.code_invalid.to_owned(),
             AccountsMsg::CodeSent => t.code_sent.to_owned(),
             AccountsMsg::SignedOut => t.signed_out.to_owned(),
+            AccountsMsg::AccountNumberFormat => t.account_number_format.to_owned(),
+            AccountsMsg::AccessCodeFormat => t.access_code_format.to_owned(),
+            AccountsMsg::AccessNoticeIncomplete => t.access_notice_incomplete.to_owned(),
+            AccountsMsg::AccessNoticeInvalid => t.access_notice_invalid.to_owned(),
+            AccountsMsg::AccessNoticeExpired => t.access_notice_expired.to_owned(),
+            AccountsMsg::AccessNoticeUsed => t.access_notice_used.to_owned(),
         }
     }
 }
@@ -171,6 +189,16 @@ pub struct AccountsTexts {
     pub code_invalid: &'static str,
     pub code_sent: &'static str,
     pub signed_out: &'static str,
+    pub notice_legend: &'static str,
+    pub notice_hint: &'static str,
+    pub notice_account_number: &'static str,
+    pub notice_access_code: &'static str,
+    pub account_number_format: &'static str,
+    pub access_code_format: &'static str,
+    pub access_notice_incomplete: &'static str,
+    pub access_notice_invalid: &'static str,
+    pub access_notice_expired: &'static str,
+    pub access_notice_used: &'static str,
     /// `{code}`; `{n}`: minutes the code lives.
     pub verification_email_subject: &'static str,
     /// `{code}`; `{n}`: minutes the code lives.
@@ -193,6 +221,12 @@ mod tests {
             AccountsMsg::AnswerTooLong { max: 64 },
             AccountsMsg::CodeInvalid,
             AccountsMsg::SignedOut,
+            AccountsMsg::AccountNumberFormat,
+            AccountsMsg::AccessCodeFormat,
+            AccountsMsg::AccessNoticeIncomplete,
+            AccountsMsg::AccessNoticeInvalid,
+            AccountsMsg::AccessNoticeExpired,
+            AccountsMsg::AccessNoticeUsed,
         ];
         for msg in samples {
             let (en, es) = (msg.text(Locale::En), msg.text(Locale::Es));

@@ -30,4 +30,13 @@ pub(super) const TEXTS: CasesTexts = CasesTexts {
     receipt_too_few_digits: "A receipt number has ten digits after the three letters; this one has fewer.",
     receipt_too_many_digits: "A receipt number has ten digits after the three letters; this one has more.",
     receipt_unknown: "We could not find a case with this receipt number. Check it against your receipt notice and try again.",
+    add_case_link: "Add a paper-filed case with its access code",
+    add_case_title: "Add a paper-filed case",
+    add_case_intro: "If you filed on paper and received an Account Access Notice, enter the receipt number and the access code printed on it. The case then appears in your account. Each code works once and for 90 days.",
+    access_code: "Access code",
+    access_code_hint: "12 characters as printed on the notice, for example ABCD-EFGH-JKLM.",
+    add_case_button: "Add case",
+    case_added: "The case was added to your account.",
+    documents_title: "Documents",
+    no_documents: "No notices yet.",
 };

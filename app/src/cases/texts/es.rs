@@ -30,4 +30,13 @@ pub(super) const TEXTS: CasesTexts = CasesTexts {
     receipt_too_few_digits: "Un número de recibo tiene diez dígitos después de las tres letras; este tiene menos.",
     receipt_too_many_digits: "Un número de recibo tiene diez dígitos después de las tres letras; este tiene más.",
     receipt_unknown: "No encontramos un caso con este número de recibo. Compárelo con su notificación de recibo e inténtelo de nuevo.",
+    add_case_link: "Agregar un caso presentado en papel con su código de acceso",
+    add_case_title: "Agregar un caso presentado en papel",
+    add_case_intro: "Si presentó su solicitud en papel y recibió un Aviso de Acceso a la Cuenta, introduzca el número de recibo y el código de acceso que aparecen en él. El caso aparecerá entonces en su cuenta. Cada código funciona una vez y durante 90 días.",
+    access_code: "Código de acceso",
+    access_code_hint: "12 caracteres tal como aparecen en el aviso, por ejemplo ABCD-EFGH-JKLM.",
+    add_case_button: "Agregar caso",
+    case_added: "El caso se agregó a su cuenta.",
+    documents_title: "Documentos",
+    no_documents: "Todavía no hay avisos.",
 };

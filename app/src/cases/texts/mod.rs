@@ -124,6 +124,8 @@ pub enum CasesMsg {
     Receipt(ReceiptProblem),
     /// A well-formed receipt number that names no case.
     UnknownReceipt,
+    /// A paper-filed case was added with its access code.
+    CaseAdded,
 }
 
 impl From<CasesMsg> for Msg {
@@ -147,6 +149,7 @@ impl CasesMsg {
             }
             .to_owned(),
             CasesMsg::UnknownReceipt => t.receipt_unknown.to_owned(),
+            CasesMsg::CaseAdded => t.case_added.to_owned(),
         }
     }
 }
@@ -183,6 +186,15 @@ pub struct CasesTexts {
     pub receipt_too_few_digits: &'static str,
     pub receipt_too_many_digits: &'static str,
     pub receipt_unknown: &'static str,
+    pub add_case_link: &'static str,
+    pub add_case_title: &'static str,
+    pub add_case_intro: &'static str,
+    pub access_code: &'static str,
+    pub access_code_hint: &'static str,
+    pub add_case_button: &'static str,
+    pub case_added: &'static str,
+    pub documents_title: &'static str,
+    pub no_documents: &'static str,
 }
 
 #[cfg(test)]

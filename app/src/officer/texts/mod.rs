@@ -42,6 +42,8 @@ pub enum OfficerMsg {
     StatusChanged,
     /// The Request for Evidence was sent.
     EvidenceRequested,
+    /// A paper filing was recorded.
+    PaperFilingRecorded,
 }
 
 impl From<OfficerMsg> for Msg {
@@ -67,6 +69,7 @@ impl OfficerMsg {
             OfficerMsg::Assigned => t.assigned.to_owned(),
             OfficerMsg::StatusChanged => t.status_changed.to_owned(),
             OfficerMsg::EvidenceRequested => t.evidence_requested.to_owned(),
+            OfficerMsg::PaperFilingRecorded => t.paper_filing_recorded.to_owned(),
         }
     }
 }
@@ -130,4 +133,14 @@ pub struct OfficerTexts {
     pub assigned: &'static str,
     pub status_changed: &'static str,
     pub evidence_requested: &'static str,
+    pub paper_filing_recorded: &'static str,
+    pub filing_title: &'static str,
+    pub filing_intro: &'static str,
+    pub notice_language: &'static str,
+    pub record_filing: &'static str,
+    pub access_notice_title: &'static str,
+    pub reserved_number: &'static str,
+    pub code_valid_until: &'static str,
+    pub notice_claimed: &'static str,
+    pub download_notice: &'static str,
 }
