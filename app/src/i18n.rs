@@ -265,6 +265,8 @@ pub enum Msg {
     Cases(crate::cases::texts::CasesMsg),
     /// The officers' console.
     Officer(crate::officer::texts::OfficerMsg),
+    /// The notification centre.
+    Notifications(crate::notifications::texts::NotificationsMsg),
 }
 
 impl Msg {
@@ -276,6 +278,7 @@ impl Msg {
             Msg::Mfa(msg) => msg.text(locale),
             Msg::Cases(msg) => msg.text(locale),
             Msg::Officer(msg) => msg.text(locale),
+            Msg::Notifications(msg) => msg.text(locale),
         }
     }
 }
@@ -454,6 +457,15 @@ static COMMON_TEXTS: PerLocale<CommonTexts> = [
             "Algo salió mal de nuestro lado. Inténtelo de nuevo más tarde. Referencia: {reference}",
     },
 ];
+
+/// A moment (Unix seconds, UTC) as a date written out in `locale`: "September 5, 2023" /
+/// "5 de septiembre de 2023". Month names live in the cases catalogue.
+#[cfg(feature = "ssr")]
+pub fn long_date(unix: i64, locale: Locale) -> String {
+    let t =
+        time::OffsetDateTime::from_unix_timestamp(unix).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    crate::cases::texts::catalogue(locale).long_date(t.year(), u8::from(t.month()), t.day())
+}
 
 #[cfg(test)]
 mod tests {

@@ -8,6 +8,7 @@ pub mod i18n;
 #[cfg(feature = "ssr")]
 pub mod infra;
 pub mod mfa;
+pub mod notifications;
 pub mod officer;
 pub mod session;
 
@@ -85,6 +86,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("officer/cases/:id") view=officer::pages::StaffCasePage ssr=SsrMode::Async/>
                     <Route path=path!("officer/filings/new") view=officer::pages::PaperFilingPage ssr=SsrMode::Async/>
                     <Route path=path!("profile") view=accounts::pages::ProfilePage ssr=SsrMode::Async/>
+                    <Route path=path!("notifications") view=notifications::pages::NotificationsPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -45,6 +45,11 @@ pub struct Settings {
     pub smtp_ca_file: Option<PathBuf>,
     /// The sender of Caseport's emails.
     pub mail_from: String,
+    /// The SMS provider's HTTP endpoint (JSON POST with a bearer token). Unset: in development
+    /// texts are written to `<data_dir>/sms-outbox/`; in production texts are not offered.
+    pub sms_url: Option<String>,
+    /// The bearer token for `sms_url`.
+    pub sms_token: Option<SecretText>,
     /// Directory for the SQLite file, the development key and the development outbox.
     pub data_dir: PathBuf,
     /// Directory with the built site (`pkg/`, icons, manifest).
@@ -109,6 +114,8 @@ impl Default for Settings {
             smtp_url: "smtp://127.0.0.1:2525".into(),
             smtp_ca_file: None,
             mail_from: "Caseport <no-reply@caseport.localhost>".into(),
+            sms_url: None,
+            sms_token: None,
             data_dir: "data".into(),
             site_root: "target/site".into(),
             environment: Environment::Production,

@@ -14,6 +14,7 @@ use app::{
         db::{Db, DbSetupError},
         mail::Mailer,
         passwords::PasswordHasher,
+        sms::SmsSender,
         state::{AppState, Policy},
     },
     shell, App,
@@ -208,6 +209,7 @@ pub async fn build_state(settings: &Settings) -> Result<AppState, StartupError> 
             &settings.mail_from,
             settings.smtp_ca_file.as_deref(),
         )?),
+        sms: Arc::new(sms_sender(settings)?),
         outbox_wakeup: Arc::new(tokio::sync::Notify::new()),
         hasher: Arc::new(PasswordHasher::with_max_wait(
             settings.hash_concurrency,
@@ -217,6 +219,25 @@ pub async fn build_state(settings: &Settings) -> Result<AppState, StartupError> 
         local_limits: Arc::new(app::infra::local_limit::LocalLimiter::new()),
         leptos_options: leptos_options(settings),
     })
+}
+
+/// Where texts go: the configured provider, else (development) a folder next to the mail outbox,
+/// else nowhere.
+fn sms_sender(settings: &Settings) -> Result<SmsSender, StartupError> {
+    match (&settings.sms_url, &settings.environment) {
+        (Some(url), _) => {
+            let token = settings
+                .sms_token
+                .as_ref()
+                .map(|t| t.expose())
+                .unwrap_or_default();
+            SmsSender::http(url, token).map_err(|e| StartupError::Io(e.to_string()))
+        }
+        (None, Environment::Development) => {
+            Ok(SmsSender::Folder(settings.data_dir.join("sms-outbox")))
+        }
+        (None, _) => Ok(SmsSender::Disabled),
+    }
 }
 
 /// The app's routes, generated once per process. Generating them switches resource loading off

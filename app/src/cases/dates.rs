@@ -2,7 +2,6 @@
 //! notices, and the Case Status API's fixed formats. Times are stored as Unix seconds and shown
 //! in UTC.
 
-use super::texts::catalogue;
 use crate::i18n::Locale;
 use time::OffsetDateTime;
 
@@ -12,8 +11,7 @@ fn utc(unix: i64) -> OffsetDateTime {
 
 /// "September 5, 2023" / "5 de septiembre de 2023".
 pub fn long_date(unix: i64, locale: Locale) -> String {
-    let t = utc(unix);
-    catalogue(locale).long_date(t.year(), u8::from(t.month()), t.day())
+    crate::i18n::long_date(unix, locale)
 }
 
 /// The API's `submittedDate`/`modifiedDate` format: `09-05-2023 14:28:46` (month first).

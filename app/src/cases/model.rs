@@ -469,6 +469,8 @@ pub struct MyHome {
     pub cases: Vec<CaseSummary>,
     /// Whether the account is an officer or supervisor.
     pub works_cases: bool,
+    /// How many notifications are unread.
+    pub unread_notifications: i64,
 }
 
 /// The applicant's case page.

@@ -119,6 +119,19 @@ pub fn AccountHomePage() -> impl IntoView {
     }
 }
 
+/// The way to the notification centre, with the unread count.
+#[component]
+fn NotificationsLink(unread: i64) -> impl IntoView {
+    let n = crate::notifications::texts::use_texts();
+    view! {
+        <p class="caseport-notifications-link">
+            <a class="usa-link" href="/notifications">{n.link}</a>
+            " "
+            <span class="usa-tag" data-unread-count=unread>{fill(n.unread_count, &[("n", &unread)])}</span>
+        </p>
+    }
+}
+
 /// The notices of a case, each a download.
 #[component]
 fn Documents(documents: Vec<CaseDocument>) -> impl IntoView {
@@ -176,10 +189,12 @@ fn MyCases(cases: Resource<Result<MyHome, AppError>>) -> impl IntoView {
                 match cases.await {
                     Ok(home) if home.cases.is_empty() => Either::Left(view! {
                         <ConsoleLink show=home.works_cases/>
+                        <NotificationsLink unread=home.unread_notifications/>
                         <p>{s.no_cases}</p>
                     }.into_any()),
                     Ok(home) => {
                         let works_cases = home.works_cases;
+                        let unread = home.unread_notifications;
                         let list = home.cases;
                         let rows = list
                             .into_iter()
@@ -194,6 +209,7 @@ fn MyCases(cases: Resource<Result<MyHome, AppError>>) -> impl IntoView {
                             .collect_view();
                         Either::Left(view! {
                             <ConsoleLink show=works_cases/>
+                            <NotificationsLink unread/>
                             <p class="usa-prose">{s.my_cases_intro}</p>
                             <table class="usa-table caseport-my-cases">
                                 <thead><tr>

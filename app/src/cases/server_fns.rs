@@ -25,12 +25,16 @@ pub async fn list_my_cases() -> Result<MyHome, AppError> {
         infra::{request::request_locale, state::use_app_state},
     };
     let principal = require_principal().await?;
-    let cases =
-        super::service::my_cases(&use_app_state()?, &principal.account_id, request_locale())
-            .await?;
+    let state = use_app_state()?;
+    let cases = super::service::my_cases(&state, &principal.account_id, request_locale()).await?;
     Ok(MyHome {
         cases,
         works_cases: matches!(principal.role, Role::Officer | Role::Supervisor),
+        unread_notifications: crate::notifications::service::unread_count(
+            &state,
+            &principal.account_id,
+        )
+        .await?,
     })
 }
 

@@ -3,19 +3,20 @@
 
 use super::{
     dates::long_date,
-    letters::NoticeKind,
+    letters::{self, NoticeKind},
     model::{
         parse_receipt_field, AddCaseForm, CaseDetail, CaseStatus, CaseStatusView, CaseSummary,
         FormType, HistoryEntry, ReceiptNumber, ServiceCentre,
     },
     notices,
     store::{self, CaseRow, EventRow, NewCase},
-    texts::{catalogue, CasesMsg},
+    texts::{catalogue, texts, CasesMsg},
 };
+use crate::notifications::service::{notify, Event};
 use crate::{
-    accounts::{access_notices, model::AccessCode},
+    accounts::{access_notices, model::AccessCode, store as accounts_store},
     error::{AppError, FieldError},
-    i18n::Locale,
+    i18n::{fill, Locale},
     infra::{
         audit::{self, AuditEvent},
         crypto, db,
@@ -301,13 +302,21 @@ pub async fn begin_case(
     Err(AppError::internal("no free receipt number after 8 draws"))
 }
 
-/// Issues the new case's receipt notice and commits the transaction [`begin_case`] opened.
+/// Issues the new case's receipt notice (telling its owner, if it has one) and commits the transaction [`begin_case`] opened.
 pub async fn finish_case(
     state: &AppState,
     mut tx: Transaction<'static, Any>,
     created: &CreatedCase,
 ) -> Result<(), AppError> {
-    notices::issue(&mut tx, &created.id, NoticeKind::Receipt, None, state.now()).await?;
+    status_recorded(
+        &mut tx,
+        state,
+        &created.id,
+        CaseStatus::CaseReceived,
+        state.now(),
+        None,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -337,21 +346,66 @@ pub async fn record_status_at(
         .await?
         .ok_or(AppError::NotFound)?;
     store::append_status(&mut tx, case_id, status.code(), actor_id, note, at).await?;
-    status_recorded(&mut tx, case_id, status, at).await?;
+    status_recorded(&mut tx, state, case_id, status, at, None).await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// What follows a new status, in its transaction: the notice it comes with, if any.
+/// What follows a new status, in its transaction: the notice it comes with, if any (a Request
+/// for Evidence's carries `evidence`: what is needed and by when), and a notification to the
+/// person the case belongs to, in their language.
 pub async fn status_recorded(
     tx: &mut Transaction<'static, Any>,
+    state: &AppState,
     case_id: &str,
     status: CaseStatus,
     at: i64,
+    evidence: Option<(String, i64)>,
 ) -> Result<(), AppError> {
-    if let Some(kind) = NoticeKind::for_status(status) {
-        notices::issue(tx, case_id, kind, None, at).await?;
+    let notice = if evidence.is_some() {
+        Some(NoticeKind::EvidenceRequest)
+    } else {
+        NoticeKind::for_status(status)
+    };
+    if let Some(kind) = notice {
+        notices::issue(tx, case_id, kind, evidence, at).await?;
     }
+    let Some(case) = store::lock_case_in(tx, case_id).await? else {
+        return Ok(());
+    };
+    let Some(owner) = store::owner_in(tx, case_id).await? else {
+        return Ok(());
+    };
+    let (_, form) = decode(&case)?;
+    let locale = accounts_store::locale_of(&state.db, &owner).await?;
+    let c = catalogue(locale);
+    let t = texts(locale);
+    let title = format!("{}: {}", case.receipt_number, c.status(status).title);
+    let mut body = c.description(status, &long_date(at, locale), form, &case.receipt_number);
+    if let Some(kind) = notice {
+        body.push(' ');
+        body.push_str(&fill(
+            t.new_notice,
+            &[("notice", &letters::notice_title(locale, kind))],
+        ));
+    }
+    let event = Event {
+        key: format!(
+            "case:{case_id}:status:{}",
+            store::last_seq_in(tx, case_id).await?
+        ),
+        sms: fill(
+            t.status_text_message,
+            &[
+                ("receipt", &case.receipt_number),
+                ("status", &c.status(status).title),
+            ],
+        ),
+        title,
+        body,
+        href: format!("/cases/{case_id}"),
+    };
+    notify(tx, state, &owner, &event, at).await?;
     Ok(())
 }
 

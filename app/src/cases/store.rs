@@ -204,6 +204,47 @@ pub async fn owner_of(db: &Db, case_id: &str) -> Result<Option<String>, AppError
     Ok(owner.flatten())
 }
 
+/// [`owner_of`] inside a write transaction.
+pub async fn owner_in(
+    tx: &mut Transaction<'static, Any>,
+    case_id: &str,
+) -> Result<Option<String>, AppError> {
+    let owner: Option<Option<String>> = sqlx::query_scalar(
+        "SELECT COALESCE(c.account_id, n.claimed_by) FROM cases c
+         LEFT JOIN access_notices n ON n.case_id = c.id WHERE c.id = $1",
+    )
+    .bind(case_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(owner.flatten())
+}
+
+/// The case row read inside a write transaction (already locked by it).
+pub async fn lock_case_in(
+    tx: &mut Transaction<'static, Any>,
+    case_id: &str,
+) -> Result<Option<CaseRow>, AppError> {
+    Ok(
+        sqlx::query_as(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = $1"))
+            .bind(case_id)
+            .fetch_optional(&mut **tx)
+            .await?,
+    )
+}
+
+/// The number of the case's newest event, inside a write transaction.
+pub async fn last_seq_in(
+    tx: &mut Transaction<'static, Any>,
+    case_id: &str,
+) -> Result<i64, AppError> {
+    let seq: Option<i64> =
+        sqlx::query_scalar("SELECT MAX(seq) FROM case_events WHERE case_id = $1")
+            .bind(case_id)
+            .fetch_one(&mut **tx)
+            .await?;
+    Ok(seq.unwrap_or(0))
+}
+
 /// The cases linked to an account, most recently changed first.
 pub async fn list_for_account(db: &Db, account_id: &str) -> Result<Vec<CaseRow>, AppError> {
     Ok(sqlx::query_as(&format!(

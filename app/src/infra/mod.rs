@@ -12,4 +12,5 @@ pub mod passwords;
 pub mod pdf;
 pub mod rate_limit;
 pub mod request;
+pub mod sms;
 pub mod state;

@@ -6,10 +6,13 @@
 //! recording it, the message goes out again after the lease: at least once, always with the same
 //! `Message-ID`, so the receiving side can drop the copy.
 //!
+//! Text messages (`channel = 'sms'`) take the same path to the state's `SmsSender`. A message
+//! queued for an event carries the event's key, unique in the table, so one event is queued once.
+//!
 //! The payload (recipient, subject, body) is encrypted with the row id as associated data, since
 //! bodies carry one-time codes; it is wiped once the message is sent.
 
-use super::{crypto::Keys, db::DbKind, state::AppState};
+use super::{crypto::Keys, db::DbKind, sms::OutgoingSms, state::AppState};
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 use sqlx::{Any, Executor};
@@ -51,24 +54,62 @@ pub async fn enqueue<'c, E>(
 where
     E: Executor<'c, Database = Any>,
 {
-    let id = super::crypto::random_hex(16);
     let payload = serde_json::to_vec(email).map_err(AppError::internal)?;
-    let ciphertext = keys.encrypt(&payload, &format!("outbox|{id}"));
-    sqlx::query(
-        "INSERT INTO outbox (id, channel, payload, attempts, next_attempt_at, created_at, updated_at)
-         VALUES ($1, 'email', $2, 0, $3, $3, $3)",
+    insert(executor, keys, "email", &payload, None, now)
+        .await
+        .map(|id| id.unwrap_or_default())
+}
+
+/// Queues a message for the event named `event_key` on `channel` (`email` or `sms`) unless one was
+/// queued for it already: a repeated event sends nothing twice. `Ok(None)` when it was a repeat.
+pub async fn enqueue_for_event<'c, E, T: Serialize>(
+    executor: E,
+    keys: &Keys,
+    channel: &'static str,
+    message: &T,
+    event_key: &str,
+    now: i64,
+) -> Result<Option<String>, AppError>
+where
+    E: Executor<'c, Database = Any>,
+{
+    let payload = serde_json::to_vec(message).map_err(AppError::internal)?;
+    insert(executor, keys, channel, &payload, Some(event_key), now).await
+}
+
+async fn insert<'c, E>(
+    executor: E,
+    keys: &Keys,
+    channel: &'static str,
+    payload: &[u8],
+    event_key: Option<&str>,
+    now: i64,
+) -> Result<Option<String>, AppError>
+where
+    E: Executor<'c, Database = Any>,
+{
+    let id = super::crypto::random_hex(16);
+    let ciphertext = keys.encrypt(payload, &format!("outbox|{id}"));
+    let done = sqlx::query(
+        "INSERT INTO outbox (id, channel, payload, attempts, next_attempt_at, event_key, created_at,
+                             updated_at)
+         VALUES ($1, $2, $3, 0, $4, $5, $4, $4)
+         ON CONFLICT (event_key) DO NOTHING",
     )
     .bind(&id)
+    .bind(channel)
     .bind(ciphertext)
     .bind(now)
+    .bind(event_key)
     .execute(executor)
     .await?;
-    Ok(id)
+    Ok((done.rows_affected() == 1).then_some(id))
 }
 
 /// A message a worker has claimed.
 struct Claimed {
     id: String,
+    channel: String,
     payload: Vec<u8>,
     attempts: i64,
 }
@@ -79,7 +120,7 @@ async fn claim_next(state: &AppState, now: i64) -> Result<Option<Claimed>, AppEr
         DbKind::Postgres => "FOR UPDATE SKIP LOCKED",
         DbKind::Sqlite => "",
     };
-    let row: Option<(String, Vec<u8>, i64)> = sqlx::query_as(&format!(
+    let row: Option<(String, String, Vec<u8>, i64)> = sqlx::query_as(&format!(
         "UPDATE outbox SET claimed_until = $1, attempts = attempts + 1, updated_at = $2
          WHERE id = (
              SELECT id FROM outbox
@@ -88,14 +129,15 @@ async fn claim_next(state: &AppState, now: i64) -> Result<Option<Claimed>, AppEr
              ORDER BY next_attempt_at, created_at
              LIMIT 1 {lock})
            AND (claimed_until IS NULL OR claimed_until <= $2)
-         RETURNING id, payload, attempts"
+         RETURNING id, channel, payload, attempts"
     ))
     .bind(now + LEASE_SECS)
     .bind(now)
     .fetch_optional(&state.db.pool)
     .await?;
-    Ok(row.map(|(id, payload, attempts)| Claimed {
+    Ok(row.map(|(id, channel, payload, attempts)| Claimed {
         id,
+        channel,
         payload,
         attempts,
     }))
@@ -148,39 +190,41 @@ pub async fn deliver_one(state: &AppState) -> Result<bool, AppError> {
     let Some(claimed) = claim_next(state, now).await? else {
         return Ok(false);
     };
-    let email: OutgoingEmail = match state
+    let plain = match state
         .keys
         .decrypt(&claimed.payload, &format!("outbox|{}", claimed.id))
-        .map_err(|e| e.to_string())
-        .and_then(|plain| serde_json::from_slice(&plain).map_err(|e| e.to_string()))
     {
-        Ok(email) => email,
+        Ok(plain) => plain,
         Err(error) => {
-            mark_failed(
-                state,
-                &claimed,
-                &format!("unreadable payload: {error}"),
-                now,
-            )
-            .await?;
+            let error = format!("unreadable payload: {error}");
+            mark_failed(state, &claimed, &error, now).await?;
             return Ok(true);
         }
     };
-    match state
-        .mailer
-        .send_with_id(
-            Some(&claimed.id),
-            &email.to,
-            &email.subject,
-            email.body.clone(),
-        )
-        .await
-    {
+    let sent = match claimed.channel.as_str() {
+        "sms" => match serde_json::from_slice::<OutgoingSms>(&plain) {
+            Ok(sms) => state
+                .sms
+                .send(&claimed.id, &sms)
+                .await
+                .map_err(|e| e.to_string()),
+            Err(error) => Err(format!("unreadable payload: {error}")),
+        },
+        _ => match serde_json::from_slice::<OutgoingEmail>(&plain) {
+            Ok(email) => state
+                .mailer
+                .send_with_id(Some(&claimed.id), &email.to, &email.subject, email.body)
+                .await
+                .map_err(|e| e.to_string()),
+            Err(error) => Err(format!("unreadable payload: {error}")),
+        },
+    };
+    match sent {
         Ok(()) => {
             mark_sent(state, &claimed.id, state.now()).await?;
-            tracing::info!(message_id = %claimed.id, "outbox message sent");
+            tracing::info!(message_id = %claimed.id, channel = %claimed.channel, "outbox message sent");
         }
-        Err(error) => mark_failed(state, &claimed, &error.to_string(), state.now()).await?,
+        Err(error) => mark_failed(state, &claimed, &error, state.now()).await?,
     }
     Ok(true)
 }

@@ -70,6 +70,8 @@ pub struct AppState {
     pub keys: Arc<Keys>,
     /// Outgoing mail (used only by the outbox worker; requests enqueue instead).
     pub mailer: Arc<Mailer>,
+    /// Where text messages go.
+    pub sms: Arc<super::sms::SmsSender>,
     /// Wakes the outbox worker when a request has queued a message.
     pub outbox_wakeup: Arc<tokio::sync::Notify>,
     /// Password hashing on the blocking pool.

@@ -16,9 +16,8 @@ use crate::{
     accounts::{access::Principal, access_notices, model::Role, store as accounts_store},
     cases::{
         dates::long_date,
-        letters::{self, NoticeFacts, NoticeKind},
+        letters::{self, NoticeFacts},
         model::{CaseStatus, FormType, ServiceCentre},
-        notices,
         service::{self as cases_service, decode, stored_status, CaseFiling},
         store::{self as cases_store, Assignee, CaseRow, QueueQuery},
         texts::catalogue,
@@ -338,7 +337,7 @@ pub async fn change_status(
         now,
     )
     .await?;
-    cases_service::status_recorded(&mut tx, &row.id, status, now).await?;
+    cases_service::status_recorded(&mut tx, state, &row.id, status, now, None).await?;
     audit::record(
         &mut *tx,
         &AuditEvent {
@@ -543,12 +542,13 @@ pub async fn request_evidence(
         now,
     )
     .await?;
-    notices::issue(
+    cases_service::status_recorded(
         &mut tx,
+        state,
         &row.id,
-        NoticeKind::EvidenceRequest,
-        Some((instructions.clone(), due_at)),
+        CaseStatus::EvidenceRequested,
         now,
+        Some((instructions.clone(), due_at)),
     )
     .await?;
     audit::record(

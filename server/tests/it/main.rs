@@ -14,6 +14,7 @@ mod enrolment;
 mod form_errors;
 mod malformed;
 mod mfa;
+mod notifications;
 mod officer;
 mod outbox;
 mod overload;

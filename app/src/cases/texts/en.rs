@@ -39,4 +39,6 @@ pub(super) const TEXTS: CasesTexts = CasesTexts {
     case_added: "The case was added to your account.",
     documents_title: "Documents",
     no_documents: "No notices yet.",
+    new_notice: "A new notice is in the case's documents: {notice}.",
+    status_text_message: "Caseport: case {receipt} is now \"{status}\". Sign in to see the details.",
 };

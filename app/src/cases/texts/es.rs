@@ -39,4 +39,6 @@ pub(super) const TEXTS: CasesTexts = CasesTexts {
     case_added: "El caso se agregó a su cuenta.",
     documents_title: "Documentos",
     no_documents: "Todavía no hay avisos.",
+    new_notice: "Hay un nuevo aviso en los documentos del caso: {notice}.",
+    status_text_message: "Caseport: el caso {receipt} ahora está en \"{status}\". Inicie sesión para ver los detalles.",
 };

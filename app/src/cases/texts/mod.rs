@@ -195,6 +195,10 @@ pub struct CasesTexts {
     pub case_added: &'static str,
     pub documents_title: &'static str,
     pub no_documents: &'static str,
+    /// `{notice}`: the new notice's title.
+    pub new_notice: &'static str,
+    /// `{receipt}`, `{status}`.
+    pub status_text_message: &'static str,
 }
 
 #[cfg(test)]

@@ -266,6 +266,7 @@ impl TestApp {
                 )
                 .unwrap(),
             ),
+            sms: Arc::new(app::infra::sms::SmsSender::Folder(outbox.join("sms"))),
             outbox_wakeup: Arc::new(tokio::sync::Notify::new()),
             hasher: Arc::new(PasswordHasher::new(2)),
             policy: Arc::new(policy),

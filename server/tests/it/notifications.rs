@@ -1,0 +1,395 @@
+//! Notifications: a status change, a new notice and a Request for Evidence notify the person the
+//! case belongs to in the notification centre (with an unread count) and, per their settings, by
+//! email and text message through the outbox — once per event, surviving retries; the HTTP SMS
+//! provider is exercised against a real local HTTP listener.
+
+use crate::support::*;
+use app::{
+    cases::{
+        model::{FormType, ServiceCentre},
+        service::{create_case, CaseFiling, CreatedCase},
+    },
+    infra::{
+        outbox,
+        sms::{OutgoingSms, SmsSender},
+        state::AppState,
+    },
+    notifications::service::{notify, Event},
+};
+use axum::{extract::State, http::HeaderMap, routing::post, Json, Router};
+use std::sync::{Arc, Mutex};
+
+async fn applicant_with_case(app: &TestApp, email: &str) -> (String, CreatedCase) {
+    let (cookie, _) = app.signed_up(email, PASSWORD).await;
+    let account_id = app.account_id(email).await;
+    let case = create_case(
+        &app.state,
+        &CaseFiling {
+            centre: ServiceCentre::Nbc,
+            form: FormType::N400,
+            applicant_name: "Notified Person".into(),
+            account_id: Some(account_id),
+            received_at: START,
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    (cookie, case)
+}
+
+async fn supervisor(app: &TestApp) -> String {
+    let (cookie, _) = app
+        .signed_up("notify-supervisor@caseport.test", PASSWORD)
+        .await;
+    sqlx::query(
+        "UPDATE accounts SET role = 'supervisor' WHERE email = 'notify-supervisor@caseport.test'",
+    )
+    .execute(&app.state.db.pool)
+    .await
+    .unwrap();
+    cookie
+}
+
+async fn centre(app: &TestApp, cookie: &str) -> serde_json::Value {
+    let answer = app
+        .send(Req::api("get_notifications", &[]).cookie(Some(cookie)))
+        .await;
+    assert_eq!(answer.status, 200, "{answer:?}");
+    answer.json()
+}
+
+#[tokio::test]
+async fn status_changes_notices_and_evidence_requests_reach_the_centre_and_the_mailbox() {
+    let app = TestApp::new().await;
+    let email = "notified@example.test";
+    let (cookie, case) = applicant_with_case(&app, email).await;
+    let receipt = case.receipt_number.as_str().to_owned();
+    let staff = supervisor(&app).await;
+
+    let first = centre(&app, &cookie).await;
+    assert_eq!(first["unread"], 1, "{first}");
+    assert_eq!(
+        first["items"][0]["title"],
+        format!("{receipt}: Case Was Received")
+    );
+    assert_eq!(first["items"][0]["href"], format!("/cases/{}", case.id));
+    app.wait_for_mail_to(email, &format!("{receipt}: Case Was Received"))
+        .await;
+    app.clock.advance(60);
+
+    let changed = app
+        .send(
+            Req::api(
+                "change_case_status",
+                &[("id", &case.id), ("status", "approved"), ("note", "")],
+            )
+            .cookie(Some(&staff)),
+        )
+        .await;
+    assert_eq!(changed.status, 200, "{changed:?}");
+    app.clock.advance(60);
+    let evidence = app
+        .send(
+            Req::api(
+                "request_case_evidence",
+                &[
+                    ("id", &case.id),
+                    ("due_date", "2027-01-15"),
+                    ("instructions", "A copy of your passport"),
+                ],
+            )
+            .cookie(Some(&staff)),
+        )
+        .await;
+    assert_eq!(evidence.status, 200, "{evidence:?}");
+
+    let now = centre(&app, &cookie).await;
+    assert_eq!(now["unread"], 3, "{now}");
+    let titles: Vec<&str> = now["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles[1], format!("{receipt}: Case Was Approved"));
+    assert!(titles[0].starts_with(&receipt), "{titles:?}");
+    assert!(
+        now["items"][1]["body"]
+            .as_str()
+            .unwrap()
+            .contains("Approval Notice"),
+        "{now}"
+    );
+    assert!(
+        now["items"][0]["body"]
+            .as_str()
+            .unwrap()
+            .contains("Request for Evidence"),
+        "{now}"
+    );
+    let mail = app
+        .wait_for_mail_to(email, &format!("{receipt}: Case Was Approved"))
+        .await;
+    assert!(
+        mail.contains(&format!("{ORIGIN}/cases/{}", case.id)),
+        "{mail}"
+    );
+
+    // The notices are in the case's documents; the evidence request prints its instructions.
+    let detail = app
+        .send(Req::api("get_my_case", &[("id", &case.id)]).cookie(Some(&cookie)))
+        .await;
+    let documents = detail.json()["documents"].as_array().unwrap().clone();
+    let titles: Vec<&str> = documents
+        .iter()
+        .map(|d| d["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        ["Request for Evidence", "Approval Notice", "Receipt Notice"]
+    );
+    let rfe = app
+        .send(Req::get(documents[0]["href"].as_str().unwrap()).cookie(Some(&cookie)))
+        .await;
+    let text = app::infra::pdf::shown_text(rfe.body.as_bytes());
+    assert!(
+        text.contains("A copy of your passport") && text.contains(&receipt),
+        "{text}"
+    );
+
+    // The home shows the count; marking read clears it; nobody else sees these.
+    let home = app
+        .send(Req::api("list_my_cases", &[]).cookie(Some(&cookie)))
+        .await;
+    assert_eq!(home.json()["unread_notifications"], 3);
+    let read = app
+        .send(Req::api("mark_notifications_read", &[]).cookie(Some(&cookie)))
+        .await;
+    assert_eq!(
+        read.header("location").as_deref(),
+        Some("/notifications?done=read")
+    );
+    assert_eq!(centre(&app, &cookie).await["unread"], 0);
+    let (other, _) = app.signed_up("bystander@example.test", PASSWORD).await;
+    assert_eq!(
+        centre(&app, &other).await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+}
+
+#[tokio::test]
+async fn settings_choose_email_and_texts_and_bad_numbers_are_explained() {
+    let app = TestApp::new().await;
+    let email = "texts@example.test";
+    let (cookie, case) = applicant_with_case(&app, email).await;
+    let staff = supervisor(&app).await;
+    let save = |by_email: &str, by_text: &str, phone: &str| {
+        Req::api(
+            "save_notification_settings",
+            &[
+                ("by_email", by_email),
+                ("by_text", by_text),
+                ("phone", phone),
+            ],
+        )
+        .cookie(Some(&cookie))
+    };
+    for (phone, by_text, message) in [
+        ("555-1234", "on", "PhoneInvalid"),
+        ("not a number", "", "PhoneInvalid"),
+        ("", "on", "PhoneRequired"),
+    ] {
+        let answer = app.send(save("on", by_text, phone)).await;
+        assert_eq!(answer.status, 422, "{phone}: {answer:?}");
+        assert_eq!(
+            answer.json()["Validation"]["field_errors"][0]["field"],
+            "phone"
+        );
+        assert!(answer.body.contains(message), "{answer:?}");
+    }
+    let saved = app.send(save("", "on", "+1 (555) 123-4567")).await;
+    assert_eq!(saved.status, 200, "{saved:?}");
+    let settings = centre(&app, &cookie).await["settings"].clone();
+    assert_eq!(settings["phone"], "+15551234567");
+    assert_eq!(settings["by_email"], false);
+    assert_eq!(settings["by_text"], true);
+
+    let mails_before = app.mails().len();
+    let changed = app
+        .send(
+            Req::api(
+                "change_case_status",
+                &[("id", &case.id), ("status", "denied"), ("note", "")],
+            )
+            .cookie(Some(&staff)),
+        )
+        .await;
+    assert_eq!(changed.status, 200, "{changed:?}");
+    let texts = app.outbox.join("sms");
+    let mut found = None;
+    for _ in 0..300 {
+        let files: Vec<String> = std::fs::read_dir(&texts)
+            .map(|d| {
+                d.filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if let Some(text) = files.into_iter().find(|t| t.contains("Case Was Denied")) {
+            found = Some(text);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let text = found.expect("a text message");
+    assert!(text.starts_with("To: +15551234567\n"), "{text}");
+    assert!(text.contains(case.receipt_number.as_str()));
+    assert!(
+        !text.contains("Notified Person"),
+        "no names in texts: {text}"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert!(
+        !app.mails()[mails_before..]
+            .iter()
+            .any(|m| m.contains("Case Was Denied")),
+        "email was switched off"
+    );
+}
+
+#[tokio::test]
+async fn one_event_notifies_once_however_often_it_is_delivered() {
+    let app = TestApp::new().await;
+    let (_, case) = applicant_with_case(&app, "once@example.test").await;
+    let account_id = app.account_id("once@example.test").await;
+    let event = Event {
+        key: format!("case:{}:test", case.id),
+        title: "Title".into(),
+        body: "Body".into(),
+        href: format!("/cases/{}", case.id),
+        sms: "Text".into(),
+    };
+    let queued_before = app.count("outbox").await;
+    for expected in [true, false, false] {
+        let mut tx = app.state.db.begin_write().await.unwrap();
+        let new = notify(&mut tx, &app.state, &account_id, &event, START)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(new, expected);
+    }
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE event_key = $1")
+        .bind(&event.key)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(rows, 1);
+    assert_eq!(app.count("outbox").await, queued_before + 1);
+    // The outbox key alone also refuses a second message for the same event.
+    let again = outbox::enqueue_for_event(
+        &app.state.db.pool,
+        &app.state.keys,
+        "email",
+        &app::infra::outbox::OutgoingEmail {
+            to: "x@example.test".into(),
+            subject: "s".into(),
+            body: "b".into(),
+        },
+        &format!("{account_id}:{}:email", event.key),
+        START,
+    )
+    .await
+    .unwrap();
+    assert_eq!(again, None);
+}
+
+/// A request the provider accepted: its `Authorization` header and JSON body.
+type Received = (Option<String>, serde_json::Value);
+
+#[derive(Clone, Default)]
+struct Provider {
+    received: Arc<Mutex<Vec<Received>>>,
+    fail_first: Arc<Mutex<u32>>,
+}
+
+async fn provider_endpoint(
+    State(provider): State<Provider>,
+    headers: HeaderMap,
+    Json(body): Json<serde_json::Value>,
+) -> axum::http::StatusCode {
+    {
+        let mut fail = provider.fail_first.lock().unwrap();
+        if *fail > 0 {
+            *fail -= 1;
+            return axum::http::StatusCode::SERVICE_UNAVAILABLE;
+        }
+    }
+    let auth = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    provider.received.lock().unwrap().push((auth, body));
+    axum::http::StatusCode::ACCEPTED
+}
+
+#[tokio::test]
+async fn the_http_sms_provider_gets_each_text_once_with_its_token_and_failures_are_retried() {
+    let provider = Provider {
+        fail_first: Arc::new(Mutex::new(1)),
+        ..Provider::default()
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/messages", listener.local_addr().unwrap());
+    let router = Router::new()
+        .route("/messages", post(provider_endpoint))
+        .with_state(provider.clone());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+
+    let app = TestApp::without_outbox_worker().await;
+    let state = AppState {
+        sms: Arc::new(SmsSender::http(&url, "provider-token").unwrap()),
+        ..app.state.clone()
+    };
+    let sms = OutgoingSms {
+        to: "+15551234567".into(),
+        body: "Caseport: case IOE0912345678 is now \"Case Was Approved\".".into(),
+    };
+    let id = outbox::enqueue_for_event(
+        &state.db.pool,
+        &state.keys,
+        "sms",
+        &sms,
+        "test:sms:1",
+        START,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    // First attempt: the provider answers 503; the message waits for its retry.
+    assert!(outbox::deliver_one(&state).await.unwrap());
+    assert!(provider.received.lock().unwrap().is_empty());
+    let error: Option<String> = sqlx::query_scalar("SELECT last_error FROM outbox WHERE id = $1")
+        .bind(&id)
+        .fetch_one(&state.db.pool)
+        .await
+        .unwrap();
+    assert!(error.unwrap().contains("503"));
+    app.clock.advance(outbox::backoff_secs(1));
+    assert!(outbox::deliver_one(&state).await.unwrap());
+    assert!(!outbox::deliver_one(&state).await.unwrap(), "nothing left");
+    let received = provider.received.lock().unwrap().clone();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].0.as_deref(), Some("Bearer provider-token"));
+    assert_eq!(received[0].1["to"], "+15551234567");
+    assert_eq!(received[0].1["body"], sms.body.as_str());
+    assert_eq!(received[0].1["id"], id.as_str());
+    let payload: Vec<u8> = sqlx::query_scalar("SELECT payload FROM outbox WHERE id = $1")
+        .bind(&id)
+        .fetch_one(&state.db.pool)
+        .await
+        .unwrap();
+    assert!(payload.is_empty(), "the number is wiped once sent");
+}
