@@ -339,3 +339,35 @@ pub fn NotFound() -> impl IntoView {
         <p>{s.not_found_text}</p>
     }
 }
+
+/// Fetches `resource` again whenever the server announces a change to one of the signed-in
+/// person's cases over `/live` (server-sent events read with gloo-net); `only` limits that to one
+/// case. Without scripts nothing happens here: the page shows the change on its next load.
+pub fn refetch_on_live<T>(resource: Resource<T>, only: Option<String>)
+where
+    T: serde::Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
+{
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        use futures_util::StreamExt;
+        let Ok(mut source) = gloo_net::eventsource::futures::EventSource::new("/live") else {
+            return;
+        };
+        let Ok(mut changes) = source.subscribe("case") else {
+            return;
+        };
+        let only = only.clone();
+        leptos::task::spawn_local(async move {
+            while let Some(Ok((_, message))) = changes.next().await {
+                let case_id = message.data().as_string().unwrap_or_default();
+                if only.as_deref().is_none_or(|id| id == case_id) {
+                    resource.refetch();
+                }
+            }
+        });
+        let source = send_wrapper::SendWrapper::new(source);
+        on_cleanup(move || drop(source));
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (resource, only);
+}

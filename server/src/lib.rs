@@ -210,6 +210,7 @@ pub async fn build_state(settings: &Settings) -> Result<AppState, StartupError> 
             settings.smtp_ca_file.as_deref(),
         )?),
         sms: Arc::new(sms_sender(settings)?),
+        live: Arc::new(app::infra::live::LiveHub::new()),
         outbox_wakeup: Arc::new(tokio::sync::Notify::new()),
         hasher: Arc::new(PasswordHasher::with_max_wait(
             settings.hash_concurrency,
@@ -268,6 +269,7 @@ pub fn app(state: AppState) -> Router {
         .nest("/api", api::router())
         .merge(app::cases::documents::router())
         .merge(app::officer::documents::router())
+        .merge(app::notifications::live::router())
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())
         })

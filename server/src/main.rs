@@ -172,6 +172,10 @@ async fn serve(settings: Settings) -> Result<(), StartupError> {
         state.clone(),
         std::time::Duration::from_secs(2),
     ));
+    tokio::spawn(app::infra::live::run_listener(
+        state.clone(),
+        settings.database_url.clone(),
+    ));
     let listener = tokio::net::TcpListener::bind(&settings.listen)
         .await
         .map_err(|e| StartupError::Io(format!("listen {}: {e}", settings.listen)))?;

@@ -395,7 +395,10 @@ pub async fn sessions(
 ) -> Response {
     let path = request.uri().path().to_owned();
     let kind = PathKind::of(&path);
-    if matches!(kind, PathKind::Static | PathKind::Api) {
+    // Live updates read the session themselves, without counting as activity.
+    if matches!(kind, PathKind::Static | PathKind::Api)
+        || path == app::notifications::live::LIVE_PATH
+    {
         return next.run(request).await;
     }
     let loaded = match cookie(request.headers(), SESSION_COOKIE) {

@@ -20,6 +20,7 @@ use crate::{
     infra::{
         audit::{self, AuditEvent},
         crypto, db,
+        live::{self, LiveEvent},
         rate_limit::{ip_key, Limit},
         state::AppState,
     },
@@ -308,7 +309,7 @@ pub async fn finish_case(
     mut tx: Transaction<'static, Any>,
     created: &CreatedCase,
 ) -> Result<(), AppError> {
-    status_recorded(
+    let live = status_recorded(
         &mut tx,
         state,
         &created.id,
@@ -318,6 +319,9 @@ pub async fn finish_case(
     )
     .await?;
     tx.commit().await?;
+    if let Some(event) = live {
+        live::announce(state, event).await;
+    }
     Ok(())
 }
 
@@ -346,14 +350,18 @@ pub async fn record_status_at(
         .await?
         .ok_or(AppError::NotFound)?;
     store::append_status(&mut tx, case_id, status.code(), actor_id, note, at).await?;
-    status_recorded(&mut tx, state, case_id, status, at, None).await?;
+    let live = status_recorded(&mut tx, state, case_id, status, at, None).await?;
     tx.commit().await?;
+    if let Some(event) = live {
+        live::announce(state, event).await;
+    }
     Ok(())
 }
 
 /// What follows a new status, in its transaction: the notice it comes with, if any (a Request
 /// for Evidence's carries `evidence`: what is needed and by when), and a notification to the
-/// person the case belongs to, in their language.
+/// person the case belongs to, in their language. Returns the live event to announce once the
+/// transaction has committed (`infra::live::announce`), if the case has an owner.
 pub async fn status_recorded(
     tx: &mut Transaction<'static, Any>,
     state: &AppState,
@@ -361,7 +369,7 @@ pub async fn status_recorded(
     status: CaseStatus,
     at: i64,
     evidence: Option<(String, i64)>,
-) -> Result<(), AppError> {
+) -> Result<Option<LiveEvent>, AppError> {
     let notice = if evidence.is_some() {
         Some(NoticeKind::EvidenceRequest)
     } else {
@@ -371,10 +379,10 @@ pub async fn status_recorded(
         notices::issue(tx, case_id, kind, evidence, at).await?;
     }
     let Some(case) = store::lock_case_in(tx, case_id).await? else {
-        return Ok(());
+        return Ok(None);
     };
     let Some(owner) = store::owner_in(tx, case_id).await? else {
-        return Ok(());
+        return Ok(None);
     };
     let (_, form) = decode(&case)?;
     let locale = accounts_store::locale_of(&state.db, &owner).await?;
@@ -406,7 +414,10 @@ pub async fn status_recorded(
         href: format!("/cases/{case_id}"),
     };
     notify(tx, state, &owner, &event, at).await?;
-    Ok(())
+    Ok(Some(LiveEvent {
+        account_id: owner,
+        case_id: case_id.to_owned(),
+    }))
 }
 
 /// Demo data: gives the account three cases (one with a long history, one waiting for evidence,

@@ -72,6 +72,8 @@ pub struct AppState {
     pub mailer: Arc<Mailer>,
     /// Where text messages go.
     pub sms: Arc<super::sms::SmsSender>,
+    /// This instance's channel of live updates.
+    pub live: Arc<super::live::LiveHub>,
     /// Wakes the outbox worker when a request has queued a message.
     pub outbox_wakeup: Arc<tokio::sync::Notify>,
     /// Password hashing on the blocking pool.

@@ -2,6 +2,8 @@
 //! count and, per the person's settings, sent by email and text message through the outbox. The
 //! domain that causes an event writes its words; this one stores and delivers them.
 
+#[cfg(feature = "ssr")]
+pub mod live;
 pub mod model;
 pub mod pages;
 pub mod server_fns;

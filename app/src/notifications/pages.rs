@@ -7,7 +7,7 @@ use super::{
     texts::{use_texts, NotificationsMsg},
 };
 use crate::{
-    components::{ErrorSummary, Field, Notice, RequireStep},
+    components::{refetch_on_live, ErrorSummary, Field, Notice, RequireStep},
     error::AppError,
     i18n::{fill, use_common},
     session::model::Step,
@@ -21,6 +21,7 @@ use leptos_router::hooks::use_query_map;
 pub fn NotificationsPage() -> impl IntoView {
     let s = use_texts();
     let centre = Resource::new(|| (), |_| get_notifications());
+    refetch_on_live(centre, None);
     let query = use_query_map();
     let done = move || match query.read().get("done").as_deref() {
         Some("read") => Some(NotificationsMsg::AllRead),

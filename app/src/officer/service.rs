@@ -26,7 +26,7 @@ use crate::{
     i18n::{CommonMsg, Locale},
     infra::{
         audit::{self, AuditEvent},
-        pdf,
+        live, pdf,
         state::AppState,
     },
 };
@@ -337,7 +337,7 @@ pub async fn change_status(
         now,
     )
     .await?;
-    cases_service::status_recorded(&mut tx, state, &row.id, status, now, None).await?;
+    let live = cases_service::status_recorded(&mut tx, state, &row.id, status, now, None).await?;
     audit::record(
         &mut *tx,
         &AuditEvent {
@@ -351,6 +351,9 @@ pub async fn change_status(
     )
     .await?;
     tx.commit().await?;
+    if let Some(event) = live {
+        live::announce(state, event).await;
+    }
     Ok(())
 }
 
@@ -542,7 +545,7 @@ pub async fn request_evidence(
         now,
     )
     .await?;
-    cases_service::status_recorded(
+    let live = cases_service::status_recorded(
         &mut tx,
         state,
         &row.id,
@@ -564,6 +567,9 @@ pub async fn request_evidence(
     )
     .await?;
     tx.commit().await?;
+    if let Some(event) = live {
+        live::announce(state, event).await;
+    }
     Ok(())
 }
 

@@ -88,6 +88,28 @@ pub async fn load(db: &Db, policy: &Policy, token: &str, now: i64) -> Result<Loa
     }))
 }
 
+/// The state of the session named by `token` if it is valid now, without recording activity: for
+/// connections that stay open on their own (live updates), which must not keep a session alive.
+pub async fn peek(
+    db: &Db,
+    policy: &Policy,
+    token: &str,
+    now: i64,
+) -> Result<Option<AuthState>, AppError> {
+    let id_hash = crypto::sha256_hex(token.as_bytes());
+    let row: Option<SessionRow> =
+        sqlx::query_as("SELECT state, created_at, last_seen_at FROM sessions WHERE id_hash = $1")
+            .bind(&id_hash)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(row.and_then(|row| {
+        let live = now - row.last_seen_at <= policy.session_idle_secs
+            && now - row.created_at <= policy.session_absolute_secs;
+        live.then(|| serde_json::from_str(&row.state).ok())
+            .flatten()
+    }))
+}
+
 /// Ends every session of the account except `keep` (a credential changed), inside the caller's
 /// transaction.
 pub async fn end_other_sessions(

@@ -393,3 +393,141 @@ async fn the_http_sms_provider_gets_each_text_once_with_its_token_and_failures_a
         .unwrap();
     assert!(payload.is_empty(), "the number is wiped once sent");
 }
+
+/// Opens `/live` on `router` with the session `cookie`: its status and its body as a stream.
+async fn open_live(
+    router: &axum::Router,
+    cookie: Option<&str>,
+) -> (axum::http::StatusCode, axum::body::BodyDataStream) {
+    use tower::ServiceExt;
+    let mut builder = axum::http::Request::builder()
+        .uri("/live")
+        .header("accept", "text/event-stream");
+    if let Some(cookie) = cookie {
+        builder = builder.header("cookie", format!("__Host-caseport-session={cookie}"));
+    }
+    let mut request = builder.body(axum::body::Body::empty()).unwrap();
+    request
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+            [127, 0, 0, 1],
+            40000,
+        ))));
+    let response = router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    if status == 200 {
+        assert_eq!(
+            response.headers()["content-type"].to_str().unwrap(),
+            "text/event-stream"
+        );
+    }
+    (status, response.into_body().into_data_stream())
+}
+
+/// The data of the next `case` event on `stream` within `wait`, if one comes.
+async fn next_case_event(
+    stream: &mut axum::body::BodyDataStream,
+    wait: std::time::Duration,
+) -> Option<String> {
+    use futures_util::StreamExt;
+    let mut seen = String::new();
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        let chunk = tokio::time::timeout_at(deadline, stream.next())
+            .await
+            .ok()??
+            .ok()?;
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+        if let Some(at) = seen.find("event: case\ndata: ") {
+            let rest = &seen[at + "event: case\ndata: ".len()..];
+            if let Some(end) = rest.find('\n') {
+                return Some(rest[..end].to_owned());
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_open_page_hears_of_its_owners_case_changes_and_nobody_elses() {
+    let app = TestApp::new().await;
+    let (cookie, case) = applicant_with_case(&app, "live@example.test").await;
+    let (other, _) = applicant_with_case(&app, "live-other@example.test").await;
+    let staff = supervisor(&app).await;
+
+    let (anonymous, _) = open_live(&app.router, None).await;
+    assert_eq!(anonymous, 401);
+    let (garbage, _) = open_live(&app.router, Some("not-a-session")).await;
+    assert_eq!(garbage, 401);
+
+    if postgres_admin_url().is_some() {
+        // Give the instance's LISTEN connection (TestApp starts it, as `serve` does) time to open.
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    let (status, mut mine) = open_live(&app.router, Some(&cookie)).await;
+    assert_eq!(status, 200);
+    let (_, mut theirs) = open_live(&app.router, Some(&other)).await;
+    let changed = app
+        .send(
+            Req::api(
+                "change_case_status",
+                &[
+                    ("id", &case.id),
+                    ("status", "interview_scheduled"),
+                    ("note", ""),
+                ],
+            )
+            .cookie(Some(&staff)),
+        )
+        .await;
+    assert_eq!(changed.status, 200, "{changed:?}");
+    let event = next_case_event(&mut mine, std::time::Duration::from_secs(5)).await;
+    assert_eq!(event.as_deref(), Some(case.id.as_str()));
+    assert_eq!(
+        next_case_event(&mut theirs, std::time::Duration::from_millis(300)).await,
+        None
+    );
+
+    // An open stream is not activity: after the idle timeout the session has expired even
+    // though the page stayed connected, and a new stream is refused.
+    app.clock.advance(app.state.policy.session_idle_secs + 1);
+    let (later, _) = open_live(&app.router, Some(&cookie)).await;
+    assert_eq!(later, 401);
+}
+
+#[tokio::test]
+async fn on_postgresql_a_change_on_one_instance_reaches_pages_on_another() {
+    let Some(admin_url) = postgres_admin_url() else {
+        return;
+    };
+    let app = TestApp::new().await;
+    let database: String = sqlx::query_scalar("SELECT current_database()::text")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let url = format!("{}/{database}", admin_url.rsplit_once('/').unwrap().0);
+    let (cookie, case) = applicant_with_case(&app, "two-instances@example.test").await;
+    let staff = supervisor(&app).await;
+    // Instance B: the same database, its own hub and listener; the page connects to B.
+    let instance_b = AppState {
+        live: Arc::new(app::infra::live::LiveHub::new()),
+        ..app.state.clone()
+    };
+    tokio::spawn(app::infra::live::run_listener(instance_b.clone(), url));
+    let router_b = server::app(instance_b);
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let (status, mut on_b) = open_live(&router_b, Some(&cookie)).await;
+    assert_eq!(status, 200);
+    // The officer works on instance A.
+    let changed = app
+        .send(
+            Req::api(
+                "change_case_status",
+                &[("id", &case.id), ("status", "approved"), ("note", "")],
+            )
+            .cookie(Some(&staff)),
+        )
+        .await;
+    assert_eq!(changed.status, 200, "{changed:?}");
+    let event = next_case_event(&mut on_b, std::time::Duration::from_secs(5)).await;
+    assert_eq!(event.as_deref(), Some(case.id.as_str()));
+}

@@ -84,7 +84,8 @@ pub struct TestApp {
     pub clock: Arc<ManualClock>,
     /// Where the SMTP listener writes messages.
     pub outbox: PathBuf,
-    router: Router,
+    /// The whole application router.
+    pub router: Router,
 }
 
 /// A response with its body read.
@@ -267,6 +268,7 @@ impl TestApp {
                 .unwrap(),
             ),
             sms: Arc::new(app::infra::sms::SmsSender::Folder(outbox.join("sms"))),
+            live: Arc::new(app::infra::live::LiveHub::new()),
             outbox_wakeup: Arc::new(tokio::sync::Notify::new()),
             hasher: Arc::new(PasswordHasher::new(2)),
             policy: Arc::new(policy),
@@ -277,6 +279,15 @@ impl TestApp {
                 .build(),
         };
         let router = server::app(state.clone());
+        // As `serve` does: on PostgreSQL, live updates arrive through LISTEN.
+        if let Some(admin_url) = postgres_admin_url() {
+            let database: String = sqlx::query_scalar("SELECT current_database()::text")
+                .fetch_one(&state.db.pool)
+                .await
+                .unwrap();
+            let url = format!("{}/{database}", admin_url.rsplit_once('/').unwrap().0);
+            tokio::spawn(app::infra::live::run_listener(state.clone(), url));
+        }
         if outbox_worker {
             tokio::spawn(app::infra::outbox::run_worker(
                 state.clone(),
