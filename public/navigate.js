@@ -196,7 +196,9 @@
           if (form) {
             keepTypedValues(form, form.action);
           }
-          focusNewPage(url);
+          if (!options.quiet) {
+            focusNewPage(url);
+          }
         } catch (error) {
           console.error(error);
           window.location.assign(url);
@@ -275,6 +277,18 @@
       return;
     }
     navigate(new Request(action.href, init), { form: form });
+  });
+
+  // The live-updates island asks for the page on show again when the server says it changed: it is
+  // fetched and put in place like a navigation, without moving focus or scroll.
+  // A page whose form is being filled in is left alone (what was typed would be lost); the change
+  // shows on the next navigation.
+  window.addEventListener('caseport:refresh', function () {
+    var active = document.activeElement;
+    if (active && active.form) {
+      return;
+    }
+    navigate(new Request(location.href, { headers: { Accept: 'text/html' } }), { replace: true, quiet: true });
   });
 
   window.addEventListener('popstate', function () {

@@ -226,7 +226,7 @@ stage_passed
 # database; they ran once above.
 stage "10/10 Playwright on PostgreSQL: the specs that exercise storage"
 "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres caseport_e2e
-(cd end2end && CASEPORT_E2E_DATABASE_URL="$PG_E2E_URL" npx playwright test tests/journey.spec.ts tests/security.spec.ts tests/cases.spec.ts tests/torch-client.spec.ts tests/officer.spec.ts)
+(cd end2end && CASEPORT_E2E_DATABASE_URL="$PG_E2E_URL" npx playwright test tests/journey.spec.ts tests/security.spec.ts tests/cases.spec.ts tests/torch-client.spec.ts tests/officer.spec.ts tests/paper-filing.spec.ts)
 stage_passed
 
 pg_stop

@@ -340,34 +340,69 @@ pub fn NotFound() -> impl IntoView {
     }
 }
 
-/// Fetches `resource` again whenever the server announces a change to one of the signed-in
-/// person's cases over `/live` (server-sent events read with gloo-net); `only` limits that to one
-/// case. Without scripts nothing happens here: the page shows the change on its next load.
-pub fn refetch_on_live<T>(resource: Resource<T>, only: Option<String>)
-where
-    T: serde::Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
-{
+/// Live updates for the page on show. Islands are the only code that runs in the browser, so this
+/// one opens a single connection to `/live` per tab (server-sent events read with gloo-net) and
+/// keeps it across page changes. When the server says one of the person's cases changed and the
+/// page on show is about it (`data-live-case` holds its id) or about all of them (`*`), the page is
+/// fetched again in place (`caseport:refresh`, handled by `navigate.js`). Without scripts nothing
+/// happens here: the page shows the change when it is loaded again.
+#[island]
+pub fn LiveUpdates() -> impl IntoView {
     #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        use futures_util::StreamExt;
+    live_client::connect();
+}
+
+#[cfg(feature = "hydrate")]
+mod live_client {
+    use futures_util::StreamExt;
+    use std::cell::Cell;
+
+    thread_local! {
+        static CONNECTED: Cell<bool> = const { Cell::new(false) };
+    }
+
+    /// The `data-live-case` of the page on show, if it has one.
+    fn shown_case() -> Option<String> {
+        web_sys::window()?
+            .document()?
+            .query_selector("[data-live-case]")
+            .ok()??
+            .get_attribute("data-live-case")
+    }
+
+    fn refresh() {
+        if let (Some(window), Ok(event)) = (
+            web_sys::window(),
+            web_sys::Event::new("caseport:refresh"),
+        ) {
+            let _ = window.dispatch_event(&event);
+        }
+    }
+
+    pub fn connect() {
+        if CONNECTED.with(|connected| connected.replace(true)) {
+            return;
+        }
         let Ok(mut source) = gloo_net::eventsource::futures::EventSource::new("/live") else {
+            CONNECTED.with(|connected| connected.set(false));
             return;
         };
         let Ok(mut changes) = source.subscribe("case") else {
+            CONNECTED.with(|connected| connected.set(false));
             return;
         };
-        let only = only.clone();
         leptos::task::spawn_local(async move {
+            // Owned here, so the connection lives as long as this loop.
+            let _source = source;
             while let Some(Ok((_, message))) = changes.next().await {
                 let case_id = message.data().as_string().unwrap_or_default();
-                if only.as_deref().is_none_or(|id| id == case_id) {
-                    resource.refetch();
+                match shown_case().as_deref() {
+                    Some("*") => refresh(),
+                    Some(shown) if shown == case_id => refresh(),
+                    _ => {}
                 }
             }
+            CONNECTED.with(|connected| connected.set(false));
         });
-        let source = send_wrapper::SendWrapper::new(source);
-        on_cleanup(move || drop(source));
-    });
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (resource, only);
+    }
 }

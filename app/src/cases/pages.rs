@@ -9,7 +9,7 @@ use super::{
 use crate::{
     accounts::texts::use_texts as use_account_texts,
     components::{
-        query_flag, refetch_on_live, set_page_status_for, ErrorSummary, Field, Notice, RequireStep,
+        query_flag, set_page_status_for, ErrorSummary, Field, LiveUpdates, Notice, RequireStep,
     },
     error::AppError,
     i18n::{fill, use_common},
@@ -107,11 +107,12 @@ fn StatusDetails(view: CaseStatusView) -> impl IntoView {
 pub fn AccountHomePage() -> impl IntoView {
     let a = use_account_texts();
     let cases = Resource::new(|| (), |_| list_my_cases());
-    refetch_on_live(cases, None);
     view! {
         <Title text=a.account_title/>
         <RequireStep required=Step::SignedIn>
             <h1>{a.account_title}</h1>
+            <div hidden data-live-case="*"></div>
+            <LiveUpdates/>
             <MyCases cases/>
             <ul class="usa-list">
                 <li><a class="usa-link" href="/profile">{a.profile}</a></li>
@@ -244,12 +245,13 @@ fn ConsoleLink(show: bool) -> impl IntoView {
 pub fn CasePage() -> impl IntoView {
     let params = use_params_map();
     let id = params.read_untracked().get("id").unwrap_or_default();
-    let only = Some(id.clone());
+    let live = id.clone();
     let case = Resource::new(move || id.clone(), get_my_case);
-    refetch_on_live(case, only);
     let added = query_flag("added");
     view! {
         <RequireStep required=Step::SignedIn>
+            <div hidden data-live-case=live.clone()></div>
+            <LiveUpdates/>
             {move || added.get().then(|| view! { <Notice message=CasesMsg::CaseAdded.into()/> })}
             <CaseDetails case/>
         </RequireStep>

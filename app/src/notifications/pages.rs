@@ -7,7 +7,7 @@ use super::{
     texts::{use_texts, NotificationsMsg},
 };
 use crate::{
-    components::{refetch_on_live, ErrorSummary, Field, Notice, RequireStep},
+    components::{ErrorSummary, Field, LiveUpdates, Notice, RequireStep},
     error::AppError,
     i18n::{fill, use_common},
     session::model::Step,
@@ -21,7 +21,6 @@ use leptos_router::hooks::use_query_map;
 pub fn NotificationsPage() -> impl IntoView {
     let s = use_texts();
     let centre = Resource::new(|| (), |_| get_notifications());
-    refetch_on_live(centre, None);
     let query = use_query_map();
     let done = move || match query.read().get("done").as_deref() {
         Some("read") => Some(NotificationsMsg::AllRead),
@@ -32,6 +31,8 @@ pub fn NotificationsPage() -> impl IntoView {
         <Title text=s.title/>
         <RequireStep required=Step::SignedIn>
             <h1>{s.title}</h1>
+            <div hidden data-live-case="*"></div>
+            <LiveUpdates/>
             {move || done().map(|msg| view! { <Notice message=msg.into()/> })}
             <p class="usa-prose">{s.intro}</p>
             <CentreView centre/>
