@@ -484,6 +484,9 @@ async fn item42_every_response_carries_hsts_a_nonce_csp_nosniff_and_a_referrer_p
         "/cases/00000000000000000000000000000000",
         "/officer",
         "/officer/cases/00000000000000000000000000000000",
+        "/officer/filings/new",
+        "/account/add-case",
+        "/notifications",
     ];
     let others = [
         "/healthz",
