@@ -371,10 +371,9 @@ mod live_client {
     }
 
     fn refresh() {
-        if let (Some(window), Ok(event)) = (
-            web_sys::window(),
-            web_sys::Event::new("caseport:refresh"),
-        ) {
+        if let (Some(window), Ok(event)) =
+            (web_sys::window(), web_sys::Event::new("caseport:refresh"))
+        {
             let _ = window.dispatch_event(&event);
         }
     }

@@ -267,6 +267,8 @@ pub enum Msg {
     Officer(crate::officer::texts::OfficerMsg),
     /// The notification centre.
     Notifications(crate::notifications::texts::NotificationsMsg),
+    /// The support desk.
+    Support(crate::support::texts::SupportMsg),
 }
 
 impl Msg {
@@ -279,6 +281,7 @@ impl Msg {
             Msg::Cases(msg) => msg.text(locale),
             Msg::Officer(msg) => msg.text(locale),
             Msg::Notifications(msg) => msg.text(locale),
+            Msg::Support(msg) => msg.text(locale),
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod mfa;
 pub mod notifications;
 pub mod officer;
 pub mod session;
+pub mod support;
 
 use components::{Layout, NotFound};
 use i18n::Locale;
@@ -87,6 +88,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("officer/filings/new") view=officer::pages::PaperFilingPage ssr=SsrMode::Async/>
                     <Route path=path!("profile") view=accounts::pages::ProfilePage ssr=SsrMode::Async/>
                     <Route path=path!("notifications") view=notifications::pages::NotificationsPage ssr=SsrMode::Async/>
+                    <Route path=path!("support") view=support::pages::SupportPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

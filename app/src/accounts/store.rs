@@ -25,6 +25,16 @@ pub struct AccountRow {
 const ACCOUNT_COLUMNS: &str =
     "id, email, password_hash, account_number, email_verified_at, enrolled_at";
 
+/// The account with this online account number (12 digits).
+pub async fn find_by_number(db: &Db, digits: &str) -> Result<Option<AccountRow>, AppError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE account_number = $1"
+    ))
+    .bind(digits)
+    .fetch_optional(&db.pool)
+    .await?)
+}
+
 /// The account with this (normalised) email address.
 pub async fn find_by_email(db: &Db, email: &str) -> Result<Option<AccountRow>, AppError> {
     Ok(sqlx::query_as(&format!(

@@ -197,6 +197,16 @@ pub async fn reserve_attempt_at(db: &Db, subject: &str, now: i64) -> Result<(), 
     Err(AppError::RateLimited { retry_after })
 }
 
+/// Until when sign-in for `subject` is paused after failures, if it is paused at `now`.
+pub async fn paused_until(db: &Db, subject: &str, now: i64) -> Result<Option<i64>, AppError> {
+    let until: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT locked_until FROM login_failures WHERE subject = $1")
+            .bind(subject)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(until.flatten().filter(|until| *until > now))
+}
+
 /// Clears the failure count after a successful password.
 pub async fn reset_account(db: &Db, subject: &str) -> Result<(), AppError> {
     sqlx::query("DELETE FROM login_failures WHERE subject = $1")

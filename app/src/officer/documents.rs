@@ -1,6 +1,6 @@
 //! The printable Account Access Notice of a paper filing (`/documents/access-notices/{case_id}`):
-//! for officers and supervisors who may see the case, while the notice is unused; each printing
-//! is audited.
+//! for officers and supervisors who may see the case and for support (who send notices again),
+//! while the notice is unused; each printing is audited.
 
 use crate::{
     accounts::{access::principal_of, model::Role},
@@ -30,7 +30,10 @@ async fn access_notice(
 ) -> Response {
     let pdf = async {
         let principal = principal_of(&state, &session).await?;
-        if !matches!(principal.role, Role::Officer | Role::Supervisor) {
+        if !matches!(
+            principal.role,
+            Role::Officer | Role::Supervisor | Role::Support
+        ) {
             return Err(AppError::NotFound);
         }
         super::service::access_notice_pdf(&state, &principal, &case_id, ip).await

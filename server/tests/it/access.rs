@@ -33,6 +33,7 @@ fn plausible_body() -> Vec<u8> {
         ("access_code", "ABCD-EFGH-JKLM"),
         ("applicant_name", "Anonymous"),
         ("language", "en"),
+        ("q", "someone@example.com"),
     ] {
         fields.push((name, value));
     }

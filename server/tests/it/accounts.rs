@@ -57,6 +57,7 @@ async fn account_pages_without_a_session_redirect_to_sign_in() {
         "/account/add-case",
         "/notifications",
         "/officer/filings/new",
+        "/support",
         "/setup-authenticator",
         "/sign-in/code",
         "/verify-email",

@@ -487,6 +487,8 @@ async fn item42_every_response_carries_hsts_a_nonce_csp_nosniff_and_a_referrer_p
         "/officer/filings/new",
         "/account/add-case",
         "/notifications",
+        "/support",
+        "/support?q=someone%40example.com",
     ];
     let others = [
         "/healthz",

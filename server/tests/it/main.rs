@@ -24,6 +24,7 @@ mod registration;
 mod schema;
 mod sessions;
 mod static_files;
+mod support_desk;
 mod throttling;
 mod tls;
 mod torch;

@@ -280,7 +280,9 @@ impl TestApp {
         };
         let router = server::app(state.clone());
         // As `serve` does: on PostgreSQL, live updates arrive through LISTEN.
-        if let Some(admin_url) = postgres_admin_url() {
+        if let (Some(admin_url), app::infra::db::DbKind::Postgres) =
+            (postgres_admin_url(), state.db.kind)
+        {
             let database: String = sqlx::query_scalar("SELECT current_database()::text")
                 .fetch_one(&state.db.pool)
                 .await
