@@ -18,6 +18,7 @@ mod officer;
 mod outbox;
 mod overload;
 mod pages;
+mod ping;
 mod registration;
 mod schema;
 mod sessions;
