@@ -61,6 +61,8 @@ const KEPT_DB = process.env.BENCH_CASES_DB || null;
 const API_PER_DAY = 1_000_000_000;
 const API_PER_SECOND = Math.floor(num('BENCH_API_PER_SECOND', 100_000));
 const GOALS = { lookup_p99_ms: 5, ratio: 0.5, queue_p99_ms: 20 };
+/** Other processes' load (cores) above which the results are flagged as disturbed. */
+const BUSY_NEIGHBOUR_CORES = 0.25;
 /** Clock ticks per second in /proc/<pid>/stat (USER_HZ, 100 on Linux). */
 const CLOCK_TICKS = 100;
 /** Rows per queue page (`officer::service::PAGE_SIZE`). */
@@ -247,6 +249,21 @@ function clientCpuSeconds() {
   return (u.user + u.system) / 1e6;
 }
 
+/**
+ * Runs `fn` and says how many cores every other process on the machine used meanwhile (neither
+ * the server nor this load generator): a busy neighbour makes latencies worse than they are.
+ */
+async function otherLoad(fn) {
+  const t0 = performance.now();
+  const [server0, client0, machine0] = [serverCpuSeconds(), clientCpuSeconds(), machineBusySeconds()];
+  const result = await fn();
+  const seconds = (performance.now() - t0) / 1000;
+  const ours = serverCpuSeconds() - server0 + (clientCpuSeconds() - client0);
+  // /proc counts in 10 ms ticks: too coarse for less than a second.
+  const other = seconds < 1 ? NaN : Math.max(0, machineBusySeconds() - machine0 - ours) / seconds;
+  return { result, other_cores: other };
+}
+
 const summary = (latencies) => ({ p50_ms: percentile(latencies, 50), p99_ms: percentile(latencies, 99), max_ms: latencies.length ? Math.max(...latencies) : NaN });
 
 /** Each target's closed-loop requests/s, interleaved in ROUNDS rounds after a warm-up of each. */
@@ -333,20 +350,23 @@ async function measureQueue(jar) {
     const following = [];
     let pages = 0;
     let shortWalks = 0;
-    for (let w = 1; w <= QUEUE_WALKS; w++) {
-      const walk = [];
-      const n = await queueWalk(agent, headers, f, w, walk);
-      pages += n;
-      if (n < QUEUE_PAGES) shortWalks++;
-      first.push(walk[0]);
-      following.push(...walk.slice(1));
-    }
+    const { other_cores } = await otherLoad(async () => {
+      for (let w = 1; w <= QUEUE_WALKS; w++) {
+        const walk = [];
+        const n = await queueWalk(agent, headers, f, w, walk);
+        pages += n;
+        if (n < QUEUE_PAGES) shortWalks++;
+        first.push(walk[0]);
+        following.push(...walk.slice(1));
+      }
+    });
     const all = [...first, ...following];
     results.push({
       name: f.name,
       example: `/officer?${new URLSearchParams(f.params(1))}`,
       pages,
       short_walks: shortWalks,
+      other_cores,
       first: summary(first),
       following: summary(following),
       all: summary(all),
@@ -484,8 +504,9 @@ async function main() {
     const rps = Math.max(1, Math.round(saturated[i].rps * LOAD_SHARE));
     log(`latency: ${t.name} at ${rps} req/s (open loop, ${LOAD_SHARE} of its maximum) for ${DURATION_MS / 1000} s`);
     await openLoop(t, rps, Math.min(WARMUP_MS, 2000));
-    const { latencies, ...rest } = await openLoop(t, rps, DURATION_MS);
-    latency.push({ ...rest, ...summary(latencies) });
+    const { result, other_cores } = await otherLoad(() => openLoop(t, rps, DURATION_MS));
+    const { latencies, ...rest } = result;
+    latency.push({ ...rest, other_cores, ...summary(latencies) });
   }
 
   log(`officer queue: ${QUEUE_FILTERS.length} filters, ${QUEUE_WALKS} walks of up to ${QUEUE_PAGES} pages each`);
@@ -524,6 +545,11 @@ async function main() {
     },
   };
 
+  const busiest = Math.max(
+    0,
+    ...[...endpoints.flatMap((e) => [e.saturation.other_cores, e.latency.other_cores]), ...queue.map((q) => q.other_cores)].filter(Number.isFinite),
+  );
+  result.busiest_neighbour_cores = busiest;
   const seedLine = seeding
     ? `seeding: ${seeding.cases} cases, ${seeding.events} events in ${f1(seeding.seconds)} s (${f1(seeding.seconds / 60)} min${seededAlready ? ', an earlier run' : ''})` +
       `${Number.isFinite(dbBytes) ? `; database ${f1(dbBytes / 2 ** 20)} MiB` : ''}`
@@ -554,13 +580,10 @@ async function main() {
         String(e.saturation.errors),
       ]),
     ),
-    ...(Math.max(...endpoints.map((e) => e.saturation.other_cores)) > 0.25
-      ? [`WARNING: other processes used up to ${f2(Math.max(...endpoints.map((e) => e.saturation.other_cores)))} cores during these measurements: rerun on a quiet machine.`]
-      : []),
     '',
     `Latency: open loop at ${LOAD_SHARE} of each route's own maximum requests/s (at saturation, latency is only workers / throughput)`,
     ...table(
-      ['route', 'req/s sent', 'p50', 'p99', 'max', 'errors', `p99 < ${GOALS.lookup_p99_ms} ms`],
+      ['route', 'req/s sent', 'p50', 'p99', 'max', 'errors', 'other cores', `p99 < ${GOALS.lookup_p99_ms} ms`],
       endpoints.map((e, i) => [
         `${e.name} (${e.route})`,
         f1(e.latency.sent_rps),
@@ -568,13 +591,14 @@ async function main() {
         ms(e.latency.p99_ms),
         ms(e.latency.max_ms),
         String(e.latency.errors),
+        f2(e.latency.other_cores),
         i === 0 ? '' : verdict(e.latency.p99_ms < GOALS.lookup_p99_ms),
       ]),
     ),
     '',
     `Officer queue (signed in as an officer, one request at a time; ${QUEUE_WALKS} walks x up to ${QUEUE_PAGES} pages per filter)`,
     ...table(
-      ['filter', 'example', 'pages', 'p50', 'p99 first page', 'p99 next pages', 'p99 all', `p99 < ${GOALS.queue_p99_ms} ms`],
+      ['filter', 'example', 'pages', 'p50', 'p99 first page', 'p99 next pages', 'p99 all', 'other cores', `p99 < ${GOALS.queue_p99_ms} ms`],
       queue.map((q) => [
         q.name,
         q.example,
@@ -583,10 +607,14 @@ async function main() {
         ms(q.first.p99_ms),
         ms(q.following.p99_ms),
         ms(q.all.p99_ms),
+        f2(q.other_cores),
         verdict(q.all.p99_ms < GOALS.queue_p99_ms),
       ]),
     ),
     '',
+    ...(busiest > BUSY_NEIGHBOUR_CORES
+      ? [`WARNING: other processes used up to ${f2(busiest)} cores during a measurement ("other cores"): the numbers are worse than on a quiet machine; rerun.`, '']
+      : []),
     `Goals: lookups' ratio >= ${GOALS.ratio}: ${verdict(result.passed.ratio)}; lookups' p99 < ${GOALS.lookup_p99_ms} ms: ${verdict(result.passed.lookup_p99)}; ` +
       `queue p99 per page < ${GOALS.queue_p99_ms} ms: ${verdict(result.passed.queue_p99)}`,
     '',
