@@ -1,4 +1,4 @@
-// Shared helpers of bench/bench.mjs and bench/lighthouse.mjs: start the release binary on its own
+// Shared helpers of bench/bench.mjs, bench/cases.mjs and bench/lighthouse.mjs: start the release binary on its own
 // port with a temporary SQLite database (development mode, rate limits off, no mail), create
 // accounts with `caseport create-account`, sign in over HTTP exactly as a browser's forms do, and
 // clean up whatever was started when the process exits.
@@ -112,9 +112,12 @@ export class CookieJar {
  * The binary and target/site are copied into the temporary directory first and run from there, so
  * a rebuild while the bench runs (another terminal, cargo leptos watch) cannot mix two builds in
  * one measurement; `siteRoot` and `pkgDir` point at the copy.
+ *
+ * `databaseUrl` replaces the temporary database (a kept one, or PostgreSQL); `settings` adds or
+ * replaces CASEPORT_* variables (e.g. CASEPORT_RATE_LIMITS: 'on' with raised limits).
  */
 export class BenchServer {
-  constructor({ port, name = 'bench', log = makeLog(name) }) {
+  constructor({ port, name = 'bench', log = makeLog(name), databaseUrl, settings = {} }) {
     this.port = port;
     this.base = `http://${HOST}:${port}`;
     this.log = log;
@@ -146,7 +149,7 @@ export class BenchServer {
     }
     this.builtAt = fs.statSync(BIN).mtime;
     const dbFile = path.join(this.dataDir, 'caseport.db');
-    fs.writeFileSync(dbFile, ''); // an empty file is an empty SQLite database
+    if (!databaseUrl) fs.writeFileSync(dbFile, ''); // an empty file is an empty SQLite database
     const env = {};
     // Only the settings below reach the binary: a developer's own CASEPORT_* must not skew the run.
     for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('CASEPORT_')) env[k] = v;
@@ -155,11 +158,12 @@ export class BenchServer {
       CASEPORT_LISTEN: `${HOST}:${port}`,
       CASEPORT_BASE_URL: this.base,
       CASEPORT_DATA_DIR: this.dataDir,
-      CASEPORT_DATABASE_URL: `sqlite://${dbFile}`,
+      CASEPORT_DATABASE_URL: databaseUrl ?? `sqlite://${dbFile}`,
       CASEPORT_SITE_ROOT: this.siteRoot,
       CASEPORT_ENVIRONMENT: 'development',
       CASEPORT_RATE_LIMITS: 'off',
       CASEPORT_SMTP_URL: 'smtp://127.0.0.1:9', // nothing in the bench sends mail
+      ...settings,
     };
   }
 
@@ -184,8 +188,11 @@ export class BenchServer {
     return this.runBin(['migrate']);
   }
 
-  /** Verified accounts with an authenticator each (`caseport create-account`), a few at a time. */
-  async createAccounts(count, password, prefix = 'bench') {
+  /**
+   * Verified accounts with an authenticator each (`caseport create-account`), a few at a time;
+   * `role` as the command takes it (applicant, officer, supervisor, support).
+   */
+  async createAccounts(count, password, prefix = 'bench', role = 'applicant') {
     const accounts = Array.from({ length: count }, (_, i) => ({
       email: `${prefix}-${String(i).padStart(4, '0')}@caseport.test`,
       password,
@@ -197,7 +204,7 @@ export class BenchServer {
       Array.from({ length: parallel }, async () => {
         while (next < accounts.length) {
           const a = accounts[next++];
-          await this.runBin(['create-account', '--email', a.email, '--password-stdin', '--totp-secret', a.secret], {
+          await this.runBin(['create-account', '--email', a.email, '--password-stdin', '--totp-secret', a.secret, '--role', role], {
             input: `${a.password}\n`,
           });
         }
@@ -261,12 +268,15 @@ export class BenchServer {
     }
   }
 
-  /** One request. keepBody=false only counts bytes (throughput loops). */
-  request(agent, method, urlPath, { headers = {}, body, keepBody = true, timeoutMs = 30_000 } = {}) {
+  /**
+   * One request. keepBody=false only counts bytes (throughput loops). `localAddress` picks the
+   * client address (any 127.x.y.z works on Linux), e.g. to spread a per-address limit.
+   */
+  request(agent, method, urlPath, { headers = {}, body, keepBody = true, timeoutMs = 30_000, localAddress } = {}) {
     return new Promise((resolve, reject) => {
       const h = { ...headers };
       if (body !== undefined) h['Content-Length'] = Buffer.byteLength(body);
-      const req = http.request({ host: HOST, port: this.port, method, path: urlPath, agent, headers: h }, (res) => {
+      const req = http.request({ host: HOST, port: this.port, method, path: urlPath, agent, headers: h, localAddress }, (res) => {
         const chunks = [];
         let bytes = 0;
         res.on('data', (c) => {

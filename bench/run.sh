@@ -4,11 +4,15 @@
 #
 #   bench/bench.mjs       HTTP throughput, sign-ins, sign-ins under load, bytes (server on 127.0.0.1:3200)
 #   bench/lighthouse.mjs  Lighthouse scores of /sign-in and /account (server on 127.0.0.1:3300)
+#   bench/cases.mjs       at a million cases (seeded, timed): the public status lookup's and the
+#                         API's requests/s and p99 against a constant JSON answer, and the officer
+#                         queue's p99 per page with filters (server on 127.0.0.1:3400)
 #
 # Each starts its own server with a temporary SQLite database, measures for a bounded time and
-# stops it. Usage: bench/run.sh [all|bench|lighthouse]   (default: all). Exits non-zero when a
-# script fails (a missed target is printed, not a failure). See the two scripts for the numbers
-# and knobs.
+# stops it. Usage: bench/run.sh [all|bench|lighthouse|cases]   (default: all = bench and
+# lighthouse; `cases` runs alone, as seeding a million cases takes minutes and about 2 GB of disk).
+# Exits non-zero when a script fails (a missed target is printed, not a failure). See the scripts
+# for the numbers and knobs (cases.mjs: BENCH_CASES, BENCH_EVENTS_PER_CASE, BENCH_CASES_DB, ...).
 set -euo pipefail
 
 # shellcheck source=scripts/lib.sh
@@ -17,9 +21,9 @@ cd "$REPO_ROOT"
 
 which="${1:-all}"
 case "$which" in
-  all | bench | lighthouse) ;;
+  all | bench | lighthouse | cases) ;;
   *)
-    echo "usage: bench/run.sh [all|bench|lighthouse]" >&2
+    echo "usage: bench/run.sh [all|bench|lighthouse|cases]" >&2
     exit 2
     ;;
 esac
@@ -33,10 +37,13 @@ fi
 
 # bench/node_modules: npm ci from the committed lockfile, again only when package.json,
 # package-lock.json or node changed. No browser is downloaded: both scripts drive /usr/bin/chromium.
+# cases.mjs uses Node's built-ins only, so `cases` skips this.
 bench_dir="$REPO_ROOT/bench"
 stamp="$bench_dir/node_modules/.caseport-install-stamp"
 want="$(cat "$bench_dir/package.json" "$bench_dir/package-lock.json" | sha256sum | cut -d' ' -f1) node-$(node --version)"
-if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+if [[ "$which" == "cases" ]]; then
+  echo "bench: cases.mjs needs no bench/node_modules"
+elif [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
   echo "bench: bench/node_modules present"
 else
   echo "bench: npm ci --prefix bench"
@@ -53,5 +60,9 @@ fi
 if [[ "$which" == "all" || "$which" == "lighthouse" ]]; then
   banner "lighthouse"
   node bench/lighthouse.mjs || status=1
+fi
+if [[ "$which" == "cases" ]]; then
+  banner "cases"
+  node bench/cases.mjs || status=1
 fi
 exit "$status"

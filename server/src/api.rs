@@ -1,13 +1,15 @@
 //! Public JSON APIs for other programs live under `/api/`: JSON errors, their own body limit, no
 //! cookies and no sessions. Each domain mounts its router here (`/api/torch`: the Case Status API,
 //! `app::cases::torch`) and authenticates its callers with bearer tokens, never with the browser's
-//! session cookie.
+//! session cookie. `GET /api/ping` answers a constant `{"status":"ok"}`: the baseline `bench/`
+//! divides the APIs' requests/s by (the same stack, no database, nothing to render).
 
 use app::{error::AppError, infra::state::AppState};
 use axum::{
     extract::DefaultBodyLimit,
     http::{header, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
+    routing::get,
     Router,
 };
 use serde::Serialize;
@@ -76,6 +78,20 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// The constant answer of `GET /api/ping`.
+pub const PING_BODY: &str = r#"{"status":"ok"}"#;
+
+async fn ping() -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        PING_BODY,
+    )
+        .into_response()
+}
+
 async fn not_found() -> ApiError {
     ApiError(AppError::NotFound)
 }
@@ -83,6 +99,7 @@ async fn not_found() -> ApiError {
 /// Every public API, mounted at `/api`.
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/ping", get(ping))
         .nest("/torch", app::cases::torch::router())
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(API_BODY_LIMIT))

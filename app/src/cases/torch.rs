@@ -9,6 +9,21 @@
 //! HMAC and tokens as SHA-256 (both are 256-bit random values). Each client has a per-second limit
 //! (counted by each server instance, like a gateway's spike arrest) and a daily quota (counted in
 //! the database, shared by every instance).
+//!
+//! The daily quota is counted in batches ([`UsageBatch`]): a database write per request (an fsync
+//! on SQLite, where writers also take turns) cost more than the lookup itself. Each instance
+//! counts a client's requests in memory and writes them to `api_usage` with the first request of
+//! each new second (by the state's clock), so a busy client costs one write a second per instance.
+//! Within `per_second` requests of the quota, as this instance last saw the shared count, every
+//! request is written before it is answered, as before. The tradeoffs:
+//!
+//! - Instances do not see each other's unwritten requests (at most one second of each, so at most
+//!   `per_second`), so a client spread over N instances may get up to (N - 1) × `per_second`
+//!   requests a day beyond its quota; on one instance the quota is exact.
+//! - Requests counted in the last second before a client goes quiet reach the database with its
+//!   next request to that instance, and are lost if the instance stops first (at most one second's
+//!   worth); a day's unwritten count is dropped when the day is over, as it no longer limits
+//!   anything.
 
 use super::{
     dates::{api_date, api_date_time, day_number},
@@ -37,6 +52,10 @@ use axum::{
 };
 use base64::{engine::general_purpose::STANDARD, Engine};
 use serde::Serialize;
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+};
 
 /// Seconds an access token lives.
 pub const TOKEN_LIFETIME_SECS: i64 = 1800;
@@ -49,11 +68,112 @@ const TOKEN_REQUESTS_PER_IP: Limit = Limit {
 pub const NOT_RECOGNISED: &str =
     "Case Status Online does not recognize the receipt number entered.";
 
-/// The Case Status API's routes, mounted at `/api/torch`.
+/// The Case Status API's routes, mounted at `/api/torch`. Each router counts API usage in its own
+/// [`UsageBatch`]: one router is one server instance.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/oauth/accesstoken", post(access_token))
         .route("/case-status/{receipt}", get(case_status))
+        .layer(Extension(Arc::new(UsageBatch::default())))
+}
+
+/// Requests to the case status endpoint counted by this instance and not yet written to
+/// `api_usage`, by client and UTC day (see the module documentation).
+#[derive(Debug, Default)]
+pub struct UsageBatch {
+    counts: Mutex<HashMap<(String, i64), Usage>>,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct Usage {
+    /// The shared count as the last write by this instance returned it.
+    written: i64,
+    /// Counted here since then.
+    pending: i64,
+    /// The second of this instance's last write (`None` before the first).
+    written_at: Option<i64>,
+}
+
+/// What a request does about its count.
+enum Count {
+    /// Counted in memory: the client has used about this many requests today.
+    Batched(i64),
+    /// Write this many requests (this one and those waiting) before answering.
+    Write(i64),
+}
+
+impl UsageBatch {
+    fn count(&self, client: &ApiClientRow, day: i64, now: i64) -> Count {
+        let mut counts = self
+            .counts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let key = (client.id.clone(), day);
+        if !counts.contains_key(&key) {
+            // A new client or a new day: earlier days no longer limit anything.
+            counts.retain(|(_, d), _| *d >= day);
+        }
+        let usage = counts.entry(key).or_default();
+        let near_quota = usage.written + usage.pending + 1 + client.per_second >= client.per_day;
+        if near_quota || usage.written_at.is_none_or(|at| at != now) {
+            let requests = usage.pending + 1;
+            usage.pending = 0;
+            usage.written_at = Some(now);
+            Count::Write(requests)
+        } else {
+            usage.pending += 1;
+            Count::Batched(usage.written + usage.pending)
+        }
+    }
+
+    fn written(&self, client_id: &str, day: i64, total: i64) {
+        let mut counts = self
+            .counts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(usage) = counts.get_mut(&(client_id.to_owned(), day)) {
+            usage.written = usage.written.max(total);
+        }
+    }
+
+    /// A write failed: the requests before this one wait for the next write (this one is
+    /// answered with an error, and was never counted before batching either).
+    fn not_written(&self, client_id: &str, day: i64, requests: i64) {
+        let mut counts = self
+            .counts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(usage) = counts.get_mut(&(client_id.to_owned(), day)) {
+            usage.pending += requests - 1;
+            usage.written_at = None;
+        }
+    }
+}
+
+/// Counts one request of `client` against its daily quota and returns about how many it has made
+/// today, this one included (exact within `per_second` of the quota; see the module documentation).
+async fn count_usage(
+    state: &AppState,
+    usage: &UsageBatch,
+    client: &ApiClientRow,
+    now: i64,
+) -> Result<i64, AppError> {
+    let day = day_number(now);
+    match usage.count(client, day, now) {
+        Count::Batched(used) => Ok(used),
+        Count::Write(requests) => {
+            match store::add_api_usage(&state.db, &client.id, day, requests).await {
+                Ok(total) => {
+                    usage.written(&client.id, day, total);
+                    Ok(total)
+                }
+                Err(error) => {
+                    usage.not_written(&client.id, day, requests);
+                    Err(error)
+                }
+            }
+        }
+    }
 }
 
 /// An answer with the gateway's pretty-printed JSON layout.
@@ -345,6 +465,7 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 
 async fn case_status(
     State(state): State<AppState>,
+    Extension(usage): Extension<Arc<UsageBatch>>,
     Path(receipt): Path<String>,
     headers: HeaderMap,
 ) -> Response {
@@ -375,7 +496,7 @@ async fn case_status(
         {
             return too_many("Spike Arrest Violation", retry_after);
         }
-        match store::add_api_usage(&state.db, &client.id, day_number(now), 1).await {
+        match count_usage(&state, &usage, &client, now).await {
             Ok(used) if used > client.per_day => {
                 let retry_after = (86_400 - now.rem_euclid(86_400)).max(1) as u64;
                 return too_many("Quota Violation", retry_after);

@@ -20,6 +20,7 @@ mod outbox;
 mod overload;
 mod pages;
 mod paper_filings;
+mod ping;
 mod registration;
 mod schema;
 mod sessions;

@@ -737,6 +737,97 @@ async fn daily_quota_is_counted_in_the_database_and_shared_by_every_instance() {
     );
 }
 
+/// The requests of `client` today as `api_usage` holds them (0 without a row).
+async fn usage_in_db(app: &TestApp, client: &NewClient) -> i64 {
+    sqlx::query_scalar::<_, i64>("SELECT requests FROM api_usage WHERE client_id = $1")
+        .bind(&client.id)
+        .fetch_optional(&app.state.db.pool)
+        .await
+        .unwrap()
+        .unwrap_or(0)
+}
+
+#[tokio::test]
+async fn far_from_the_quota_usage_is_written_with_the_first_request_of_each_second() {
+    let app = TestApp::new().await;
+    let router = router_of(&app);
+    let case = new_case(&app, START - 5 * DAY).await;
+    let receipt = case.receipt_number.as_str();
+    let busy = create_client(&app.state, "Busy", 100, 100_000)
+        .await
+        .unwrap();
+    let token = token_for(&router, &busy).await;
+    for n in 1..=10 {
+        let response = status_with(&router, receipt, &token).await;
+        assert_eq!(response.status, 200, "request {n}: {response:?}");
+    }
+    assert_eq!(
+        usage_in_db(&app, &busy).await,
+        1,
+        "the first request of the second is written, the other nine wait in memory"
+    );
+    app.clock.advance(1);
+    assert_eq!(status_with(&router, receipt, &token).await.status, 200);
+    assert_eq!(
+        usage_in_db(&app, &busy).await,
+        11,
+        "the next second's first request writes the waiting nine with itself"
+    );
+}
+
+#[tokio::test]
+async fn near_the_quota_every_request_is_written_so_instances_together_stop_at_it() {
+    let app = TestApp::new().await;
+    let router = router_of(&app);
+    let case = new_case(&app, START - 5 * DAY).await;
+    let receipt = case.receipt_number.as_str();
+    let (per_second, per_day) = (3, 20);
+    let client = create_client(&app.state, "Two Instances", per_second, per_day)
+        .await
+        .unwrap();
+    let token = token_for(&router, &client).await;
+    let other_instance = server::app(AppState {
+        local_limits: Arc::new(LocalLimiter::new()),
+        ..app.state.clone()
+    });
+    // Both instances send as fast as the per-second limit lets them, second after second,
+    // until both are refused for the day.
+    let mut answered = 0;
+    let mut seconds = 0;
+    loop {
+        let mut quota_refusals = 0;
+        for instance in [&router, &other_instance] {
+            for _ in 0..per_second {
+                let response = status_with(instance, receipt, &token).await;
+                match response.status.as_u16() {
+                    200 => answered += 1,
+                    429 => {
+                        assert_gateway_429(&response, "Quota Violation");
+                        quota_refusals += 1;
+                    }
+                    status => panic!("unexpected {status}: {response:?}"),
+                }
+            }
+        }
+        if quota_refusals == 2 * per_second {
+            break;
+        }
+        seconds += 1;
+        assert!(seconds < 30, "the quota never stopped the client");
+        app.clock.advance(1);
+    }
+    // Each instance sees the other's requests only once written: at most one second's worth of
+    // one instance's requests (per_second) goes beyond the quota.
+    assert!(
+        (per_day..=per_day + per_second).contains(&answered),
+        "{answered} answered with a quota of {per_day}"
+    );
+    assert!(
+        usage_in_db(&app, &client).await >= answered,
+        "every answered request is in the database once the quota is near"
+    );
+}
+
 #[tokio::test]
 async fn every_api_answer_is_never_cached_and_never_sniffed() {
     let app = TestApp::new().await;
