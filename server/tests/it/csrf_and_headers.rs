@@ -493,6 +493,7 @@ async fn item42_every_response_carries_hsts_a_nonce_csp_nosniff_and_a_referrer_p
     let others = [
         "/healthz",
         "/readyz",
+        "/api/ping",
         "/pkg/caseport.css",
         "/no-such-page",
         "/manifest.webmanifest",
