@@ -251,26 +251,22 @@ fn check(
 }
 
 /// Checks a number and code typed at registration (nothing is claimed yet: the registration
-/// claims the number when its email is proven).
+/// claims the number when its email is proven). A refusal is a field error on the code.
 pub async fn check_for_registration(
     state: &AppState,
     number: &AccountNumber,
     code: &AccessCode,
     now: i64,
-) -> Result<(), AccountsMsg> {
+) -> Result<(), AppError> {
     let row: Option<NoticeRow> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM access_notices WHERE account_number = $1"
     ))
     .bind(number.digits())
     .fetch_optional(&state.db.pool)
-    .await
-    .map_err(|error| {
-        tracing::error!(error = %error, "reading an access notice failed");
-        AccountsMsg::AccessNoticeInvalid
-    })?;
+    .await?;
     check(&state.keys, row.as_ref(), code, now)
+        .map_err(|message| AppError::field("notice_access_code", message.into()))
 }
-
 /// Claims the notice reserving `number` for `account_id` (a registration made with it whose email
 /// was just proven). `Ok(false)`: it was claimed meanwhile or has expired.
 pub async fn claim_number(

@@ -214,9 +214,7 @@ pub async fn register(
     .await?;
     if let Some((number, code)) = &registration.notice {
         access_notices::throttle(state, ip, number.digits()).await?;
-        access_notices::check_for_registration(state, number, code, now)
-            .await
-            .map_err(|message| AppError::field("notice_access_code", message.into()))?;
+        access_notices::check_for_registration(state, number, code, now).await?;
     }
     let password_hash = state.hasher.hash(&registration.password).await?;
     let mut answer_hashes = Vec::new();

@@ -27,10 +27,7 @@ async fn notice(
     Extension(locale): Extension<Locale>,
     Path(id): Path<String>,
 ) -> Response {
-    match notice_pdf(&state, &session, &id).await {
-        Ok((name, pdf)) => download::attachment(&name, "application/pdf", pdf),
-        Err(error) => download::refusal(&error, locale),
-    }
+    download::pdf_or_refusal(notice_pdf(&state, &session, &id).await, locale)
 }
 
 async fn notice_pdf(

@@ -7,6 +7,7 @@ use super::{
     dates::long_date,
     letters::{self, NoticeFacts, NoticeKind},
     model::CaseDocument,
+    store::OWNED_BY_2,
 };
 use crate::{
     accounts::model::AccountNumber,
@@ -130,7 +131,7 @@ pub async fn documents(
         .collect()
 }
 
-/// The notice with this id if its case belongs to `account_id` (see `store::owner_of`).
+/// The notice with this id if its case belongs to `account_id` (`store::OWNED_BY_2`).
 pub async fn find_for_account(
     db: &Db,
     notice_id: &str,
@@ -138,9 +139,8 @@ pub async fn find_for_account(
 ) -> Result<Option<NoticeRow>, AppError> {
     Ok(sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM case_notices
-         WHERE id = $1 AND case_id IN (
-             SELECT id FROM cases WHERE account_id = $2
-             UNION SELECT case_id FROM access_notices WHERE claimed_by = $2)"
+         WHERE id = $1 AND EXISTS (SELECT 1 FROM cases
+                                   WHERE cases.id = case_notices.case_id AND {OWNED_BY_2})"
     ))
     .bind(notice_id)
     .bind(account_id)

@@ -378,10 +378,10 @@ pub async fn status_recorded(
     if let Some(kind) = notice {
         notices::issue(tx, case_id, kind, evidence, at).await?;
     }
-    let Some(case) = store::lock_case_in(tx, case_id).await? else {
+    let Some(case) = store::find_case(&mut **tx, case_id).await? else {
         return Ok(None);
     };
-    let Some(owner) = store::owner_in(tx, case_id).await? else {
+    let Some(owner) = store::owner_of(&mut **tx, case_id).await? else {
         return Ok(None);
     };
     let (_, form) = decode(&case)?;

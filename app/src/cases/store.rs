@@ -189,24 +189,13 @@ pub async fn find_for_account(
 /// Whose a case is: the account it was filed from (`account_id`), or the account that claimed its
 /// Account Access Notice (a paper filing, linked by registering with the notice or by adding the
 /// case with its code). `$2` is the account id.
-const OWNED_BY_2: &str = "(account_id = $2 OR EXISTS (SELECT 1 FROM access_notices n
+pub(crate) const OWNED_BY_2: &str = "(account_id = $2 OR EXISTS (SELECT 1 FROM access_notices n
                           WHERE n.case_id = cases.id AND n.claimed_by = $2))";
 
-/// The account a case belongs to (see [`OWNED_BY_2`]), if any yet.
-pub async fn owner_of(db: &Db, case_id: &str) -> Result<Option<String>, AppError> {
-    let owner: Option<Option<String>> = sqlx::query_scalar(
-        "SELECT COALESCE(c.account_id, n.claimed_by) FROM cases c
-         LEFT JOIN access_notices n ON n.case_id = c.id WHERE c.id = $1",
-    )
-    .bind(case_id)
-    .fetch_optional(&db.pool)
-    .await?;
-    Ok(owner.flatten())
-}
-
-/// [`owner_of`] inside a write transaction.
-pub async fn owner_in(
-    tx: &mut Transaction<'static, Any>,
+/// The account a case belongs to (see [`OWNED_BY_2`]), if any yet; on the pool or inside the
+/// caller's transaction.
+pub async fn owner_of<'e>(
+    executor: impl sqlx::Executor<'e, Database = Any>,
     case_id: &str,
 ) -> Result<Option<String>, AppError> {
     let owner: Option<Option<String>> = sqlx::query_scalar(
@@ -214,22 +203,9 @@ pub async fn owner_in(
          LEFT JOIN access_notices n ON n.case_id = c.id WHERE c.id = $1",
     )
     .bind(case_id)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(executor)
     .await?;
     Ok(owner.flatten())
-}
-
-/// The case row read inside a write transaction (already locked by it).
-pub async fn lock_case_in(
-    tx: &mut Transaction<'static, Any>,
-    case_id: &str,
-) -> Result<Option<CaseRow>, AppError> {
-    Ok(
-        sqlx::query_as(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = $1"))
-            .bind(case_id)
-            .fetch_optional(&mut **tx)
-            .await?,
-    )
 }
 
 /// The number of the case's newest event, inside a write transaction.
@@ -500,11 +476,14 @@ pub async fn queue(db: &Db, query: &QueueQuery) -> Result<Vec<CaseRow>, AppError
 }
 
 /// The case with this id, whoever it belongs to (staff only; callers check scope).
-pub async fn find_case(db: &Db, case_id: &str) -> Result<Option<CaseRow>, AppError> {
+pub async fn find_case<'e>(
+    executor: impl sqlx::Executor<'e, Database = Any>,
+    case_id: &str,
+) -> Result<Option<CaseRow>, AppError> {
     Ok(
         sqlx::query_as(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = $1"))
             .bind(case_id)
-            .fetch_optional(&db.pool)
+            .fetch_optional(executor)
             .await?,
     )
 }

@@ -59,6 +59,14 @@ pub fn attachment(name: &str, content_type: &'static str, body: Vec<u8>) -> Resp
     response
 }
 
+/// A generated PDF `(name, bytes)` as a download, or the refusal of `error`.
+pub fn pdf_or_refusal(result: Result<(String, Vec<u8>), AppError>, locale: Locale) -> Response {
+    match result {
+        Ok((name, bytes)) => attachment(&name, "application/pdf", bytes),
+        Err(error) => refusal(&error, locale),
+    }
+}
+
 /// A download refused: not signed in → to the sign-in page; anything not the caller's → 404
 /// (whether it exists is not told); otherwise the status with a generic text in `locale`.
 pub fn refusal(error: &AppError, locale: Locale) -> Response {

@@ -38,8 +38,5 @@ async fn access_notice(
         }
         super::service::access_notice_pdf(&state, &principal, &case_id, ip).await
     };
-    match pdf.await {
-        Ok((name, bytes)) => download::attachment(&name, "application/pdf", bytes),
-        Err(error) => download::refusal(&error, locale),
-    }
+    download::pdf_or_refusal(pdf.await, locale)
 }

@@ -168,7 +168,7 @@ pub async fn staff_case(
     ip: IpAddr,
     locale: Locale,
 ) -> Result<StaffCase, AppError> {
-    let row = cases_store::find_case(&state.db, case_id)
+    let row = cases_store::find_case(&state.db.pool, case_id)
         .await?
         .filter(|row| may_see(principal, row))
         .ok_or(AppError::NotFound)?;
@@ -209,7 +209,9 @@ pub async fn staff_case(
         receipt_number: row.receipt_number.clone(),
         form: format!("{} ({})", form.code(), c.form_name(form)),
         applicant_name: row.applicant_name.clone(),
-        linked: cases_store::owner_of(&state.db, &row.id).await?.is_some(),
+        linked: cases_store::owner_of(&state.db.pool, &row.id)
+            .await?
+            .is_some(),
         status: status.code().to_owned(),
         status_title: c.status(status).title.to_owned(),
         received: long_date(row.received_at, locale),
@@ -447,7 +449,7 @@ pub async fn access_notice_pdf(
     case_id: &str,
     ip: IpAddr,
 ) -> Result<(String, Vec<u8>), AppError> {
-    let row = cases_store::find_case(&state.db, case_id)
+    let row = cases_store::find_case(&state.db.pool, case_id)
         .await?
         .ok_or(AppError::NotFound)?;
     if !(may_see(principal, &row) || principal.role == Role::Support) {

@@ -144,7 +144,7 @@ pub async fn reissue_notice(
     case_id: &str,
     ip: IpAddr,
 ) -> Result<String, AppError> {
-    let case = cases_store::find_case(&state.db, case_id)
+    let case = cases_store::find_case(&state.db.pool, case_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let now = state.now();
