@@ -269,6 +269,8 @@ pub enum Msg {
     Notifications(crate::notifications::texts::NotificationsMsg),
     /// The support desk.
     Support(crate::support::texts::SupportMsg),
+    /// Staff accounts and invitations.
+    Staff(crate::staff::texts::StaffMsg),
 }
 
 impl Msg {
@@ -282,6 +284,7 @@ impl Msg {
             Msg::Officer(msg) => msg.text(locale),
             Msg::Notifications(msg) => msg.text(locale),
             Msg::Support(msg) => msg.text(locale),
+            Msg::Staff(msg) => msg.text(locale),
         }
     }
 }

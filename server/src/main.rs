@@ -4,6 +4,9 @@ use clap::{Parser, Subcommand};
 use server::{build_state, config::Settings, open_database, StartupError};
 use std::{io::BufRead, path::PathBuf, process::ExitCode};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "caseport",

@@ -101,6 +101,22 @@ fn password_texts(rules: PasswordRules, locale: Locale) -> PasswordTexts {
     }
 }
 
+/// The new password and its confirmation with live feedback ([`PasswordFields`]), for any page
+/// where someone chooses a password; `error` is the last submission's. The page needs an input
+/// with id `email` holding the address the password is for.
+#[component]
+pub fn NewPasswordFields(rules: PasswordRules, error: Signal<Option<AppError>>) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <PasswordFields
+            rules
+            texts=password_texts(rules, locale)
+            password_error=field_error_text(error, "password", locale)
+            confirmation_error=field_error_text(error, "password_confirmation", locale)
+        />
+    }
+}
+
 /// The new password and its confirmation, with feedback as the password is typed: the one part of
 /// registration that needs scripts, so an island, hydrated in the browser. Every text it gets from
 /// the server (hint, length rules, the errors of the last submission, the server's verdict) arrives

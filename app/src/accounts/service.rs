@@ -29,6 +29,7 @@ use crate::{
 };
 use rand::{rngs::OsRng, Rng};
 use secrecy::SecretString;
+use sqlx::{Any, Transaction};
 use std::net::IpAddr;
 
 /// Lifetime of an emailed code.
@@ -569,34 +570,66 @@ pub async fn create_verified_account(
     password: &str,
     role: Role,
 ) -> Result<CreatedAccount, AppError> {
-    let now = state.now();
     let email = Email::parse(email).map_err(|m| AppError::field("email", m))?;
-    check_password(&state.policy.password, password, Some(&email))
+    let password_hash = hash_new_password(state, &email, password).await?;
+    let mut tx = state.db.begin_write().await?;
+    let created = insert_verified_account(
+        &mut tx,
+        &email,
+        &password_hash,
+        role,
+        Locale::default(),
+        state.now(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+/// Checks a new password against the rules (and the email it belongs to) and hashes it; a broken
+/// rule is a field error on `password`.
+pub async fn hash_new_password(
+    state: &AppState,
+    email: &Email,
+    password: &str,
+) -> Result<String, AppError> {
+    check_password(&state.policy.password, password, Some(email))
         .map_err(|m| AppError::field("password", m))?;
-    let password_hash = state.hasher.hash(&secret(password)).await?;
+    state.hasher.hash(&secret(password)).await
+}
+
+/// Inserts an account whose email is already proven (by an admin, or by an emailed staff
+/// invitation), inside the caller's transaction, with a fresh account number. `Conflict` if the
+/// address has an account.
+pub async fn insert_verified_account(
+    tx: &mut Transaction<'static, Any>,
+    email: &Email,
+    password_hash: &str,
+    role: Role,
+    locale: Locale,
+    now: i64,
+) -> Result<CreatedAccount, AppError> {
     let id = crypto::random_hex(16);
     let number = access_notices::random_account_number();
-    let mut tx = state.db.begin_write().await?;
-    if store::email_taken(&mut tx, email.as_str()).await? {
+    if store::email_taken(tx, email.as_str()).await? {
         return Err(AppError::Conflict);
     }
-    if access_notices::number_in_use(&mut tx, &number).await? {
+    if access_notices::number_in_use(tx, &number).await? {
         return Err(AppError::internal("drew an account number already in use"));
     }
     let account = NewAccount {
         id: &id,
         email: email.as_str(),
-        password_hash: &password_hash,
+        password_hash,
         account_number: &number,
         email_verified_at: Some(now),
         role,
-        locale: Locale::default(),
+        locale,
     };
-    match store::insert_account(&mut tx, &account, now).await {
+    match store::insert_account(tx, &account, now).await {
         Ok(()) => {}
         Err(error) if is_unique_violation(&error) => return Err(AppError::Conflict),
         Err(error) => return Err(error.into()),
     }
-    tx.commit().await?;
     Ok(CreatedAccount { id, number })
 }

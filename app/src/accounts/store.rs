@@ -334,7 +334,7 @@ pub struct StaffRow {
     pub id: String,
     /// Its email address (how staff know each other).
     pub email: String,
-    /// `officer` or `supervisor`.
+    /// `officer`, `supervisor` or `support`.
     pub role: String,
 }
 
@@ -342,6 +342,16 @@ pub struct StaffRow {
 pub async fn list_case_workers(db: &Db) -> Result<Vec<StaffRow>, AppError> {
     Ok(sqlx::query_as(
         "SELECT id, email, role FROM accounts WHERE role IN ('officer', 'supervisor')
+         ORDER BY email LIMIT 1000",
+    )
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// Every officer, supervisor and support account, by email.
+pub async fn list_staff(db: &Db) -> Result<Vec<StaffRow>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT id, email, role FROM accounts WHERE role IN ('officer', 'supervisor', 'support')
          ORDER BY email LIMIT 1000",
     )
     .fetch_all(&db.pool)

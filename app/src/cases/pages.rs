@@ -36,11 +36,13 @@ pub fn CaseStatusPage() -> impl IntoView {
         },
     );
     let typed_value = query.read_untracked().get("receipt");
+    // `with`, not `get`: the error is read once per field and summary, and `get` would copy the
+    // whole case with its history each time.
     let error: Signal<Option<AppError>> = Signal::derive(move || {
-        lookup
-            .get()
-            .flatten()
-            .and_then(|answer: Result<CaseStatusView, AppError>| answer.err())
+        lookup.with(|answer| match answer {
+            Some(Some(Err(error))) => Some(error.clone()),
+            _ => None,
+        })
     });
     view! {
         <Title text=s.status_title/>

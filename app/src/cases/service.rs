@@ -97,10 +97,9 @@ pub async fn public_status(
     }
     let receipt = super::model::parse_receipt_field(typed)
         .map_err(|message| AppError::field("receipt", message))?;
-    let row = store::find_by_receipt(&state.db, receipt.as_str())
+    let (row, events) = store::status_by_receipt(&state.db, receipt.as_str())
         .await?
         .ok_or_else(|| AppError::field("receipt", CasesMsg::UnknownReceipt.into()))?;
-    let events = store::events(&state.db, &row.id).await?;
     status_view(&row, &events, locale)
 }
 

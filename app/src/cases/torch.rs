@@ -513,10 +513,10 @@ async fn case_status(
         }
     };
     let found = async {
-        let Some(row) = store::find_by_receipt(&state.db, receipt.as_str()).await? else {
+        let Some((row, events)) = store::status_by_receipt(&state.db, receipt.as_str()).await?
+        else {
             return Ok(None);
         };
-        let events = store::events(&state.db, &row.id).await?;
         case_status_body(&row, &events).map(Some)
     };
     match found.await {

@@ -26,8 +26,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// A labelled `<select>` whose options are `(value, text)`, with `selected` chosen.
+/// A labelled select of `(value, text)` options (also the staff page's role choice).
 #[component]
-fn Select(
+pub fn Select(
     label: &'static str,
     name: &'static str,
     options: Vec<(String, String)>,

@@ -38,8 +38,12 @@ pub fn SupportPage() -> impl IntoView {
         },
     );
     let typed_value = StoredValue::new(query.read_untracked().get("q").unwrap_or_default());
-    let error: Signal<Option<AppError>> =
-        Signal::derive(move || lookup.get().flatten().and_then(|answer| answer.err()));
+    let error: Signal<Option<AppError>> = Signal::derive(move || {
+        lookup.with(|answer| match answer {
+            Some(Some(Err(error))) => Some(error.clone()),
+            _ => None,
+        })
+    });
     let done = StoredValue::new(done);
     view! {
         <Title text=s.title/>

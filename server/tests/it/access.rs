@@ -28,6 +28,8 @@ fn plausible_body() -> Vec<u8> {
         ("instructions", "x"),
         ("form", ""),
         ("centre", ""),
+        ("role", "officer"),
+        ("token", "x"),
         ("assignee", ""),
         ("after", ""),
         ("access_code", "ABCD-EFGH-JKLM"),

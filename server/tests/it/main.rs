@@ -24,6 +24,7 @@ mod ping;
 mod registration;
 mod schema;
 mod sessions;
+mod staff_invitations;
 mod static_files;
 mod support_desk;
 mod throttling;

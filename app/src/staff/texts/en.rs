@@ -1,0 +1,38 @@
+//! Staff accounts in English.
+
+use super::StaffTexts;
+
+pub(super) const TEXTS: StaffTexts = StaffTexts {
+    title: "Staff accounts",
+    intro: "Invite officers, supervisors and support staff. They get an email with a link to choose a password; at their first sign-in they set up an authentication app. Every invitation is recorded.",
+    back_to_queue: "Back to the case queue",
+    members_title: "Staff",
+    email: "Email address",
+    role: "Role",
+    pending_title: "Invitations not yet used",
+    no_pending: "No invitations are waiting.",
+    expires: "Link valid until",
+    withdraw: "Withdraw",
+    invite_title: "Invite a staff member",
+    invite_hint: "Their work email address. The link works once, for 72 hours.",
+    work_email: "Email address",
+    choose_role: "Role",
+    send_invitation: "Send the invitation",
+    role_names: ["Applicant", "Officer", "Supervisor", "Support"],
+    join_title: "Create your staff account",
+    join_intro: "You were invited to work in Caseport as: {role}. Choose a password for this email address. After you sign in, you will set up an authentication app; staff accounts cannot use email or text message codes.",
+    join_next: "Your staff account is ready. Sign in with your email address and the password you chose, then set up your authentication app.",
+    create_account: "Create my account",
+    sign_in: "Sign in",
+    email_subject: "Your Caseport staff account",
+    email_body: "A supervisor invited you to work in Caseport as: {role}.\n\nTo create your account, open this link within {hours} hours and choose a password:\n\n{link}\n\nThe link works once. If you did not expect this email, ignore it: no account is created until the link is used.",
+    role_invalid: "Choose officer, supervisor or support.",
+    already_has_account: "An account already uses this email address.",
+    invited: "The invitation was sent.",
+    withdrawn: "The invitation was withdrawn; its link no longer works.",
+    link_invalid: "This link is not a valid invitation. Check that you opened the whole link from the email.",
+    link_expired: "This invitation has expired. Ask your supervisor to invite you again.",
+    link_used: "This invitation was used already. Sign in with the password you chose.",
+    link_withdrawn: "This invitation was withdrawn. Ask your supervisor if you need an account.",
+    joined: "Your staff account is ready.",
+};

@@ -1,0 +1,38 @@
+//! Staff accounts in Spanish.
+
+use super::StaffTexts;
+
+pub(super) const TEXTS: StaffTexts = StaffTexts {
+    title: "Cuentas del personal",
+    intro: "Invite a oficiales, supervisores y personal de apoyo. Reciben un correo con un enlace para elegir una contraseña; al iniciar sesión por primera vez configuran una aplicación de autenticación. Cada invitación queda registrada.",
+    back_to_queue: "Volver a la lista de casos",
+    members_title: "Personal",
+    email: "Correo electrónico",
+    role: "Función",
+    pending_title: "Invitaciones aún no usadas",
+    no_pending: "No hay invitaciones pendientes.",
+    expires: "Enlace válido hasta",
+    withdraw: "Retirar",
+    invite_title: "Invitar a un miembro del personal",
+    invite_hint: "Su correo electrónico del trabajo. El enlace funciona una vez, durante 72 horas.",
+    work_email: "Correo electrónico",
+    choose_role: "Función",
+    send_invitation: "Enviar la invitación",
+    role_names: ["Solicitante", "Oficial", "Supervisor", "Apoyo"],
+    join_title: "Cree su cuenta del personal",
+    join_intro: "Le invitaron a trabajar en Caseport como: {role}. Elija una contraseña para este correo electrónico. Después de iniciar sesión, configurará una aplicación de autenticación; las cuentas del personal no pueden usar códigos por correo ni por mensaje de texto.",
+    join_next: "Su cuenta del personal está lista. Inicie sesión con su correo electrónico y la contraseña que eligió, y luego configure su aplicación de autenticación.",
+    create_account: "Crear mi cuenta",
+    sign_in: "Iniciar sesión",
+    email_subject: "Su cuenta del personal de Caseport",
+    email_body: "Un supervisor le invitó a trabajar en Caseport como: {role}.\n\nPara crear su cuenta, abra este enlace en un plazo de {hours} horas y elija una contraseña:\n\n{link}\n\nEl enlace funciona una vez. Si no esperaba este correo, ignórelo: no se crea ninguna cuenta hasta que se use el enlace.",
+    role_invalid: "Elija oficial, supervisor o apoyo.",
+    already_has_account: "Ya hay una cuenta con este correo electrónico.",
+    invited: "Se envió la invitación.",
+    withdrawn: "Se retiró la invitación; su enlace ya no funciona.",
+    link_invalid: "Este enlace no es una invitación válida. Compruebe que abrió el enlace completo del correo.",
+    link_expired: "Esta invitación venció. Pida a su supervisor que le invite de nuevo.",
+    link_used: "Esta invitación ya se usó. Inicie sesión con la contraseña que eligió.",
+    link_withdrawn: "Esta invitación fue retirada. Consulte a su supervisor si necesita una cuenta.",
+    joined: "Su cuenta del personal está lista.",
+};

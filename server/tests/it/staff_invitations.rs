@@ -1,0 +1,299 @@
+//! Staff accounts made in the app (issue 7): only a supervisor invites and withdraws; only staff
+//! roles can be given; the emailed link creates the account once, within 72 hours, with the
+//! invited address and role and no second factor (so its first sign-in enrols an authenticator
+//! app); used, withdrawn, expired, replaced and made-up links are refused and change nothing;
+//! every step is audited.
+
+use crate::support::*;
+
+const SUPERVISOR: &str = "lead@caseport.test";
+const NEW_PASSWORD: &str = "staff member chosen passphrase 4410";
+
+async fn with_role(app: &TestApp, email: &str, role: &str) -> String {
+    let (cookie, _) = app.signed_up(email, PASSWORD).await;
+    sqlx::query("UPDATE accounts SET role = $1 WHERE email = $2")
+        .bind(role)
+        .bind(email)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    cookie
+}
+
+fn invite(email: &str, role: &str) -> Req {
+    Req::api("invite_staff", &[("email", email), ("role", role)])
+}
+
+fn join(token: &str, password: &str) -> Req {
+    Req::api(
+        "join_staff",
+        &[
+            ("token", token),
+            ("password", password),
+            ("password_confirmation", password),
+        ],
+    )
+}
+
+/// A message as its reader sees it: quoted-printable soft line breaks joined and `=XX` decoded
+/// (the link is longer than a mail line, so the raw message splits it).
+fn readable(mail: &str) -> String {
+    let joined = mail.replace("=\r\n", "").replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|pair| std::str::from_utf8(pair).ok())
+            .and_then(|pair| u8::from_str_radix(pair, 16).ok());
+        match (bytes[i], hex) {
+            (b'=', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The token of the `nth` invitation link emailed to `email` (waiting for it to arrive).
+async fn token_for(app: &TestApp, email: &str, nth: usize) -> String {
+    const LINK: &str = "/staff/join?token=";
+    for _ in 0..300 {
+        let tokens: Vec<String> = app
+            .mails()
+            .iter()
+            .filter(|m| m.contains(&format!("To: {email}")))
+            .map(|m| readable(m))
+            .filter_map(|m| {
+                let start = m.find(LINK)? + LINK.len();
+                Some(
+                    m[start..]
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                        .collect(),
+                )
+            })
+            .collect();
+        if let Some(token) = tokens.get(nth) {
+            return token.clone();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("no invitation number {nth} to {email}: {:?}", app.mails());
+}
+
+async fn audited(app: &TestApp, action: &str) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1")
+        .bind(action)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+}
+
+async fn role_of(app: &TestApp, email: &str) -> Option<String> {
+    sqlx::query_scalar("SELECT role FROM accounts WHERE email = $1")
+        .bind(email)
+        .fetch_optional(&app.state.db.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_supervisor_invites_and_the_link_creates_a_staff_account_that_must_enrol_an_authenticator(
+) {
+    let app = TestApp::new().await;
+    let lead = with_role(&app, SUPERVISOR, "supervisor").await;
+    let email = "new.officer@caseport.test";
+
+    let sent = app
+        .send(invite(" New.Officer@Caseport.test ", "officer").cookie(Some(&lead)))
+        .await;
+    assert_eq!(sent.status, 200, "{sent:?}");
+    let mail = readable(&app.wait_for_mail_to(email, "/staff/join").await);
+    assert!(
+        mail.contains(&format!("{ORIGIN}/staff/join?token=")),
+        "{mail}"
+    );
+    assert!(mail.contains("Officer"), "{mail}");
+    let token = token_for(&app, email, 0).await;
+    assert!(token.len() >= 43, "256-bit token: {token}");
+    let stored: String = sqlx::query_scalar("SELECT token_hash FROM staff_invitations")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert!(!stored.contains(&token), "the token is stored hashed");
+
+    let overview = app
+        .send(Req::api("get_staff_overview", &[]).cookie(Some(&lead)))
+        .await;
+    assert_eq!(overview.status, 200, "{overview:?}");
+    assert_eq!(overview.json()["pending"][0]["email"], email);
+    assert!(
+        !overview.body.contains(&token),
+        "the page never shows the token"
+    );
+
+    let shown = app
+        .send(Req::api("get_staff_invitation", &[("token", &token)]))
+        .await;
+    assert_eq!(shown.status, 200, "{shown:?}");
+    assert_eq!(shown.json()["email"], email);
+    assert_eq!(shown.json()["role"], "officer");
+
+    let weak = app.send(join(&token, "password")).await;
+    assert_eq!(weak.status, 422, "{weak:?}");
+    assert_eq!(role_of(&app, email).await, None, "nothing created");
+    let mismatch = app
+        .send(Req::api(
+            "join_staff",
+            &[
+                ("token", token.as_str()),
+                ("password", NEW_PASSWORD),
+                ("password_confirmation", "something else entirely 99"),
+            ],
+        ))
+        .await;
+    assert_eq!(mismatch.status, 422, "{mismatch:?}");
+    assert!(mismatch.body.contains("PasswordMismatch"), "{mismatch:?}");
+
+    let joined = app.send(join(&token, NEW_PASSWORD)).await;
+    assert_eq!(joined.status, 200, "{joined:?}");
+    assert_eq!(role_of(&app, email).await.as_deref(), Some("officer"));
+    let verified: Option<i64> =
+        sqlx::query_scalar("SELECT email_verified_at FROM accounts WHERE email = $1")
+            .bind(email)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    assert!(verified.is_some(), "the emailed link proved the address");
+
+    let first = app.send(Req::sign_in(email, NEW_PASSWORD)).await;
+    let cookie = first
+        .session_cookie()
+        .expect("a session after the password");
+    assert_eq!(
+        app.step_of(Some(&cookie)).await,
+        "EnrollingTotp",
+        "staff must enrol an authenticator app before anything else"
+    );
+    assert_eq!(audited(&app, "staff.invited").await, 1);
+    assert_eq!(audited(&app, "staff.joined").await, 1);
+
+    let again = app.send(join(&token, NEW_PASSWORD)).await;
+    assert_eq!(again.status, 422, "{again:?}");
+    assert!(again.body.contains("LinkUsed"), "{again:?}");
+    let shown_again = app
+        .send(Req::api("get_staff_invitation", &[("token", &token)]))
+        .await;
+    assert!(shown_again.body.contains("LinkUsed"), "{shown_again:?}");
+    assert_eq!(app.count("accounts").await, 2);
+}
+
+#[tokio::test]
+async fn only_supervisors_manage_staff_and_only_staff_roles_can_be_given() {
+    let app = TestApp::new().await;
+    let lead = with_role(&app, SUPERVISOR, "supervisor").await;
+    let officer = with_role(&app, "officer@caseport.test", "officer").await;
+    let desk = with_role(&app, "desk@caseport.test", "support").await;
+    let (applicant, _) = app.signed_up("person@example.test", PASSWORD).await;
+
+    for (cookie, status) in [
+        (Some(&applicant), 403),
+        (Some(&officer), 403),
+        (Some(&desk), 403),
+        (None, 401),
+    ] {
+        let cookie = cookie.map(String::as_str);
+        let sent = app
+            .send(invite("someone@caseport.test", "supervisor").cookie(cookie))
+            .await;
+        assert_eq!(sent.status, status, "{sent:?}");
+        let listed = app
+            .send(Req::api("get_staff_overview", &[]).cookie(cookie))
+            .await;
+        assert_eq!(listed.status, status, "{listed:?}");
+    }
+    assert_eq!(app.count("staff_invitations").await, 0);
+
+    for role in ["applicant", "admin", "", "Supervisor; DROP TABLE accounts"] {
+        let refused = app
+            .send(invite("someone@caseport.test", role).cookie(Some(&lead)))
+            .await;
+        assert_eq!(refused.status, 422, "{role}: {refused:?}");
+        assert!(refused.body.contains("RoleInvalid"), "{refused:?}");
+    }
+    let bad_email = app
+        .send(invite("not an address", "officer").cookie(Some(&lead)))
+        .await;
+    assert_eq!(bad_email.status, 422, "{bad_email:?}");
+    let taken = app
+        .send(invite("person@example.test", "officer").cookie(Some(&lead)))
+        .await;
+    assert_eq!(taken.status, 422, "{taken:?}");
+    assert!(taken.body.contains("AlreadyHasAccount"), "{taken:?}");
+    assert_eq!(app.count("staff_invitations").await, 0);
+    assert!(
+        !app.mails().iter().any(|m| m.contains("/staff/join")),
+        "a refused invitation sends nothing"
+    );
+}
+
+#[tokio::test]
+async fn withdrawn_replaced_expired_and_made_up_links_are_refused_and_create_nothing() {
+    let app = TestApp::new().await;
+    let lead = with_role(&app, SUPERVISOR, "supervisor").await;
+    let email = "late@caseport.test";
+
+    app.send(invite(email, "support").cookie(Some(&lead))).await;
+    let first = token_for(&app, email, 0).await;
+    app.send(invite(email, "officer").cookie(Some(&lead))).await;
+    let second = token_for(&app, email, 1).await;
+    let replaced = app.send(join(&first, NEW_PASSWORD)).await;
+    assert!(replaced.body.contains("LinkWithdrawn"), "{replaced:?}");
+
+    let overview = app
+        .send(Req::api("get_staff_overview", &[]).cookie(Some(&lead)))
+        .await;
+    let pending = overview.json()["pending"].clone();
+    assert_eq!(pending.as_array().map(Vec::len), Some(1), "{overview:?}");
+    assert_eq!(pending[0]["role"], "officer");
+    let id = pending[0]["id"].as_str().unwrap().to_owned();
+    let withdrawn = app
+        .send(Req::api("withdraw_staff_invitation", &[("id", &id)]).cookie(Some(&lead)))
+        .await;
+    assert_eq!(withdrawn.status, 200, "{withdrawn:?}");
+    let refused = app.send(join(&second, NEW_PASSWORD)).await;
+    assert!(refused.body.contains("LinkWithdrawn"), "{refused:?}");
+    let twice = app
+        .send(Req::api("withdraw_staff_invitation", &[("id", &id)]).cookie(Some(&lead)))
+        .await;
+    assert_eq!(twice.status, 404, "{twice:?}");
+
+    app.send(invite(email, "officer").cookie(Some(&lead))).await;
+    let third = token_for(&app, email, 2).await;
+    app.clock.advance(72 * 3600);
+    let expired = app.send(join(&third, NEW_PASSWORD)).await;
+    assert!(expired.body.contains("LinkExpired"), "{expired:?}");
+
+    for made_up in [
+        "",
+        "x",
+        &"A".repeat(43),
+        &"A".repeat(5000),
+        "../../etc/passwd",
+    ] {
+        let answer = app.send(join(made_up, NEW_PASSWORD)).await;
+        assert_eq!(answer.status, 422, "{answer:?}");
+        assert!(answer.body.contains("LinkInvalid"), "{answer:?}");
+    }
+    assert_eq!(role_of(&app, email).await, None);
+    assert_eq!(audited(&app, "staff.invited").await, 3);
+    assert_eq!(audited(&app, "staff.invitation_withdrawn").await, 1);
+    assert_eq!(audited(&app, "staff.joined").await, 0);
+}
