@@ -16,6 +16,9 @@ DEMO_TOTP_SECRET="CASEPORTDEMOTOTPSECRETKEY234567A"
 OFFICER_EMAIL="officer@caseport.test"
 OFFICER_PASSWORD="caseport-officer-passphrase"
 OFFICER_TOTP_SECRET="CASEPORTOFFICERTOTPSECRETKEY2345"
+SUPERVISOR_EMAIL="supervisor@caseport.test"
+SUPERVISOR_PASSWORD="caseport-supervisor-passphrase"
+SUPERVISOR_TOTP_SECRET="CASEPORTSUPERVISORTOTPSECRET2345"
 
 # Development settings; anything already exported in the shell wins.
 export CASEPORT_ENVIRONMENT="${CASEPORT_ENVIRONMENT:-development}" # generates data/master.key
@@ -75,6 +78,7 @@ create_demo_account() {
 
 create_demo_account "$DEMO_EMAIL" "$DEMO_PASSWORD" "$DEMO_TOTP_SECRET" applicant
 create_demo_account "$OFFICER_EMAIL" "$OFFICER_PASSWORD" "$OFFICER_TOTP_SECRET" officer
+create_demo_account "$SUPERVISOR_EMAIL" "$SUPERVISOR_PASSWORD" "$SUPERVISOR_TOTP_SECRET" supervisor
 # Three cases for the demo applicant (one with a long history, one waiting for evidence, one new).
 "$BIN" seed-demo --email "$DEMO_EMAIL" | sed 's/^/run: /'
 
@@ -104,6 +108,10 @@ cat <<EOF
 
  The demo officer:       $OFFICER_EMAIL / $OFFICER_PASSWORD
                          authenticator key $OFFICER_TOTP_SECRET
+ The demo supervisor:    $SUPERVISOR_EMAIL / $SUPERVISOR_PASSWORD
+                         authenticator key $SUPERVISOR_TOTP_SECRET
+                         (invites staff at $BASE_URL/officer/staff; the invitation emails
+                         land in $DATA_DIR/outbox/ like every other email)
 
  Or create a new account at $BASE_URL/register: the verification email is written to
    $DATA_DIR/outbox/   (newest last:  ls -tr $DATA_DIR/outbox | tail -n1 ;

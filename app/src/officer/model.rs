@@ -48,6 +48,8 @@ pub struct QueuePage {
     pub next: Option<String>,
     /// Officers and supervisors (for the assignee filter).
     pub staff: Vec<StaffMember>,
+    /// Whether the caller is a supervisor (who invites staff at `/officer/staff`).
+    pub may_manage_staff: bool,
 }
 
 /// An officer or supervisor as the console names them.

@@ -145,7 +145,11 @@ fn QueueView(page: Resource<Result<QueuePage, AppError>>, filter: QueueFilter) -
                                     </tr>
                                 }).collect_view();
                                 let empty = page.rows.is_empty();
+                                let staff_link = page.may_manage_staff.then(|| view! {
+                                    <p><a class="usa-link" href="/officer/staff">{s.staff_accounts}</a></p>
+                                });
                                 Either::Left(view! {
+                                    {staff_link}
                                     <form class="usa-form caseport-queue-filters" method="get" action="/officer">
                                         <Select label=s.status name="status" options=statuses selected=filter.status.clone()/>
                                         <Select label=s.form name="form" options=forms selected=filter.form.clone()/>

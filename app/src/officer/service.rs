@@ -157,7 +157,12 @@ pub async fn queue(
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;
-    Ok(QueuePage { rows, next, staff })
+    Ok(QueuePage {
+        rows,
+        next,
+        staff,
+        may_manage_staff: principal.role == Role::Supervisor,
+    })
 }
 
 /// A case as `principal` may see it; a case outside their scope is not found.

@@ -58,6 +58,7 @@ async fn account_pages_without_a_session_redirect_to_sign_in() {
         "/notifications",
         "/officer/filings/new",
         "/support",
+        "/officer/staff",
         "/setup-authenticator",
         "/sign-in/code",
         "/verify-email",

@@ -489,6 +489,9 @@ async fn item42_every_response_carries_hsts_a_nonce_csp_nosniff_and_a_referrer_p
         "/notifications",
         "/support",
         "/support?q=someone%40example.com",
+        "/officer/staff",
+        "/staff/join",
+        "/staff/join?token=not-a-real-token",
     ];
     let others = [
         "/healthz",

@@ -61,6 +61,7 @@ pub(super) const TEXTS: OfficerTexts = OfficerTexts {
     evidence_requested: "The Request for Evidence was sent.",
     paper_filing_recorded: "Paper filing recorded. Print the Account Access Notice below and mail it to the applicant.",
     filing_title: "Record a paper filing",
+    staff_accounts: "Staff accounts",
     filing_intro: "Creates the case with a new receipt number and an Account Access Notice: an online account number reserved for the applicant and a one-time access code valid for 90 days.",
     notice_language: "Language of the notices",
     record_filing: "Record filing",

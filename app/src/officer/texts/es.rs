@@ -61,6 +61,7 @@ pub(super) const TEXTS: OfficerTexts = OfficerTexts {
     evidence_requested: "Se envió la Solicitud de Evidencia.",
     paper_filing_recorded: "Presentación en papel registrada. Imprima el Aviso de Acceso a la Cuenta de abajo y envíelo por correo al solicitante.",
     filing_title: "Registrar una presentación en papel",
+    staff_accounts: "Cuentas del personal",
     filing_intro: "Crea el caso con un nuevo número de recibo y un Aviso de Acceso a la Cuenta: un número de cuenta en línea reservado para el solicitante y un código de acceso de un solo uso válido durante 90 días.",
     notice_language: "Idioma de los avisos",
     record_filing: "Registrar presentación",

@@ -135,6 +135,7 @@ pub struct OfficerTexts {
     pub evidence_requested: &'static str,
     pub paper_filing_recorded: &'static str,
     pub filing_title: &'static str,
+    pub staff_accounts: &'static str,
     pub filing_intro: &'static str,
     pub notice_language: &'static str,
     pub record_filing: &'static str,

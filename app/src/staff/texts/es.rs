@@ -5,7 +5,7 @@ use super::StaffTexts;
 pub(super) const TEXTS: StaffTexts = StaffTexts {
     title: "Cuentas del personal",
     intro: "Invite a oficiales, supervisores y personal de apoyo. Reciben un correo con un enlace para elegir una contraseña; al iniciar sesión por primera vez configuran una aplicación de autenticación. Cada invitación queda registrada.",
-    back_to_queue: "Volver a la lista de casos",
+    back_to_queue: "Volver a la cola de casos",
     members_title: "Personal",
     email: "Correo electrónico",
     role: "Función",
