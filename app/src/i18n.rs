@@ -270,7 +270,7 @@ pub enum Msg {
     /// The support desk.
     Support(crate::support::texts::SupportMsg),
     /// Staff accounts and invitations.
-    Staff(crate::staff::texts::StaffMsg),
+    Staff(crate::personnel::texts::StaffMsg),
 }
 
 impl Msg {

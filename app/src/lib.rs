@@ -10,8 +10,8 @@ pub mod infra;
 pub mod mfa;
 pub mod notifications;
 pub mod officer;
+pub mod personnel;
 pub mod session;
-pub mod staff;
 pub mod support;
 
 use components::{Layout, NotFound};
@@ -90,8 +90,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("profile") view=accounts::pages::ProfilePage ssr=SsrMode::Async/>
                     <Route path=path!("notifications") view=notifications::pages::NotificationsPage ssr=SsrMode::Async/>
                     <Route path=path!("support") view=support::pages::SupportPage ssr=SsrMode::Async/>
-                    <Route path=path!("officer/staff") view=staff::pages::StaffPage ssr=SsrMode::Async/>
-                    <Route path=path!("staff/join") view=staff::pages::JoinPage ssr=SsrMode::Async/>
+                    <Route path=path!("officer/staff") view=personnel::pages::StaffPage ssr=SsrMode::Async/>
+                    <Route path=path!("staff/join") view=personnel::pages::JoinPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>
