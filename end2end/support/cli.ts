@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { REPO_ROOT } from './paths';
-import type { Account } from './journey';
+import { newEmail, strongPassword, type Account } from './journey';
 
 const BASE32_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
@@ -37,6 +37,18 @@ export function randomSecret(): string {
 export function createApplicant(email: string, password: string): Account {
   const secret = randomSecret();
   caseport(['create-account', '--email', email, '--password-stdin', '--totp-secret', secret], `${password}\n`);
+  return { email, password, secret, usedSteps: [] };
+}
+
+/** A new verified staff account with an authenticator, made by `caseport create-account --role`. */
+export function createStaff(role: 'officer' | 'supervisor' | 'support'): Account {
+  const email = newEmail();
+  const password = strongPassword();
+  const secret = randomSecret();
+  caseport(
+    ['create-account', '--email', email, '--password-stdin', '--totp-secret', secret, '--role', role],
+    `${password}\n`,
+  );
   return { email, password, secret, usedSteps: [] };
 }
 

@@ -2,25 +2,13 @@
 // with a staff note, and the applicant sees the new status (never the note). Runs hydrated and
 // without JavaScript.
 import { expect, test } from '../support/fixtures';
-import { caseport, createApplicant, randomSecret, seedDemoCases } from '../support/cli';
-import type { Account } from '../support/journey';
+import { createApplicant, createStaff, seedDemoCases } from '../support/cli';
 import { button, expectHeading, newEmail, settle, signIn, signOut, strongPassword } from '../support/journey';
-
-function createOfficer(): Account {
-  const email = newEmail();
-  const password = strongPassword();
-  const secret = randomSecret();
-  caseport(
-    ['create-account', '--email', email, '--password-stdin', '--totp-secret', secret, '--role', 'officer'],
-    `${password}\n`,
-  );
-  return { email, password, secret, usedSteps: [] };
-}
 
 test('an officer takes a case from the queue and records a status the applicant then sees', async ({ page }) => {
   const applicant = createApplicant(newEmail(), strongPassword());
   const [, , fresh] = seedDemoCases(applicant.email);
-  const officer = createOfficer();
+  const officer = createStaff('officer');
 
   await signIn(page, officer);
   await page.getByRole('link', { name: 'Go to the case queue' }).click();

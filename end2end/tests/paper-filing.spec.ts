@@ -6,12 +6,10 @@
 import fs from 'node:fs';
 import type { Page } from '@playwright/test';
 import { expect, test } from '../support/fixtures';
-import { caseport, randomSecret } from '../support/cli';
-import type { Account } from '../support/journey';
+import { createStaff } from '../support/cli';
 import {
   button,
   confirmAuthenticator,
-  expectHeading,
   field,
   fillRegistration,
   isHydrated,
@@ -28,17 +26,6 @@ import {
 import { waitForMail } from '../support/mail';
 import { pdfText } from '../support/pdf';
 
-function createOfficer(): Account {
-  const email = newEmail();
-  const password = strongPassword();
-  const secret = randomSecret();
-  caseport(
-    ['create-account', '--email', email, '--password-stdin', '--totp-secret', secret, '--role', 'officer'],
-    `${password}\n`,
-  );
-  return { email, password, secret, usedSteps: [] };
-}
-
 async function download(page: Page, link: string): Promise<{ name: string; text: string }> {
   const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: link }).click()]);
   const path = await file.path();
@@ -50,7 +37,7 @@ test('a paper filing becomes an online case: access notice, registration, live s
   browser,
 }) => {
   test.setTimeout(120_000);
-  const officer = createOfficer();
+  const officer = createStaff('officer');
   const applicantName = `Ana Paper ${Date.now()}`;
 
   // The officer records the filing and prints the Account Access Notice.

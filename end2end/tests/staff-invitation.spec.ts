@@ -4,8 +4,7 @@
 // the case queue → the same link then says it was used. Runs hydrated and without JavaScript.
 import { auditPage } from '../support/axe';
 import { expect, test } from '../support/fixtures';
-import { caseport, randomSecret } from '../support/cli';
-import type { Account } from '../support/journey';
+import { createStaff } from '../support/cli';
 import {
   button,
   confirmAuthenticator,
@@ -22,23 +21,12 @@ import {
 } from '../support/journey';
 import { waitForMail } from '../support/mail';
 
-function createSupervisor(): Account {
-  const email = newEmail();
-  const password = strongPassword();
-  const secret = randomSecret();
-  caseport(
-    ['create-account', '--email', email, '--password-stdin', '--totp-secret', secret, '--role', 'supervisor'],
-    `${password}\n`,
-  );
-  return { email, password, secret, usedSteps: [] };
-}
-
 test('a supervisor invites an officer, who sets a password, enrols an authenticator and reaches the queue', async ({
   page,
   browser,
 }) => {
   test.setTimeout(90_000);
-  const supervisor = createSupervisor();
+  const supervisor = createStaff('supervisor');
   const email = newEmail();
 
   await signIn(page, supervisor);

@@ -13,18 +13,6 @@ use app::{
     infra::{audit, clock::Clock},
 };
 
-/// A signed-up account turned into staff with `role`; its session cookie.
-async fn staff(app: &TestApp, email: &str, role: &str) -> String {
-    let (cookie, _) = app.signed_up(email, PASSWORD).await;
-    sqlx::query("UPDATE accounts SET role = $1 WHERE email = $2")
-        .bind(role)
-        .bind(email)
-        .execute(&app.state.db.pool)
-        .await
-        .unwrap();
-    cookie
-}
-
 async fn new_case(app: &TestApp, account_id: Option<String>, form: FormType) -> CreatedCase {
     create_case(
         &app.state,
@@ -133,8 +121,8 @@ async fn item38_an_applicant_calling_any_officer_function_is_refused() {
 #[tokio::test]
 async fn item38_an_officer_cannot_see_or_change_a_case_another_officer_holds() {
     let app = TestApp::new().await;
-    let x = staff(&app, "x@example.com", "officer").await;
-    let y = staff(&app, "y@example.com", "officer").await;
+    let x = app.signed_up_as("x@example.com", "officer").await;
+    let y = app.signed_up_as("y@example.com", "officer").await;
     let ys = new_case(&app, None, FormType::I485).await;
     redirected(&app.send(assign(&ys.id, "me").cookie(Some(&y))).await, None);
 
@@ -156,7 +144,7 @@ async fn item38_an_officer_cannot_see_or_change_a_case_another_officer_holds() {
     let listed = app.send(queue(&[]).cookie(Some(&x))).await;
     assert!(!receipts(&listed).contains(&ys.receipt_number.to_string()));
     // Y sees it, and a supervisor sees everything.
-    let boss = staff(&app, "boss@example.com", "supervisor").await;
+    let boss = app.signed_up_as("boss@example.com", "supervisor").await;
     for cookie in [&y, &boss] {
         let listed = app.send(queue(&[]).cookie(Some(cookie))).await;
         assert!(receipts(&listed).contains(&ys.receipt_number.to_string()));
@@ -170,7 +158,7 @@ async fn an_officers_status_change_reaches_the_applicant_at_once_and_staff_notes
     let (applicant, _) = app.signed_up("person@example.com", PASSWORD).await;
     let account = app.account_id("person@example.com").await;
     let case = new_case(&app, Some(account), FormType::I765).await;
-    let officer = staff(&app, "officer@example.com", "officer").await;
+    let officer = app.signed_up_as("officer@example.com", "officer").await;
 
     // Acting needs holding the case first.
     let refused = app
@@ -227,7 +215,7 @@ async fn an_officers_status_change_reaches_the_applicant_at_once_and_staff_notes
 #[tokio::test]
 async fn bad_officer_input_is_explained_and_changes_nothing() {
     let app = TestApp::new().await;
-    let officer = staff(&app, "o@example.com", "officer").await;
+    let officer = app.signed_up_as("o@example.com", "officer").await;
     let case = new_case(&app, None, FormType::N400).await;
     app.send(assign(&case.id, "me").cookie(Some(&officer)))
         .await;
@@ -288,7 +276,7 @@ async fn a_request_for_evidence_shows_the_applicant_what_to_send_and_by_when() {
     let (applicant, _) = app.signed_up("rfe@example.com", PASSWORD).await;
     let account = app.account_id("rfe@example.com").await;
     let case = new_case(&app, Some(account), FormType::I485).await;
-    let officer = staff(&app, "rfe-officer@example.com", "officer").await;
+    let officer = app.signed_up_as("rfe-officer@example.com", "officer").await;
     app.send(assign(&case.id, "me").cookie(Some(&officer)))
         .await;
     let due = day_from_now(&app, 30);
@@ -320,8 +308,8 @@ async fn a_request_for_evidence_shows_the_applicant_what_to_send_and_by_when() {
 #[tokio::test]
 async fn supervisors_assign_cases_to_officers_only() {
     let app = TestApp::new().await;
-    let boss = staff(&app, "sup@example.com", "supervisor").await;
-    let _officer = staff(&app, "worker@example.com", "officer").await;
+    let boss = app.signed_up_as("sup@example.com", "supervisor").await;
+    let _officer = app.signed_up_as("worker@example.com", "officer").await;
     let worker_id = app.account_id("worker@example.com").await;
     let (_person, _) = app.signed_up("not-staff@example.com", PASSWORD).await;
     let applicant_id = app.account_id("not-staff@example.com").await;
@@ -340,7 +328,7 @@ async fn supervisors_assign_cases_to_officers_only() {
         .await;
     assert_eq!(receipts(&mine), vec![case.receipt_number.to_string()]);
     // An officer cannot hand a case to someone else.
-    let officer = staff(&app, "other@example.com", "officer").await;
+    let officer = app.signed_up_as("other@example.com", "officer").await;
     let other_case = new_case(&app, None, FormType::I90).await;
     let handed = app
         .send(assign(&other_case.id, &worker_id).cookie(Some(&officer)))
@@ -351,7 +339,7 @@ async fn supervisors_assign_cases_to_officers_only() {
 #[tokio::test]
 async fn the_queue_pages_by_cursor_without_gaps_or_repeats_and_filters() {
     let app = TestApp::new().await;
-    let officer = staff(&app, "pager@example.com", "officer").await;
+    let officer = app.signed_up_as("pager@example.com", "officer").await;
     let mut made = Vec::new();
     for i in 0..60 {
         let form = if i % 3 == 0 {
@@ -403,7 +391,7 @@ async fn the_queue_pages_by_cursor_without_gaps_or_repeats_and_filters() {
 #[tokio::test]
 async fn item66_staff_actions_are_chained_in_the_audit_log_and_tampering_is_detected() {
     let app = TestApp::new().await;
-    let officer = staff(&app, "audited@example.com", "officer").await;
+    let officer = app.signed_up_as("audited@example.com", "officer").await;
     let case = new_case(&app, None, FormType::I131).await;
     app.send(assign(&case.id, "me").cookie(Some(&officer)))
         .await;
@@ -460,7 +448,7 @@ async fn item66_staff_actions_are_chained_in_the_audit_log_and_tampering_is_dete
 #[tokio::test]
 async fn the_queue_page_links_to_the_next_page_and_back_to_the_first() {
     let app = TestApp::new().await;
-    let officer = staff(&app, "pages@example.com", "officer").await;
+    let officer = app.signed_up_as("pages@example.com", "officer").await;
     for _ in 0..30 {
         new_case(&app, None, FormType::I765).await;
     }

@@ -9,17 +9,6 @@ use crate::support::*;
 const SUPERVISOR: &str = "lead@caseport.test";
 const NEW_PASSWORD: &str = "staff member chosen passphrase 4410";
 
-async fn with_role(app: &TestApp, email: &str, role: &str) -> String {
-    let (cookie, _) = app.signed_up(email, PASSWORD).await;
-    sqlx::query("UPDATE accounts SET role = $1 WHERE email = $2")
-        .bind(role)
-        .bind(email)
-        .execute(&app.state.db.pool)
-        .await
-        .unwrap();
-    cookie
-}
-
 fn invite(email: &str, role: &str) -> Req {
     Req::api("invite_staff", &[("email", email), ("role", role)])
 }
@@ -88,14 +77,6 @@ async fn token_for(app: &TestApp, email: &str, nth: usize) -> String {
     panic!("no invitation number {nth} to {email}: {:?}", app.mails());
 }
 
-async fn audited(app: &TestApp, action: &str) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1")
-        .bind(action)
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap()
-}
-
 async fn role_of(app: &TestApp, email: &str) -> Option<String> {
     sqlx::query_scalar("SELECT role FROM accounts WHERE email = $1")
         .bind(email)
@@ -108,7 +89,7 @@ async fn role_of(app: &TestApp, email: &str) -> Option<String> {
 async fn a_supervisor_invites_and_the_link_creates_a_staff_account_that_must_enrol_an_authenticator(
 ) {
     let app = TestApp::new().await;
-    let lead = with_role(&app, SUPERVISOR, "supervisor").await;
+    let lead = app.signed_up_as(SUPERVISOR, "supervisor").await;
     let email = "new.officer@caseport.test";
 
     let sent = app
@@ -182,8 +163,8 @@ async fn a_supervisor_invites_and_the_link_creates_a_staff_account_that_must_enr
         "EnrollingTotp",
         "staff must enrol an authenticator app before anything else"
     );
-    assert_eq!(audited(&app, "staff.invited").await, 1);
-    assert_eq!(audited(&app, "staff.joined").await, 1);
+    assert_eq!(app.audited("staff.invited").await, 1);
+    assert_eq!(app.audited("staff.joined").await, 1);
 
     let again = app.send(join(&token, NEW_PASSWORD)).await;
     assert_eq!(again.status, 422, "{again:?}");
@@ -198,9 +179,9 @@ async fn a_supervisor_invites_and_the_link_creates_a_staff_account_that_must_enr
 #[tokio::test]
 async fn only_supervisors_manage_staff_and_only_staff_roles_can_be_given() {
     let app = TestApp::new().await;
-    let lead = with_role(&app, SUPERVISOR, "supervisor").await;
-    let officer = with_role(&app, "officer@caseport.test", "officer").await;
-    let desk = with_role(&app, "desk@caseport.test", "support").await;
+    let lead = app.signed_up_as(SUPERVISOR, "supervisor").await;
+    let officer = app.signed_up_as("officer@caseport.test", "officer").await;
+    let desk = app.signed_up_as("desk@caseport.test", "support").await;
     let (applicant, _) = app.signed_up("person@example.test", PASSWORD).await;
 
     for (cookie, status) in [
@@ -247,7 +228,7 @@ async fn only_supervisors_manage_staff_and_only_staff_roles_can_be_given() {
 #[tokio::test]
 async fn withdrawn_replaced_expired_and_made_up_links_are_refused_and_create_nothing() {
     let app = TestApp::new().await;
-    let lead = with_role(&app, SUPERVISOR, "supervisor").await;
+    let lead = app.signed_up_as(SUPERVISOR, "supervisor").await;
     let email = "late@caseport.test";
 
     app.send(invite(email, "support").cookie(Some(&lead))).await;
@@ -293,7 +274,31 @@ async fn withdrawn_replaced_expired_and_made_up_links_are_refused_and_create_not
         assert!(answer.body.contains("LinkInvalid"), "{answer:?}");
     }
     assert_eq!(role_of(&app, email).await, None);
-    assert_eq!(audited(&app, "staff.invited").await, 3);
-    assert_eq!(audited(&app, "staff.invitation_withdrawn").await, 1);
-    assert_eq!(audited(&app, "staff.joined").await, 0);
+    assert_eq!(app.audited("staff.invited").await, 3);
+    assert_eq!(app.audited("staff.invitation_withdrawn").await, 1);
+    assert_eq!(app.audited("staff.joined").await, 0);
+}
+
+#[tokio::test]
+async fn two_tabs_using_one_link_at_once_create_one_account() {
+    let app = TestApp::new().await;
+    let lead = app.signed_up_as(SUPERVISOR, "supervisor").await;
+    let email = "twice@caseport.test";
+    app.send(invite(email, "officer").cookie(Some(&lead))).await;
+    let token = token_for(&app, email, 0).await;
+    let accounts_before = app.count("accounts").await;
+
+    let (first, second) = tokio::join!(
+        app.send(join(&token, NEW_PASSWORD)),
+        app.send(join(&token, "another chosen passphrase 7731"))
+    );
+    let statuses = [first.status.as_u16(), second.status.as_u16()];
+    assert!(
+        statuses.contains(&200) && statuses.contains(&422),
+        "{first:?} {second:?}"
+    );
+    let refused = if first.status == 200 { &second } else { &first };
+    assert!(refused.body.contains("LinkUsed"), "{refused:?}");
+    assert_eq!(app.count("accounts").await, accounts_before + 1);
+    assert_eq!(app.audited("staff.joined").await, 1);
 }

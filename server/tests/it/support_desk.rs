@@ -6,34 +6,17 @@
 use crate::support::*;
 use app::infra::pdf::shown_text;
 
-async fn with_role(app: &TestApp, email: &str, role: &str) -> String {
-    let (cookie, _) = app.signed_up(email, PASSWORD).await;
-    sqlx::query("UPDATE accounts SET role = $1 WHERE email = $2")
-        .bind(role)
-        .bind(email)
-        .execute(&app.state.db.pool)
-        .await
-        .unwrap();
-    cookie
-}
-
 fn search(q: &str) -> Req {
     Req::api("support_search", &[("q", q)])
-}
-
-async fn audited(app: &TestApp, action: &str) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1")
-        .bind(action)
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap()
 }
 
 #[tokio::test]
 async fn only_support_and_supervisors_use_the_desk_and_it_shows_only_what_support_needs() {
     let app = TestApp::new().await;
-    let desk = with_role(&app, "desk@caseport.test", "support").await;
-    let officer = with_role(&app, "officer-at-desk@caseport.test", "officer").await;
+    let desk = app.signed_up_as("desk@caseport.test", "support").await;
+    let officer = app
+        .signed_up_as("officer-at-desk@caseport.test", "officer")
+        .await;
     let (applicant, _) = app.signed_up("person@example.test", PASSWORD).await;
 
     for (cookie, status) in [(Some(&applicant), 403), (Some(&officer), 403), (None, 401)] {
@@ -70,13 +53,13 @@ async fn only_support_and_supervisors_use_the_desk_and_it_shows_only_what_suppor
         .await;
     assert_eq!(garbage.status, 422);
     assert!(garbage.body.contains("QueryInvalid"), "{garbage:?}");
-    assert_eq!(audited(&app, "support.account_viewed").await, 2);
+    assert_eq!(app.audited("support.account_viewed").await, 2);
 }
 
 #[tokio::test]
 async fn support_lifts_a_sign_in_pause() {
     let app = TestApp::new().await;
-    let desk = with_role(&app, "desk2@caseport.test", "support").await;
+    let desk = app.signed_up_as("desk2@caseport.test", "support").await;
     let email = "paused@example.test";
     let (_, secret) = app.signed_up(email, PASSWORD).await;
     for i in 1..=10 {
@@ -107,7 +90,7 @@ async fn support_lifts_a_sign_in_pause() {
     );
     let signed_in = app.sign_in(email, PASSWORD, &secret, 1).await;
     assert_eq!(signed_in.status, 200, "{signed_in:?}");
-    assert_eq!(audited(&app, "support.account_unlocked").await, 1);
+    assert_eq!(app.audited("support.account_unlocked").await, 1);
     let applicant_try = app
         .send(
             Req::api("unlock_account", &[("id", &id)])
@@ -120,8 +103,8 @@ async fn support_lifts_a_sign_in_pause() {
 #[tokio::test]
 async fn support_issues_an_access_code_again_and_the_old_one_stops_working() {
     let app = TestApp::new().await;
-    let desk = with_role(&app, "desk3@caseport.test", "support").await;
-    let officer = with_role(&app, "filer@caseport.test", "officer").await;
+    let desk = app.signed_up_as("desk3@caseport.test", "support").await;
+    let officer = app.signed_up_as("filer@caseport.test", "officer").await;
     let filed = app
         .send(
             Req::api(
@@ -196,5 +179,5 @@ async fn support_issues_an_access_code_again_and_the_old_one_stops_working() {
         .send(Req::api("reissue_access_notice", &[("id", &case_id)]).cookie(Some(&desk)))
         .await;
     assert_eq!(again.status, 404);
-    assert_eq!(audited(&app, "support.access_notice_reissued").await, 1);
+    assert_eq!(app.audited("support.access_notice_reissued").await, 1);
 }

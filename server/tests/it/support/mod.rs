@@ -539,6 +539,28 @@ impl TestApp {
             .as_u16()
     }
 
+    /// Signs `email` up (password and authenticator) and gives the account `role` (`officer`,
+    /// `supervisor`, `support`); returns its signed-in session cookie.
+    pub async fn signed_up_as(&self, email: &str, role: &str) -> String {
+        let (cookie, _) = self.signed_up(email, PASSWORD).await;
+        sqlx::query("UPDATE accounts SET role = $1 WHERE email = $2")
+            .bind(role)
+            .bind(email)
+            .execute(&self.state.db.pool)
+            .await
+            .unwrap();
+        cookie
+    }
+
+    /// How many audit log entries record `action`.
+    pub async fn audited(&self, action: &str) -> i64 {
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1")
+            .bind(action)
+            .fetch_one(&self.state.db.pool)
+            .await
+            .unwrap()
+    }
+
     /// The id of the account registered with `email`.
     pub async fn account_id(&self, email: &str) -> String {
         sqlx::query_scalar("SELECT id FROM accounts WHERE email = $1")
