@@ -302,3 +302,43 @@ async fn two_tabs_using_one_link_at_once_create_one_account() {
     assert_eq!(app.count("accounts").await, accounts_before + 1);
     assert_eq!(app.audited("staff.joined").await, 1);
 }
+
+#[tokio::test]
+async fn invitation_links_are_throttled_per_client_network_and_a_forged_forwarded_for_does_not_help(
+) {
+    let app = TestApp::new().await;
+    let probe = |ip: &str| {
+        Req::api("get_staff_invitation", &[("token", "made-up-token-value")]).from_ip(ip)
+    };
+    for n in 0..30 {
+        // One IPv6 client holds its whole /64: fresh addresses in it share one count.
+        let answer = app.send(probe(&format!("2001:db8:1:2::{:x}", n + 1))).await;
+        assert_eq!(answer.status, 422, "try {n}: {answer:?}");
+        assert!(answer.body.contains("LinkInvalid"), "{answer:?}");
+    }
+    let refused = app.send(probe("2001:db8:1:2::ffff")).await;
+    let wait = retry_after(&refused, "the 31st link try in an hour");
+    assert!((1..=3600).contains(&wait), "{wait}");
+    let joining = app
+        .send(join("made-up-token-value", NEW_PASSWORD).from_ip("2001:db8:1:2::9"))
+        .await;
+    assert_eq!(joining.status, 429, "joining counts too: {joining:?}");
+    let forged = app
+        .send(probe("2001:db8:1:2::1").header("x-forwarded-for", "203.0.113.9"))
+        .await;
+    assert_eq!(
+        forged.status, 429,
+        "an untrusted peer's X-Forwarded-For changes nothing"
+    );
+    assert_eq!(
+        app.send(probe("2001:db8:1:3::1")).await.status,
+        422,
+        "another network"
+    );
+    app.clock.advance(3600);
+    assert_eq!(
+        app.send(probe("2001:db8:1:2::1")).await.status,
+        422,
+        "an hour later"
+    );
+}
