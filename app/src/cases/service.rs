@@ -21,7 +21,7 @@ use crate::{
         audit::{self, AuditEvent},
         crypto, db,
         live::{self, LiveEvent},
-        rate_limit::{ip_key, Limit},
+        rate_limit::{self, ip_key, Limit},
         state::AppState,
     },
 };
@@ -84,17 +84,11 @@ pub async fn public_status(
     typed: &str,
     locale: Locale,
 ) -> Result<CaseStatusView, AppError> {
-    if state.policy.rate_limits {
-        let limit = Limit {
-            max: state.policy.case_status_per_minute,
-            window_secs: 60,
-        };
-        state.local_limits.hit(
-            &format!("case-status|{}", ip_key(client)),
-            limit,
-            state.now(),
-        )?;
-    }
+    let limit = Limit {
+        max: state.policy.case_status_per_minute,
+        window_secs: 60,
+    };
+    rate_limit::hit_local(state, &format!("case-status|{}", ip_key(client)), limit)?;
     let receipt = super::model::parse_receipt_field(typed)
         .map_err(|message| AppError::field("receipt", message))?;
     let (row, events) = store::status_by_receipt(&state.db, receipt.as_str())

@@ -37,7 +37,7 @@ use crate::{
     i18n::Locale,
     infra::{
         crypto,
-        rate_limit::{ip_key, Limit},
+        rate_limit::{self, ip_key, Limit},
         request::ClientIp,
         state::AppState,
     },
@@ -308,14 +308,12 @@ async fn access_token(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if state.policy.rate_limits {
-        if let Err(AppError::RateLimited { retry_after }) = state.local_limits.hit(
-            &format!("torch-token|{}", ip_key(ip)),
-            TOKEN_REQUESTS_PER_IP,
-            state.now(),
-        ) {
-            return too_many("Spike Arrest Violation", retry_after);
-        }
+    if let Err(AppError::RateLimited { retry_after }) = rate_limit::hit_local(
+        &state,
+        &format!("torch-token|{}", ip_key(ip)),
+        TOKEN_REQUESTS_PER_IP,
+    ) {
+        return too_many("Spike Arrest Violation", retry_after);
     }
     let form: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
     let grant_type = form

@@ -81,13 +81,22 @@ pub const ACCESS_NOTICE_PER_NOTICE: Limit = Limit {
 };
 
 /// Counts one hit on `bucket` at the state's current time; `Err(RateLimited)` once the window's
-/// limit is passed. This and [`reserve_attempt`] are the only places that read the
-/// `rate_limits` switch (off only for benchmarks).
+/// limit is passed. This, [`hit_local`] and [`reserve_attempt`] read the `rate_limits` switch (off
+/// only for benchmarks); so does the Case Status API for its daily quota.
 pub async fn hit(state: &AppState, bucket: &str, limit: Limit) -> Result<(), AppError> {
     if !state.policy.rate_limits {
         return Ok(());
     }
     hit_at(&state.db, bucket, limit, state.now()).await
+}
+
+/// [`hit`] counted in this instance's memory (`state.local_limits`) instead of the database: for
+/// hot read paths, where a write per request would cost more than the request.
+pub fn hit_local(state: &AppState, bucket: &str, limit: Limit) -> Result<(), AppError> {
+    if !state.policy.rate_limits {
+        return Ok(());
+    }
+    state.local_limits.hit(bucket, limit, state.now())
 }
 
 /// [`hit`] against `db` at time `now`, whatever the switch says.

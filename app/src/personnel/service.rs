@@ -24,7 +24,7 @@ use crate::{
     infra::{
         audit::{self, AuditEvent},
         crypto, outbox,
-        rate_limit::{ip_key, Limit},
+        rate_limit::{self, ip_key, Limit},
         state::AppState,
     },
 };
@@ -163,16 +163,11 @@ pub async fn withdraw(
 }
 
 fn throttle(state: &AppState, ip: IpAddr) -> Result<(), AppError> {
-    if !state.policy.rate_limits {
-        return Ok(());
-    }
     let limit = Limit {
         max: JOIN_TRIES_PER_HOUR,
         window_secs: 3600,
     };
-    state
-        .local_limits
-        .hit(&format!("staff-join|{}", ip_key(ip)), limit, state.now())
+    rate_limit::hit_local(state, &format!("staff-join|{}", ip_key(ip)), limit)
 }
 
 /// Why a link's invitation cannot be used, if it cannot: unknown, used, withdrawn, expired. A
