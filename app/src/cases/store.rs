@@ -5,7 +5,7 @@ use crate::{
     error::AppError,
     infra::db::{Db, DbKind},
 };
-use sqlx::{Any, Transaction};
+use sqlx::{any::AnyRow, Any, FromRow, Row, Transaction};
 
 /// A case as lists and pages need it.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -170,35 +170,94 @@ struct CaseWithHistoryRow {
 }
 
 /// The case with this receipt number and its statuses, newest first, in one query that returns
-/// one row (the events folded into JSON by the database): the public lookup and the Case Status
-/// API answer from this alone. Each further query or row costs a round trip to SQLite's worker
-/// thread and a conversion of every value, which were most of a lookup's time.
+/// one row (the events folded into JSON by the database): the public lookup answers from this
+/// alone. Each further query or row costs a round trip to SQLite's worker thread and a conversion
+/// of every value, which were most of a lookup's time.
 pub async fn status_by_receipt(
     db: &Db,
     receipt: &str,
 ) -> Result<Option<(CaseRow, Vec<EventRow>)>, AppError> {
-    let history = match db.kind {
-        DbKind::Sqlite => {
-            "(SELECT json_group_array(json_array(seq, status, occurred_at))
-                           FROM case_events WHERE case_id = c.id)"
-        }
-        DbKind::Postgres => {
-            "(SELECT json_agg(json_build_array(seq, status, occurred_at))::text
-                             FROM case_events WHERE case_id = c.id)"
-        }
-    };
     let row: Option<CaseWithHistoryRow> = sqlx::query_as(&format!(
-        "SELECT {CASE_COLUMNS}, {history} AS history FROM cases c WHERE c.receipt_number = $1"
+        "SELECT {CASE_COLUMNS}, {} AS history FROM cases c WHERE c.receipt_number = $1",
+        folded_history(db.kind, "c")
     ))
+    .bind(receipt)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.map(|row| Ok((row.case, unfold_history(row.history.as_deref())?)))
+        .transpose()
+}
+
+/// What the Case Status API needs for one request, read in one query: the client a live token
+/// belongs to (`None` for an unknown, expired or revoked token) and, if the token is live, the
+/// case with `receipt` and its statuses, newest first (`None` when there is no such case or no
+/// receipt number was given).
+pub async fn client_and_status(
+    db: &Db,
+    token_hash: &str,
+    now: i64,
+    receipt: Option<&str>,
+) -> Result<Option<(ApiClientRow, Option<(CaseRow, Vec<EventRow>)>)>, AppError> {
+    let row: Option<AnyRow> = sqlx::query(&format!(
+        "SELECT a.id AS client_id, a.application_name, a.secret_hash, a.per_second, a.per_day,
+                a.revoked_at, a.created_at AS client_created_at,
+                {CASE_COLUMNS_OF_C}, {} AS history
+         FROM api_tokens t JOIN api_clients a ON a.id = t.client_id
+         LEFT JOIN cases c ON c.receipt_number = $3
+         WHERE t.token_hash = $1 AND t.expires_at > $2 AND a.revoked_at IS NULL",
+        folded_history(db.kind, "c")
+    ))
+    .bind(token_hash)
+    .bind(now)
     .bind(receipt)
     .fetch_optional(&db.pool)
     .await?;
     let Some(row) = row else {
         return Ok(None);
     };
-    let folded: Vec<(i64, String, i64)> =
-        serde_json::from_str(row.history.as_deref().unwrap_or("[]"))
-            .map_err(|error| AppError::internal(format!("case history JSON: {error}")))?;
+    let client = ApiClientRow {
+        id: row.try_get("client_id")?,
+        application_name: row.try_get("application_name")?,
+        secret_hash: row.try_get("secret_hash")?,
+        per_second: row.try_get("per_second")?,
+        per_day: row.try_get("per_day")?,
+        revoked_at: row.try_get("revoked_at")?,
+        created_at: row.try_get("client_created_at")?,
+    };
+    let found = match row.try_get::<Option<String>, _>("id")? {
+        Some(_) => Some((
+            CaseRow::from_row(&row)?,
+            unfold_history(row.try_get::<Option<String>, _>("history")?.as_deref())?,
+        )),
+        None => None,
+    };
+    Ok(Some((client, found)))
+}
+
+/// The case columns of [`CASE_COLUMNS`] read from the table aliased `c`.
+const CASE_COLUMNS_OF_C: &str = "c.id, c.receipt_number, c.form_type, c.account_id, \
+                                 c.applicant_name, c.status, c.assigned_officer_id, \
+                                 c.received_at, c.status_changed_at";
+
+/// A subquery folding the events of the case aliased `case_alias` into one JSON array of
+/// `[seq, status, at]` (an empty array, or NULL on PostgreSQL, when there are none).
+fn folded_history(kind: DbKind, case_alias: &str) -> String {
+    match kind {
+        DbKind::Sqlite => format!(
+            "(SELECT json_group_array(json_array(seq, status, occurred_at))
+              FROM case_events WHERE case_id = {case_alias}.id)"
+        ),
+        DbKind::Postgres => format!(
+            "(SELECT json_agg(json_build_array(seq, status, occurred_at))::text
+              FROM case_events WHERE case_id = {case_alias}.id)"
+        ),
+    }
+}
+
+/// The events of [`folded_history`], newest first.
+fn unfold_history(folded: Option<&str>) -> Result<Vec<EventRow>, AppError> {
+    let folded: Vec<(i64, String, i64)> = serde_json::from_str(folded.unwrap_or("[]"))
+        .map_err(|error| AppError::internal(format!("case history JSON: {error}")))?;
     let mut events: Vec<EventRow> = folded
         .into_iter()
         .map(|(seq, status, occurred_at)| EventRow {
@@ -208,7 +267,7 @@ pub async fn status_by_receipt(
         })
         .collect();
     events.sort_unstable_by_key(|event| std::cmp::Reverse(event.seq));
-    Ok(Some((row.case, events)))
+    Ok(events)
 }
 
 /// The id of the case with this receipt number, read inside a write transaction.
@@ -394,24 +453,6 @@ pub async fn insert_api_token(
     .execute(&db.pool)
     .await?;
     Ok(())
-}
-
-/// The client a live token belongs to, with its limits; `None` for unknown, expired or revoked.
-pub async fn client_of_token(
-    db: &Db,
-    token_hash: &str,
-    now: i64,
-) -> Result<Option<ApiClientRow>, AppError> {
-    Ok(sqlx::query_as(
-        "SELECT c.id, c.application_name, c.secret_hash, c.per_second, c.per_day, c.revoked_at,
-                c.created_at
-         FROM api_tokens t JOIN api_clients c ON c.id = t.client_id
-         WHERE t.token_hash = $1 AND t.expires_at > $2 AND c.revoked_at IS NULL",
-    )
-    .bind(token_hash)
-    .bind(now)
-    .fetch_optional(&db.pool)
-    .await?)
 }
 
 /// Adds `requests` to a client's count for `day` and returns the new total.

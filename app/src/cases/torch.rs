@@ -468,19 +468,23 @@ async fn case_status(
     headers: HeaderMap,
 ) -> Response {
     let now = state.now();
-    let client = match bearer(&headers) {
-        Some(token) => {
-            match store::client_of_token(&state.db, &crypto::sha256_hex(token.as_bytes()), now)
-                .await
-            {
-                Ok(client) => client,
-                Err(error) => return unavailable(error),
-            }
-        }
-        None => None,
-    };
-    let Some(client) = client else {
+    let Some(token) = bearer(&headers) else {
         return code_message(StatusCode::UNAUTHORIZED, "Invalid Access Token");
+    };
+    let receipt = ReceiptNumber::parse(&receipt);
+    // One query answers both "whose token is this?" and "which case?": a second round trip to
+    // the database was a tenth of each answer's time.
+    let looked_up = store::client_and_status(
+        &state.db,
+        &crypto::sha256_hex(token.as_bytes()),
+        now,
+        receipt.as_ref().ok().map(ReceiptNumber::as_str),
+    )
+    .await;
+    let (client, found) = match looked_up {
+        Ok(Some(answer)) => answer,
+        Ok(None) => return code_message(StatusCode::UNAUTHORIZED, "Invalid Access Token"),
+        Err(error) => return unavailable(error),
     };
     if state.policy.rate_limits {
         let per_second = Limit {
@@ -503,30 +507,20 @@ async fn case_status(
             Err(error) => return unavailable(error),
         }
     }
-    let receipt = match ReceiptNumber::parse(&receipt) {
-        Ok(receipt) => receipt,
-        Err(problem) => {
-            let text = super::texts::CasesMsg::Receipt(problem).text(Locale::En);
-            return code_message(StatusCode::BAD_REQUEST, &text);
-        }
-    };
-    let found = async {
-        let Some((row, events)) = store::status_by_receipt(&state.db, receipt.as_str()).await?
-        else {
-            return Ok(None);
-        };
-        case_status_body(&row, &events).map(Some)
-    };
-    match found.await {
-        Ok(Some(body)) => json_answer(
+    if let Err(problem) = receipt {
+        let text = super::texts::CasesMsg::Receipt(problem).text(Locale::En);
+        return code_message(StatusCode::BAD_REQUEST, &text);
+    }
+    match found.map(|(row, events)| case_status_body(&row, &events)) {
+        Some(Ok(body)) => json_answer(
             StatusCode::OK,
             &CaseStatusAnswer {
                 case_status: body,
                 message: "Query was successful",
             },
         ),
-        Ok(None) => code_message(StatusCode::NOT_FOUND, NOT_RECOGNISED),
-        Err(error) => unavailable(error),
+        None => code_message(StatusCode::NOT_FOUND, NOT_RECOGNISED),
+        Some(Err(error)) => unavailable(error),
     }
 }
 

@@ -541,12 +541,16 @@ async fn case_status_without_a_valid_bearer_token_is_invalid_access_token() {
             Some(format!("Bearer {}", client.secret)),
         ),
     ];
+    // The token is judged first: without a valid one, an unknown or malformed receipt number
+    // tells nothing either.
     for (context, authorization) in &refusals {
-        let response = case_status(&router, receipt, authorization.as_deref()).await;
-        assert_eq!(response.status, 401, "{context}: {response:?}");
-        assert_eq!(response.body, INVALID_TOKEN, "{context}");
-        assert_json_content_type(&response, context);
-        assert_api_headers(&response, context);
+        for asked in [receipt, "EAC9999999999", "IOE123"] {
+            let response = case_status(&router, asked, authorization.as_deref()).await;
+            assert_eq!(response.status, 401, "{context}, {asked}: {response:?}");
+            assert_eq!(response.body, INVALID_TOKEN, "{context}, {asked}");
+            assert_json_content_type(&response, context);
+            assert_api_headers(&response, context);
+        }
     }
 
     // A token lives 1800 seconds.
@@ -554,9 +558,11 @@ async fn case_status_without_a_valid_bearer_token_is_invalid_access_token() {
     let late = status_with(&router, receipt, &token).await;
     assert_eq!(late.status, 200, "a token still works at 1799 s: {late:?}");
     app.clock.advance(1);
-    let expired = status_with(&router, receipt, &token).await;
-    assert_eq!(expired.status, 401, "expired: {expired:?}");
-    assert_eq!(expired.body, INVALID_TOKEN);
+    for asked in [receipt, "EAC9999999999", "IOE123"] {
+        let expired = status_with(&router, asked, &token).await;
+        assert_eq!(expired.status, 401, "expired, {asked}: {expired:?}");
+        assert_eq!(expired.body, INVALID_TOKEN, "expired, {asked}");
+    }
 }
 
 #[tokio::test]
