@@ -291,6 +291,34 @@
     navigate(new Request(location.href, { headers: { Accept: 'text/html' } }), { replace: true, quiet: true });
   });
 
+  // On a page about something else, only its counts (elements with `data-live-count` and an id,
+  // such as the header's unread notifications) are replaced by the fresh page's: what the person
+  // is reading or typing stays as it is. A navigation begun meanwhile wins.
+  window.addEventListener('caseport:refresh-counts', function () {
+    var number = latest;
+    var asked = location.href;
+    fetch(new Request(asked, { headers: { Accept: 'text/html' } })).then(function (response) {
+      if (!isHtml(response) || !sameOrigin(response.url)) {
+        return;
+      }
+      return response.text().then(function (text) {
+        if (number !== latest || location.href !== asked) {
+          return;
+        }
+        var doc = new DOMParser().parseFromString(text, 'text/html');
+        var counts = document.querySelectorAll('[data-live-count][id]');
+        for (var i = 0; i < counts.length; i++) {
+          var fresh = doc.getElementById(counts[i].id);
+          if (fresh && fresh.hasAttribute('data-live-count')) {
+            counts[i].replaceWith(document.adoptNode(fresh));
+          }
+        }
+      });
+    }).catch(function () {
+      // Offline or the server is away: the count is corrected on the next page.
+    });
+  });
+
   window.addEventListener('popstate', function () {
     if (location.pathname + location.search === shown) {
       return;

@@ -30,7 +30,13 @@ pub fn use_current_step() -> Resource<Result<Step, AppError>> {
 
 /// The standard page frame: banner, header, main region and footer.
 #[component]
-pub fn Layout(children: Children) -> impl IntoView {
+pub fn Layout(
+    /// Links for signed-in people, shown in the header before "Sign out". The app gives them, so
+    /// this frame names no domain.
+    #[prop(into, optional)]
+    signed_in_links: ViewFn,
+    children: Children,
+) -> impl IntoView {
     let s = use_common();
     // Rendered on the server only (islands mode): one path per request, one step per page.
     provide_context(CurrentStep(Resource::new(|| (), |_| current_step())));
@@ -39,7 +45,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         <section class="usa-banner" aria-label=s.banner>
             <div class="usa-banner__inner grid-container">{s.banner}</div>
         </section>
-        <SiteHeader/>
+        <SiteHeader signed_in_links/>
         <main id="main-content" class="grid-container usa-section" tabindex="-1" data-not-sent=s.not_sent data-not-completed=s.not_completed>
             {children()}
         </main>
@@ -49,8 +55,10 @@ pub fn Layout(children: Children) -> impl IntoView {
     }
 }
 
+/// The site's name, the language switch and, for signed-in people, their links, live updates
+/// and "Sign out".
 #[component]
-fn SiteHeader() -> impl IntoView {
+fn SiteHeader(signed_in_links: ViewFn) -> impl IntoView {
     let s = use_common();
     let step = use_current_step();
     let sign_out = ServerAction::<SignOut>::new();
@@ -63,13 +71,18 @@ fn SiteHeader() -> impl IntoView {
                 <nav class="usa-nav" aria-label=s.account_navigation>
                     <LanguageSwitch/>
                     <Suspense fallback=|| ()>
-                        {move || Suspend::new(async move {
+                        {move || {
+                            let signed_in_links = signed_in_links.clone();
+                            Suspend::new(async move {
                             (step.await == Ok(Step::SignedIn)).then(|| view! {
+                                {signed_in_links.run()}
+                                <LiveUpdates/>
                                 <ActionForm action=sign_out>
                                     <button type="submit" class="usa-button usa-button--outline">{s.sign_out}</button>
                                 </ActionForm>
                             })
-                        })}
+                        })
+                        }}
                     </Suspense>
                 </nav>
             </div>
@@ -340,12 +353,14 @@ pub fn NotFound() -> impl IntoView {
     }
 }
 
-/// Live updates for the page on show. Islands are the only code that runs in the browser, so this
-/// one opens a single connection to `/live` per tab (server-sent events read with gloo-net) and
-/// keeps it across page changes. When the server says one of the person's cases changed and the
-/// page on show is about it (`data-live-case` holds its id) or about all of them (`*`), the page is
-/// fetched again in place (`caseport:refresh`, handled by `navigate.js`). Without scripts nothing
-/// happens here: the page shows the change when it is loaded again.
+/// Live updates for the page on show, in the header of every signed-in page. Islands are the only
+/// code that runs in the browser, so this one opens a single connection to `/live` per tab
+/// (server-sent events read with gloo-net) and keeps it across page changes. When the server says
+/// one of the person's cases changed and the page on show is about it (`data-live-case` holds its
+/// id) or about all of them (`*`), the page is fetched again in place (`caseport:refresh`, handled
+/// by `navigate.js`); on any other page only its counts (`data-live-count`, e.g. the header's
+/// unread notifications) are (`caseport:refresh-counts`). Without scripts nothing happens here:
+/// the page shows the change when it is loaded again.
 #[island]
 pub fn LiveUpdates() -> impl IntoView {
     #[cfg(feature = "hydrate")]
@@ -370,10 +385,10 @@ mod live_client {
             .get_attribute("data-live-case")
     }
 
-    fn refresh() {
-        if let (Some(window), Ok(event)) =
-            (web_sys::window(), web_sys::Event::new("caseport:refresh"))
-        {
+    /// Asks `navigate.js` to fetch the page on show again and put in place either all of it
+    /// (`caseport:refresh`) or only its counts (`caseport:refresh-counts`).
+    fn refresh(kind: &str) {
+        if let (Some(window), Ok(event)) = (web_sys::window(), web_sys::Event::new(kind)) {
             let _ = window.dispatch_event(&event);
         }
     }
@@ -396,9 +411,9 @@ mod live_client {
             while let Some(Ok((_, message))) = changes.next().await {
                 let case_id = message.data().as_string().unwrap_or_default();
                 match shown_case().as_deref() {
-                    Some("*") => refresh(),
-                    Some(shown) if shown == case_id => refresh(),
-                    _ => {}
+                    Some("*") => refresh("caseport:refresh"),
+                    Some(shown) if shown == case_id => refresh("caseport:refresh"),
+                    _ => refresh("caseport:refresh-counts"),
                 }
             }
             CONNECTED.with(|connected| connected.set(false));

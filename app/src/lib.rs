@@ -72,7 +72,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Title formatter=|text: String| format!("{text} | Caseport")/>
         <Router>
-            <Layout>
+            <Layout signed_in_links=|| view! { <notifications::pages::NotificationsNavLink/> }>
                 <Routes fallback=NotFound>
                     <Route path=path!("") view=accounts::pages::LandingPage ssr=SsrMode::Async/>
                     <Route path=path!("register") view=accounts::pages::RegisterPage ssr=SsrMode::Async/>

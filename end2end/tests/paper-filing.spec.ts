@@ -1,8 +1,9 @@
 // Issue 7's acceptance journey: an officer records a paper filing → the Account Access Notice PDF
 // holds the receipt number, the reserved account number and the access code → a new person
 // registers with them → the case is on their home → the officer changes the status → the
-// applicant's open case page updates by itself (hydrated; without JavaScript, on reload) and an
-// email arrives at the SMTP listener → the applicant downloads the approval notice.
+// applicant's open case page and the header's unread count update by themselves (hydrated;
+// without JavaScript, on reload) and an email arrives at the SMTP listener → the applicant
+// downloads the approval notice → a further change updates the count on another page.
 import fs from 'node:fs';
 import type { Page } from '@playwright/test';
 import { expect, test } from '../support/fixtures';
@@ -89,6 +90,10 @@ test('a paper filing becomes an online case: access notice, registration, live s
   await page.waitForURL((url) => url.pathname.startsWith('/cases/'));
   await settle(page);
   await expect(page.getByRole('heading', { name: /Current status: Case Was Received/ })).toBeVisible();
+  // The header's count of unread notifications, on every signed-in page.
+  const unread = page.locator('#notifications-link [data-unread-count]');
+  const unreadBefore = Number(await unread.getAttribute('data-unread-count'));
+  expect(Number.isInteger(unreadBefore), `unread count ${unreadBefore}`).toBe(true);
 
   // The officer takes the case and approves it.
   await openPage(desk, caseUrl.pathname);
@@ -98,7 +103,6 @@ test('a paper filing becomes an online case: access notice, registration, live s
   await field(desk, 'New status').selectOption({ label: 'Case Was Approved' });
   await button(desk, 'Record the status').click();
   await expect(desk.getByText('The new status was recorded.')).toBeVisible();
-  await officerContext.close();
 
   // The applicant's open page shows it: by itself when hydrated, on reload without JavaScript.
   if (!isHydrated()) {
@@ -107,6 +111,8 @@ test('a paper filing becomes an online case: access notice, registration, live s
   await expect(page.getByRole('heading', { name: /Current status: Case Was Approved/ })).toBeVisible({
     timeout: 15_000,
   });
+  await expect(unread).toHaveAttribute('data-unread-count', String(unreadBefore + 1));
+  await expect(unread).toHaveText(`${unreadBefore + 1} unread`);
   const mail = await waitForMail(email, changedAt);
   expect(mail.subject).toBe(`${receipt}: Case Was Approved`);
   expect(mail.text).toContain('Approval Notice');
@@ -118,4 +124,26 @@ test('a paper filing becomes an online case: access notice, registration, live s
   expect(approval.text).toContain(receipt);
   expect(approval.text).toContain(accountNumber);
   expect(approval.text).toContain('Case Was Approved');
+
+  // On a page about something else, a change to the case updates only the header's count (by
+  // itself when hydrated; without JavaScript on reload): the page itself is not fetched again.
+  await openPage(page, '/profile');
+  await page.evaluate(() => {
+    document.body.dataset.sameBody = 'yes';
+  });
+  await field(desk, 'New status').selectOption({ label: 'Card Was Mailed To Me' });
+  await button(desk, 'Record the status').click();
+  await expect(desk.getByText('The new status was recorded.')).toBeVisible();
+  await officerContext.close();
+  if (!isHydrated()) {
+    await page.reload();
+  }
+  await expect(unread).toHaveAttribute('data-unread-count', String(unreadBefore + 2), { timeout: 15_000 });
+  await expect(page.locator('#account-number')).toHaveText(accountNumber);
+  if (isHydrated()) {
+    await expect(page.locator('body')).toHaveAttribute('data-same-body', 'yes');
+  }
+  await page.getByRole('link', { name: /^Notifications/ }).first().click();
+  await waitForPath(page, '/notifications');
+  await expect(page.getByText('Card Was Mailed To Me', { exact: false }).first()).toBeVisible();
 });

@@ -8,9 +8,7 @@ use super::{
 };
 use crate::{
     accounts::texts::use_texts as use_account_texts,
-    components::{
-        query_flag, set_page_status_for, ErrorSummary, Field, LiveUpdates, Notice, RequireStep,
-    },
+    components::{query_flag, set_page_status_for, ErrorSummary, Field, Notice, RequireStep},
     error::AppError,
     i18n::{fill, use_common},
     session::model::Step,
@@ -114,7 +112,6 @@ pub fn AccountHomePage() -> impl IntoView {
         <RequireStep required=Step::SignedIn>
             <h1>{a.account_title}</h1>
             <div hidden data-live-case="*"></div>
-            <LiveUpdates/>
             <MyCases cases/>
             <ul class="usa-list">
                 <li><a class="usa-link" href="/profile">{a.profile}</a></li>
@@ -253,7 +250,6 @@ pub fn CasePage() -> impl IntoView {
     view! {
         <RequireStep required=Step::SignedIn>
             <div hidden data-live-case=live.clone()></div>
-            <LiveUpdates/>
             {move || added.get().then(|| view! { <Notice message=CasesMsg::CaseAdded.into()/> })}
             <CaseDetails case/>
         </RequireStep>

@@ -3,11 +3,13 @@
 
 use super::{
     model::NotificationCentre,
-    server_fns::{get_notifications, MarkNotificationsRead, SaveNotificationSettings},
+    server_fns::{
+        get_notifications, get_unread_count, MarkNotificationsRead, SaveNotificationSettings,
+    },
     texts::{use_texts, NotificationsMsg},
 };
 use crate::{
-    components::{ErrorSummary, Field, LiveUpdates, Notice, RequireStep},
+    components::{ErrorSummary, Field, Notice, RequireStep},
     error::AppError,
     i18n::{fill, use_common},
     session::model::Step,
@@ -15,6 +17,26 @@ use crate::{
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+
+/// The header's way to the notification centre for signed-in people, with the unread count.
+/// `LiveUpdates` fetches the page again when a case changes, and puts this link's new count in
+/// place (`data-live-count`) on any page.
+#[component]
+pub fn NotificationsNavLink() -> impl IntoView {
+    let s = use_texts();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                get_unread_count().await.ok().map(|unread| view! {
+                    <a id="notifications-link" class="usa-link caseport-nav-link" href="/notifications" data-live-count>
+                        {s.link}
+                        <span class="usa-tag" data-unread-count=unread>{fill(s.unread_count, &[("n", &unread)])}</span>
+                    </a>
+                })
+            })}
+        </Suspense>
+    }
+}
 
 /// The notification centre.
 #[component]
@@ -32,7 +54,6 @@ pub fn NotificationsPage() -> impl IntoView {
         <RequireStep required=Step::SignedIn>
             <h1>{s.title}</h1>
             <div hidden data-live-case="*"></div>
-            <LiveUpdates/>
             {move || done().map(|msg| view! { <Notice message=msg.into()/> })}
             <p class="usa-prose">{s.intro}</p>
             <CentreView centre/>

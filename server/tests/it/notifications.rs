@@ -163,6 +163,18 @@ async fn status_changes_notices_and_evidence_requests_reach_the_centre_and_the_m
         .send(Req::api("list_my_cases", &[]).cookie(Some(&cookie)))
         .await;
     assert_eq!(home.json()["unread_notifications"], 3);
+    // So does the header of every signed-in page, with the count's own words.
+    for path in ["/profile", "/account", &format!("/cases/{}", case.id)] {
+        let page = app.send(Req::get(path).cookie(Some(&cookie))).await;
+        assert_eq!(page.status, 200, "{path}");
+        let header = page.body.split("</header>").next().unwrap();
+        assert!(
+            header.contains(r#"id="notifications-link""#)
+                && header.contains(r#"data-unread-count="3""#)
+                && header.contains("3 unread"),
+            "{path}: {header}"
+        );
+    }
     let read = app
         .send(Req::api("mark_notifications_read", &[]).cookie(Some(&cookie)))
         .await;
@@ -171,6 +183,19 @@ async fn status_changes_notices_and_evidence_requests_reach_the_centre_and_the_m
         Some("/notifications?done=read")
     );
     assert_eq!(centre(&app, &cookie).await["unread"], 0);
+    let profile = app.send(Req::get("/profile").cookie(Some(&cookie))).await;
+    assert!(
+        profile.body.contains(r#"data-unread-count="0""#),
+        "{}",
+        profile.body
+    );
+    // Signed out, there is no such link.
+    let public = app.send(Req::get("/case-status")).await;
+    assert!(
+        !public.body.contains("notifications-link"),
+        "{}",
+        public.body
+    );
     let (other, _) = app.signed_up("bystander@example.test", PASSWORD).await;
     assert_eq!(
         centre(&app, &other).await["items"]
