@@ -291,31 +291,36 @@
     navigate(new Request(location.href, { headers: { Accept: 'text/html' } }), { replace: true, quiet: true });
   });
 
-  // On a page about something else, only its counts (elements with `data-live-count` and an id,
-  // such as the header's unread notifications) are replaced by the fresh page's: what the person
-  // is reading or typing stays as it is. A navigation begun meanwhile wins.
+  // On a page about something else, only its counts change: each element with `data-live-count`
+  // asks the server function named in `data-live-count-from` for its number and writes it into its
+  // `data-live-count-text` ("{n} unread"). Nothing else on the page moves (focus, scroll, what is
+  // typed). Only the answers to the newest request are used, so a late answer cannot undo a newer one.
+  var countsAsked = 0;
   window.addEventListener('caseport:refresh-counts', function () {
-    var number = latest;
-    var asked = location.href;
-    fetch(new Request(asked, { headers: { Accept: 'text/html' } })).then(function (response) {
-      if (!isHtml(response) || !sameOrigin(response.url)) {
+    var number = ++countsAsked;
+    var counts = document.querySelectorAll('[data-live-count][data-live-count-from][data-live-count-text]');
+    Array.prototype.forEach.call(counts, function (element) {
+      var from = new URL(element.getAttribute('data-live-count-from'), location.href);
+      if (from.origin !== location.origin) {
         return;
       }
-      return response.text().then(function (text) {
-        if (number !== latest || location.href !== asked) {
+      fetch(from.href, {
+        method: 'POST',
+        headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: '',
+        credentials: 'same-origin',
+        redirect: 'error',
+      }).then(function (response) {
+        return response.ok && (response.headers.get('Content-Type') || '').indexOf('application/json') === 0 ? response.json() : null;
+      }).then(function (count) {
+        if (number !== countsAsked || !element.isConnected || !Number.isInteger(count) || count < 0) {
           return;
         }
-        var doc = new DOMParser().parseFromString(text, 'text/html');
-        var counts = document.querySelectorAll('[data-live-count][id]');
-        for (var i = 0; i < counts.length; i++) {
-          var fresh = doc.getElementById(counts[i].id);
-          if (fresh && fresh.hasAttribute('data-live-count')) {
-            counts[i].replaceWith(document.adoptNode(fresh));
-          }
-        }
+        element.setAttribute('data-live-count', String(count));
+        element.textContent = element.getAttribute('data-live-count-text').split('{n}').join(String(count));
+      }).catch(function () {
+        // Offline, signed out or the server is away: the count is corrected on the next page.
       });
-    }).catch(function () {
-      // Offline or the server is away: the count is corrected on the next page.
     });
   });
 

@@ -359,7 +359,7 @@ pub fn NotFound() -> impl IntoView {
 /// one of the person's cases changed and the page on show is about it (`data-live-case` holds its
 /// id) or about all of them (`*`), the page is fetched again in place (`caseport:refresh`, handled
 /// by `navigate.js`); on any other page only its counts (`data-live-count`, e.g. the header's
-/// unread notifications) are (`caseport:refresh-counts`). Without scripts nothing happens here:
+/// unread notifications) are asked for again (`caseport:refresh-counts`). Without scripts nothing happens here:
 /// the page shows the change when it is loaded again.
 #[island]
 pub fn LiveUpdates() -> impl IntoView {

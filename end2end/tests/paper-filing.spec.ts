@@ -91,8 +91,8 @@ test('a paper filing becomes an online case: access notice, registration, live s
   await settle(page);
   await expect(page.getByRole('heading', { name: /Current status: Case Was Received/ })).toBeVisible();
   // The header's count of unread notifications, on every signed-in page.
-  const unread = page.locator('#notifications-link [data-unread-count]');
-  const unreadBefore = Number(await unread.getAttribute('data-unread-count'));
+  const unread = page.locator('#notifications-link [data-live-count]');
+  const unreadBefore = Number(await unread.getAttribute('data-live-count'));
   expect(Number.isInteger(unreadBefore), `unread count ${unreadBefore}`).toBe(true);
 
   // The officer takes the case and approves it.
@@ -111,7 +111,7 @@ test('a paper filing becomes an online case: access notice, registration, live s
   await expect(page.getByRole('heading', { name: /Current status: Case Was Approved/ })).toBeVisible({
     timeout: 15_000,
   });
-  await expect(unread).toHaveAttribute('data-unread-count', String(unreadBefore + 1));
+  await expect(unread).toHaveAttribute('data-live-count', String(unreadBefore + 1));
   await expect(unread).toHaveText(`${unreadBefore + 1} unread`);
   const mail = await waitForMail(email, changedAt);
   expect(mail.subject).toBe(`${receipt}: Case Was Approved`);
@@ -127,7 +127,13 @@ test('a paper filing becomes an online case: access notice, registration, live s
 
   // On a page about something else, a change to the case updates only the header's count (by
   // itself when hydrated; without JavaScript on reload): the page itself is not fetched again.
+  // The new document opens its own live connection; the change is made once it is open.
+  const liveOpen = isHydrated() ? page.waitForResponse((response) => new URL(response.url()).pathname === '/live') : null;
   await openPage(page, '/profile');
+  await liveOpen;
+  if (isHydrated()) {
+    await page.locator('#notifications-link').focus();
+  }
   await page.evaluate(() => {
     document.body.dataset.sameBody = 'yes';
   });
@@ -138,10 +144,12 @@ test('a paper filing becomes an online case: access notice, registration, live s
   if (!isHydrated()) {
     await page.reload();
   }
-  await expect(unread).toHaveAttribute('data-unread-count', String(unreadBefore + 2), { timeout: 15_000 });
+  await expect(unread).toHaveAttribute('data-live-count', String(unreadBefore + 2), { timeout: 15_000 });
+  await expect(unread).toHaveText(`${unreadBefore + 2} unread`);
   await expect(page.locator('#account-number')).toHaveText(accountNumber);
   if (isHydrated()) {
     await expect(page.locator('body')).toHaveAttribute('data-same-body', 'yes');
+    await expect(page.locator('#notifications-link')).toBeFocused();
   }
   await page.getByRole('link', { name: /^Notifications/ }).first().click();
   await waitForPath(page, '/notifications');

@@ -200,10 +200,9 @@ pub async fn client_and_status(
 ) -> Result<Option<(ApiClientRow, Option<(CaseRow, Vec<EventRow>)>)>, AppError> {
     let row: Option<AnyRow> = sqlx::query(&format!(
         "SELECT a.id AS client_id, a.application_name, a.secret_hash, a.per_second, a.per_day,
-                a.revoked_at, a.created_at AS client_created_at,
-                {CASE_COLUMNS_OF_C}, {} AS history
+                a.revoked_at, a.created_at AS client_created_at, c.*, {} AS history
          FROM api_tokens t JOIN api_clients a ON a.id = t.client_id
-         LEFT JOIN cases c ON c.receipt_number = $3
+         LEFT JOIN (SELECT {CASE_COLUMNS} FROM cases WHERE receipt_number = $3) c ON 1 = 1
          WHERE t.token_hash = $1 AND t.expires_at > $2 AND a.revoked_at IS NULL",
         folded_history(db.kind, "c")
     ))
@@ -233,11 +232,6 @@ pub async fn client_and_status(
     };
     Ok(Some((client, found)))
 }
-
-/// The case columns of [`CASE_COLUMNS`] read from the table aliased `c`.
-const CASE_COLUMNS_OF_C: &str = "c.id, c.receipt_number, c.form_type, c.account_id, \
-                                 c.applicant_name, c.status, c.assigned_officer_id, \
-                                 c.received_at, c.status_changed_at";
 
 /// A subquery folding the events of the case aliased `case_alias` into one JSON array of
 /// `[seq, status, at]` (an empty array, or NULL on PostgreSQL, when there are none).

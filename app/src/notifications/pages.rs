@@ -4,7 +4,8 @@
 use super::{
     model::NotificationCentre,
     server_fns::{
-        get_notifications, get_unread_count, MarkNotificationsRead, SaveNotificationSettings,
+        get_notifications, get_unread_count, GetUnreadCount, MarkNotificationsRead,
+        SaveNotificationSettings,
     },
     texts::{use_texts, NotificationsMsg},
 };
@@ -19,8 +20,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 /// The header's way to the notification centre for signed-in people, with the unread count.
-/// `LiveUpdates` fetches the page again when a case changes, and puts this link's new count in
-/// place (`data-live-count`) on any page.
+/// When a case changes, `LiveUpdates` has `navigate.js` ask `data-live-count-from` for the new
+/// count and write it into `data-live-count-text` in place (nothing else on the page moves).
 #[component]
 pub fn NotificationsNavLink() -> impl IntoView {
     let s = use_texts();
@@ -28,9 +29,17 @@ pub fn NotificationsNavLink() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 get_unread_count().await.ok().map(|unread| view! {
-                    <a id="notifications-link" class="usa-link caseport-nav-link" href="/notifications" data-live-count>
+                    <a id="notifications-link" class="usa-link caseport-nav-link" href="/notifications">
                         {s.link}
-                        <span class="usa-tag" data-unread-count=unread>{fill(s.unread_count, &[("n", &unread)])}</span>
+                        " "
+                        <span
+                            class="usa-tag"
+                            data-live-count=unread
+                            data-live-count-from={<GetUnreadCount as leptos::server_fn::ServerFn>::PATH}
+                            data-live-count-text=s.unread_count
+                        >
+                            {fill(s.unread_count, &[("n", &unread)])}
+                        </span>
                     </a>
                 })
             })}

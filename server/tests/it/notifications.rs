@@ -167,11 +167,14 @@ async fn status_changes_notices_and_evidence_requests_reach_the_centre_and_the_m
     for path in ["/profile", "/account", &format!("/cases/{}", case.id)] {
         let page = app.send(Req::get(path).cookie(Some(&cookie))).await;
         assert_eq!(page.status, 200, "{path}");
-        let header = page.body.split("</header>").next().unwrap();
+        // Without Leptos's `<!>` markers, as the text reads.
+        let header = page.body.split("</header>").next().unwrap().replace("<!>", "");
         assert!(
             header.contains(r#"id="notifications-link""#)
-                && header.contains(r#"data-unread-count="3""#)
-                && header.contains("3 unread"),
+                && header.contains(r#"data-live-count="3""#)
+                && header.contains(r#"data-live-count-from="/_fn/get_unread_count""#)
+                && header.contains(">Notifications <span")
+                && header.contains(">3 unread</span>"),
             "{path}: {header}"
         );
     }
@@ -185,17 +188,36 @@ async fn status_changes_notices_and_evidence_requests_reach_the_centre_and_the_m
     assert_eq!(centre(&app, &cookie).await["unread"], 0);
     let profile = app.send(Req::get("/profile").cookie(Some(&cookie))).await;
     assert!(
-        profile.body.contains(r#"data-unread-count="0""#),
+        profile.body.contains(r#"data-live-count="0""#),
         "{}",
         profile.body
     );
-    // Signed out, there is no such link.
+    // Without a session, and after signing out, the public pages have no such link.
     let public = app.send(Req::get("/case-status")).await;
+    assert_eq!(public.status, 200);
+    assert!(public.body.contains(r#"name="receipt""#), "{}", public.body);
     assert!(
         !public.body.contains("notifications-link"),
         "{}",
         public.body
     );
+    let (leaving, _) = app.signed_up("leaving@example.test", PASSWORD).await;
+    let before = app
+        .send(Req::get("/case-status").cookie(Some(&leaving)))
+        .await;
+    assert!(
+        before.body.contains("notifications-link"),
+        "{}",
+        before.body
+    );
+    app.send(Req::api("sign_out", &[]).cookie(Some(&leaving)))
+        .await;
+    let after = app
+        .send(Req::get("/case-status").cookie(Some(&leaving)))
+        .await;
+    assert_eq!(after.status, 200);
+    assert!(after.body.contains(r#"name="receipt""#), "{}", after.body);
+    assert!(!after.body.contains("notifications-link"), "{}", after.body);
     let (other, _) = app.signed_up("bystander@example.test", PASSWORD).await;
     assert_eq!(
         centre(&app, &other).await["items"]

@@ -594,6 +594,26 @@ async fn a_revoked_clients_tokens_stop_working() {
         revoke_client(&app.state, &revoked.id).await.is_err(),
         "revoking twice is NotFound"
     );
+
+    // A client marked revoked whose tokens are still stored (another instance revoking it at
+    // this moment) is refused too: the client's own mark is checked, not only its tokens.
+    let marked = client(&app, "Marked").await;
+    let marked_token = token_for(&router, &marked).await;
+    assert_eq!(
+        status_with(&router, receipt, &marked_token).await.status,
+        200
+    );
+    sqlx::query("UPDATE api_clients SET revoked_at = $1 WHERE id = $2")
+        .bind(START)
+        .bind(&marked.id)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    for asked in [receipt, "EAC9999999999", "IOE123"] {
+        let response = status_with(&router, asked, &marked_token).await;
+        assert_eq!(response.status, 401, "{asked}: {response:?}");
+        assert_eq!(response.body, INVALID_TOKEN, "{asked}");
+    }
 }
 
 #[tokio::test]
