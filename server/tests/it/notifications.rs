@@ -168,7 +168,12 @@ async fn status_changes_notices_and_evidence_requests_reach_the_centre_and_the_m
         let page = app.send(Req::get(path).cookie(Some(&cookie))).await;
         assert_eq!(page.status, 200, "{path}");
         // Without Leptos's `<!>` markers, as the text reads.
-        let header = page.body.split("</header>").next().unwrap().replace("<!>", "");
+        let header = page
+            .body
+            .split("</header>")
+            .next()
+            .unwrap()
+            .replace("<!>", "");
         assert!(
             header.contains(r#"id="notifications-link""#)
                 && header.contains(r#"data-live-count="3""#)
