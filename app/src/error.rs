@@ -41,6 +41,11 @@ pub enum AppError {
     /// Signed in, but not allowed to do this (including cross-site requests).
     #[error("forbidden")]
     Forbidden,
+    /// Signed in, but the last full sign-in is too old for this sensitive change: the person must
+    /// confirm it is them (password and second factor) first. Sent as `reauth_required`.
+    #[serde(rename = "reauth_required")]
+    #[error("re-authentication required")]
+    ReauthRequired,
     /// The thing asked for does not exist or is not the caller's.
     #[error("not found")]
     NotFound,
@@ -96,7 +101,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::Unauthorized | AppError::SessionExpired => 401,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::ReauthRequired => 403,
             AppError::NotFound => 404,
             AppError::Validation { .. } => 422,
             AppError::Conflict => 409,
@@ -119,6 +124,7 @@ impl AppError {
             AppError::Unauthorized => vec![(None, CommonMsg::SignInRequired.into())],
             AppError::SessionExpired => vec![(None, CommonMsg::SessionExpired.into())],
             AppError::Forbidden => vec![(None, CommonMsg::Forbidden.into())],
+            AppError::ReauthRequired => vec![(None, CommonMsg::ReauthRequired.into())],
             AppError::NotFound => vec![(None, CommonMsg::NotFound.into())],
             AppError::Conflict => vec![(None, CommonMsg::Conflict.into())],
             AppError::InvalidCredentials => vec![(None, CommonMsg::InvalidCredentials.into())],

@@ -313,6 +313,8 @@ pub enum CommonMsg {
     SessionExpired,
     /// Not allowed.
     Forbidden,
+    /// A sensitive change needs a recent full sign-in.
+    ReauthRequired,
     /// Not found.
     NotFound,
     /// Malformed request.
@@ -347,6 +349,7 @@ impl CommonMsg {
             CommonMsg::SignInRequired => t.sign_in_required.to_owned(),
             CommonMsg::SessionExpired => t.session_expired.to_owned(),
             CommonMsg::Forbidden => t.forbidden.to_owned(),
+            CommonMsg::ReauthRequired => t.reauth_required.to_owned(),
             CommonMsg::NotFound => t.not_found.to_owned(),
             CommonMsg::BadRequest => t.bad_request.to_owned(),
             CommonMsg::TooLarge => t.too_large.to_owned(),
@@ -385,6 +388,7 @@ pub struct CommonTexts {
     pub sign_in_required: &'static str,
     pub session_expired: &'static str,
     pub forbidden: &'static str,
+    pub reauth_required: &'static str,
     pub not_found: &'static str,
     pub bad_request: &'static str,
     pub too_large: &'static str,
@@ -418,6 +422,7 @@ static COMMON_TEXTS: PerLocale<CommonTexts> = [
         sign_in_required: "Sign in to continue.",
         session_expired: "Your session ended because you were inactive. Sign in again.",
         forbidden: "You are not allowed to do that.",
+        reauth_required: "For your security, confirm it is you (password and second step) before making this change.",
         not_found: "We could not find that.",
         bad_request: "Something in the form was missing or malformed. Try again.",
         too_large: "What you sent is too large.",
@@ -451,6 +456,7 @@ static COMMON_TEXTS: PerLocale<CommonTexts> = [
         sign_in_required: "Inicie sesión para continuar.",
         session_expired: "Su sesión terminó por inactividad. Inicie sesión de nuevo.",
         forbidden: "No tiene permiso para hacer eso.",
+        reauth_required: "Por su seguridad, confirme que es usted (contraseña y segundo paso) antes de hacer este cambio.",
         not_found: "No pudimos encontrar eso.",
         bad_request: "Faltaba algo en el formulario o no era válido. Inténtelo de nuevo.",
         too_large: "Lo que envió es demasiado grande.",
@@ -471,6 +477,19 @@ pub fn long_date(unix: i64, locale: Locale) -> String {
     let t =
         time::OffsetDateTime::from_unix_timestamp(unix).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     crate::cases::texts::catalogue(locale).long_date(t.year(), u8::from(t.month()), t.day())
+}
+
+/// A moment in the reader's language, to the minute, in UTC: "September 5, 2023, 14:28 UTC".
+#[cfg(feature = "ssr")]
+pub fn long_date_time(unix: i64, locale: Locale) -> String {
+    let t =
+        time::OffsetDateTime::from_unix_timestamp(unix).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    format!(
+        "{}, {:02}:{:02} UTC",
+        long_date(unix, locale),
+        t.hour(),
+        t.minute()
+    )
 }
 
 #[cfg(test)]

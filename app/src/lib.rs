@@ -80,8 +80,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("setup-authenticator") view=mfa::pages::SetupAuthenticatorPage ssr=SsrMode::Async/>
                     <Route path=path!("sign-in") view=accounts::pages::SignInPage ssr=SsrMode::Async/>
                     <Route path=path!("sign-in/code") view=mfa::pages::SignInCodePage ssr=SsrMode::Async/>
+                    <Route path=path!("sign-in/methods") view=mfa::pages::SignInMethodsPage ssr=SsrMode::Async/>
+                    <Route path=path!("sign-in/backup-code") view=mfa::pages::SignInBackupCodePage ssr=SsrMode::Async/>
                     <Route path=path!("account") view=cases::pages::AccountHomePage ssr=SsrMode::Async/>
                     <Route path=path!("account/add-case") view=cases::pages::AddCasePage ssr=SsrMode::Async/>
+                    <Route path=path!("account/security") view=mfa::pages::SecurityPage ssr=SsrMode::Async/>
+                    <Route path=path!("account/security/backup-codes") view=mfa::pages::NewBackupCodesPage ssr=SsrMode::Async/>
+                    <Route path=path!("account/reauthenticate") view=mfa::pages::ReauthenticatePage ssr=SsrMode::Async/>
+                    <Route path=path!("account/history") view=accounts::pages::AccountHistoryPage ssr=SsrMode::Async/>
                     <Route path=path!("case-status") view=cases::pages::CaseStatusPage ssr=SsrMode::Async/>
                     <Route path=path!("cases/:id") view=cases::pages::CasePage ssr=SsrMode::Async/>
                     <Route path=path!("officer") view=officer::pages::OfficerQueuePage ssr=SsrMode::Async/>

@@ -42,6 +42,7 @@ fn code_of(error: &AppError) -> &'static str {
             "unauthorized"
         }
         AppError::Forbidden => "forbidden",
+        AppError::ReauthRequired => "reauth_required",
         AppError::NotFound => "not_found",
         AppError::Validation { .. } => "invalid_request",
         AppError::Conflict => "conflict",

@@ -8,6 +8,8 @@ pub mod access_notices;
 pub mod devices;
 #[cfg(feature = "ssr")]
 pub mod emails;
+#[cfg(feature = "ssr")]
+pub mod history;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]

@@ -578,3 +578,113 @@ mod tests {
         assert_eq!(OneTimeCode::parse(""), Err(CommonMsg::Required.into()));
     }
 }
+
+/// What happened, in an entry of the account history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountEventKind {
+    /// A full sign-in (password and second factor) succeeded.
+    SignedIn,
+    /// The right email with a wrong password.
+    SignInFailed,
+    /// The password was right but the second factor was not.
+    SecondFactorFailed,
+    /// A sign-in method was added.
+    FactorAdded,
+    /// A new set of backup codes was made (the old set stopped working).
+    BackupCodesGenerated,
+    /// A backup code was used to sign in or to confirm it was them.
+    BackupCodeUsed,
+    /// The person confirmed it was them before a sensitive change.
+    Reauthenticated,
+}
+
+impl AccountEventKind {
+    /// Every kind, for round-trip tests.
+    pub const ALL: [AccountEventKind; 7] = [
+        AccountEventKind::SignedIn,
+        AccountEventKind::SignInFailed,
+        AccountEventKind::SecondFactorFailed,
+        AccountEventKind::FactorAdded,
+        AccountEventKind::BackupCodesGenerated,
+        AccountEventKind::BackupCodeUsed,
+        AccountEventKind::Reauthenticated,
+    ];
+
+    /// The name stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccountEventKind::SignedIn => "signed_in",
+            AccountEventKind::SignInFailed => "sign_in_failed",
+            AccountEventKind::SecondFactorFailed => "second_factor_failed",
+            AccountEventKind::FactorAdded => "factor_added",
+            AccountEventKind::BackupCodesGenerated => "backup_codes_generated",
+            AccountEventKind::BackupCodeUsed => "backup_code_used",
+            AccountEventKind::Reauthenticated => "reauthenticated",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == name)
+    }
+}
+
+/// How a person proved who they were, in the account history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthMethod {
+    /// The password.
+    Password,
+    /// A code from an authentication app.
+    AuthenticatorApp,
+    /// A printed backup code.
+    BackupCode,
+}
+
+impl AuthMethod {
+    /// Every method, for round-trip tests.
+    pub const ALL: [AuthMethod; 3] = [
+        AuthMethod::Password,
+        AuthMethod::AuthenticatorApp,
+        AuthMethod::BackupCode,
+    ];
+
+    /// The name stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthMethod::Password => "password",
+            AuthMethod::AuthenticatorApp => "authenticator_app",
+            AuthMethod::BackupCode => "backup_code",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|method| method.as_str() == name)
+    }
+}
+
+/// One entry of the account history page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountEvent {
+    /// What happened.
+    pub kind: AccountEventKind,
+    /// The sign-in method involved, if any.
+    pub method: Option<AuthMethod>,
+    /// When, in words ("November 27, 2026, 14:03 UTC").
+    pub when: String,
+    /// The client address, if known.
+    pub ip: Option<String>,
+    /// The browser and system, e.g. "Firefox / Windows", if known.
+    pub device: Option<String>,
+}
+
+/// A page of the account history, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct AccountHistoryPage {
+    /// The entries.
+    pub events: Vec<AccountEvent>,
+    /// The cursor of the next (older) page, if there is one.
+    pub older: Option<String>,
+}

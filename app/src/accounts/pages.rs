@@ -1,10 +1,13 @@
 //! Account pages: landing, registration, email verification, sign-in, account home and Profile.
 
 use super::{
-    model::{LengthProblem, PasswordFeedback, PasswordRules, Profile, SECURITY_QUESTION_IDS},
+    model::{
+        AccountEventKind, AccountHistoryPage, AuthMethod, LengthProblem, PasswordFeedback,
+        PasswordRules, Profile, SECURITY_QUESTION_IDS,
+    },
     server_fns::{
-        get_profile, get_registration_settings, Register, ResendVerificationCode, SignIn,
-        VerifyEmail,
+        get_account_history, get_profile, get_registration_settings, Register,
+        ResendVerificationCode, SignIn, VerifyEmail,
     },
     texts::{use_texts, AccountsMsg},
 };
@@ -19,6 +22,7 @@ use crate::{
 };
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 /// `/`: what Caseport is, with the ways in.
@@ -443,5 +447,91 @@ fn CopyButton(text: String) -> impl IntoView {
             <button type="button" class="usa-button usa-button--outline" on:click=copy>{s.copy_account_number}</button>
             <span role="status">{move || copied.get().then_some(s.copied)}</span>
         </Show>
+    }
+}
+
+/// `/account/history`: sign-ins and security changes, newest first, a page at a time (`?before=`
+/// continues after an entry).
+#[component]
+pub fn AccountHistoryPage() -> impl IntoView {
+    let s = use_texts();
+    let query = use_query_map();
+    let before = move || query.with(|q| q.get("before"));
+    let history = Resource::new(before, get_account_history);
+    view! {
+        <Title text=s.history_title/>
+        <RequireStep required=Step::SignedIn>
+            <h1>{s.history_title}</h1>
+            <p class="usa-prose">{s.history_intro}</p>
+            <HistoryTable history/>
+        </RequireStep>
+    }
+}
+
+#[component]
+fn HistoryTable(history: Resource<Result<AccountHistoryPage, AppError>>) -> impl IntoView {
+    let s = use_texts();
+    let loading = use_common().loading;
+    let describe = move |kind: AccountEventKind, method: Option<AuthMethod>| {
+        let what = AccountEventKind::ALL
+            .iter()
+            .position(|k| *k == kind)
+            .map_or("", |i| s.event_kinds[i]);
+        let how = method.and_then(|m| AuthMethod::ALL.iter().position(|x| *x == m));
+        match how {
+            Some(i) => format!("{what} ({})", s.auth_methods[i]),
+            None => what.to_owned(),
+        }
+    };
+    view! {
+        <Suspense fallback=move || view! { <p>{loading}</p> }>
+            {move || Suspend::new(async move {
+                match history.await {
+                    Ok(page) if page.events.is_empty() => Either::Left(view! { <p>{s.history_empty}</p> }.into_any()),
+                    Ok(page) => {
+                        let rows = page
+                            .events
+                            .into_iter()
+                            .map(|event| {
+                                let from = [event.ip, event.device]
+                                    .into_iter()
+                                    .flatten()
+                                    .collect::<Vec<_>>()
+                                    .join(" · ");
+                                view! {
+                                    <tr>
+                                        <td>{describe(event.kind, event.method)}</td>
+                                        <td>{event.when}</td>
+                                        <td>{from}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view();
+                        let older = page.older.map(|cursor| view! {
+                            <a class="usa-link" rel="next" href=format!("/account/history?before={cursor}")>{s.history_older}</a>
+                        });
+                        Either::Left(view! {
+                            <table class="usa-table usa-table--stacked caseport-history">
+                                <caption class="usa-sr-only">{s.history_title}</caption>
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{s.history_what}</th>
+                                        <th scope="col">{s.history_when}</th>
+                                        <th scope="col">{s.history_where}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>{rows}</tbody>
+                            </table>
+                            <p class="caseport-pager">
+                                {older}
+                                " "
+                                <a class="usa-link" href="/account/history">{s.history_newest}</a>
+                            </p>
+                        }.into_any())
+                    }
+                    Err(error) => Either::Right(view! { <ErrorSummary error=Signal::stored(Some(error))/> }),
+                }
+            })}
+        </Suspense>
     }
 }

@@ -1,6 +1,6 @@
 //! Thin server functions for accounts: each authorises, validates, calls one service and answers.
 
-use super::model::{PasswordFeedback, Profile, RegistrationForm};
+use super::model::{AccountHistoryPage, PasswordFeedback, Profile, RegistrationForm};
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -97,6 +97,27 @@ pub async fn get_profile() -> Result<Profile, AppError> {
     use crate::infra::state::use_app_state;
     let principal = require_principal().await?;
     super::service::profile(&use_app_state()?, &principal.account_id).await
+}
+
+/// A page of the signed-in account's history, newest first, after the cursor `before` (from the
+/// previous page's `older`), or the newest page.
+#[server(prefix = "/_fn", endpoint = "get_account_history")]
+pub async fn get_account_history(before: Option<String>) -> Result<AccountHistoryPage, AppError> {
+    use super::{access::require_principal, history};
+    use crate::infra::{request::request_locale, state::use_app_state};
+    let principal = require_principal().await?;
+    let cursor = match before.as_deref().filter(|text| !text.is_empty()) {
+        Some(text) => Some(history::Cursor::parse(text).ok_or(AppError::BadRequest)?),
+        None => None,
+    };
+    let state = use_app_state()?;
+    history::history_page(
+        &state.db,
+        &principal.account_id,
+        cursor.as_ref(),
+        request_locale(),
+    )
+    .await
 }
 
 /// What the registration form needs to know about this server's policy.

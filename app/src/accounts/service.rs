@@ -487,8 +487,21 @@ pub async fn sign_in(
             account.as_ref().map(|a| a.password_hash.as_str()),
         )
         .await?;
+    let known_account = account.as_ref().map(|a| a.id.clone());
     let Some(account) = account.filter(|_| verified.matches) else {
         tracing::info!(ip = %ip, subject = %subject, known_device = known_device.is_some(), "sign-in failed");
+        if let Some(account_id) = &known_account {
+            let event = super::history::NewEvent {
+                account_id,
+                kind: super::model::AccountEventKind::SignInFailed,
+                method: Some(super::model::AuthMethod::Password),
+                origin: &super::history::Origin {
+                    ip: Some(ip),
+                    ..super::history::Origin::current()
+                },
+            };
+            super::history::record_quietly(&state.db, &event, now).await;
+        }
         return Err(AppError::InvalidCredentials);
     };
     rate_limit::reset_account(&state.db, &subject).await?;

@@ -27,10 +27,10 @@ pub struct AuditEvent<'a> {
     pub detail: serde_json::Value,
 }
 
-/// An entry id that sorts in the order entries were recorded by this process (a strictly rising
+/// An id that sorts in the order entries were recorded by this process (a strictly rising
 /// nanosecond count, then 64 random bits), so sealing keeps each instance's order even within one
 /// second of the application clock.
-fn entry_id() -> String {
+pub fn entry_id() -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static LAST: AtomicU64 = AtomicU64::new(0);
     let wall = std::time::SystemTime::now()

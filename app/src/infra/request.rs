@@ -37,6 +37,18 @@ pub fn request_cookie(name: &str) -> Option<String> {
     parts().and_then(|p| cookie(&p.headers, name))
 }
 
+/// The `User-Agent` of the current request (at most 512 bytes of it), if it sent one.
+pub fn request_user_agent() -> Option<String> {
+    parts().and_then(|p| {
+        let agent = p.headers.get(http::header::USER_AGENT)?.to_str().ok()?;
+        let mut end = agent.len().min(512);
+        while !agent.is_char_boundary(end) {
+            end -= 1;
+        }
+        Some(agent[..end].to_owned())
+    })
+}
+
 /// The language of the current request (cookie, else `Accept-Language`).
 pub fn request_locale() -> Locale {
     parts()

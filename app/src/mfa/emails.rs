@@ -24,3 +24,18 @@ pub fn code_replayed(locale: Locale, to: &str) -> OutgoingEmail {
 pub fn factor_added(locale: Locale, to: &str) -> OutgoingEmail {
     render(texts(locale).factor_added_email, to)
 }
+
+/// A new set of backup codes was made (the old one stopped working).
+pub fn backup_codes_made(locale: Locale, to: &str) -> OutgoingEmail {
+    render(texts(locale).backup_codes_made_email, to)
+}
+
+/// A backup code was used; `left` codes remain unused.
+pub fn backup_code_used(locale: Locale, to: &str, left: i64) -> OutgoingEmail {
+    let email = texts(locale).backup_code_used_email;
+    OutgoingEmail {
+        to: to.to_owned(),
+        subject: email.subject.to_owned(),
+        body: crate::i18n::fill(email.body, &[("left", &left)]),
+    }
+}

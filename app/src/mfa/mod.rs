@@ -1,5 +1,8 @@
-//! Second factors: authenticator apps (TOTP) now; text, email codes, backup codes and passkeys later.
+//! Second factors: authenticator apps (TOTP) and backup codes now, text and email codes and
+//! passkeys later; confirming it is you before sensitive changes; the Sign-in and security page.
 
+#[cfg(feature = "ssr")]
+pub mod backup_codes;
 #[cfg(feature = "ssr")]
 pub mod emails;
 pub mod model;

@@ -1,18 +1,25 @@
-//! Authenticator pages: set-up during registration and the second sign-in step.
+//! Second-factor pages: authenticator set-up during registration, the second sign-in step with
+//! each method, Sign-in and security, new backup codes, and confirming it is you.
 
 use super::{
-    model::TotpEnrolment,
-    server_fns::{get_totp_enrolment, ConfirmTotpEnrolment, VerifyTotp},
+    model::{NewBackupCodes, SecurityOverview, TotpEnrolment},
+    server_fns::{
+        get_new_backup_codes, get_security_overview, get_sign_in_methods, get_totp_enrolment,
+        AcknowledgeBackupCodes, ConfirmTotpEnrolment, GenerateBackupCodes, Reauthenticate,
+        VerifyBackupCode, VerifyTotp,
+    },
     texts::use_texts,
 };
 use crate::{
-    components::{ErrorSummary, Field, RequireStep},
+    accounts::model::AuthMethod,
+    components::{query_flag, ErrorSummary, Field, RequireStep},
     error::AppError,
-    i18n::use_common,
+    i18n::{fill, use_common},
     session::model::Step,
 };
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 /// `/setup-authenticator`: QR code, typed key, and the confirming code.
 #[component]
@@ -81,6 +88,254 @@ pub fn SignInCodePage() -> impl IntoView {
             <ActionForm action=verify attr:class="usa-form" attr:novalidate=true>
                 <Field label=s.auth_code name="code" autocomplete="one-time-code" inputmode="numeric" hint=s.auth_code_hint error/>
                 <button type="submit" class="usa-button">{s.code_verify}</button>
+            </ActionForm>
+            <p><a class="usa-link" href="/sign-in/methods">{s.other_method}</a></p>
+        </RequireStep>
+    }
+}
+
+/// `/sign-in/methods`: the account's second-step methods, strongest first.
+#[component]
+pub fn SignInMethodsPage() -> impl IntoView {
+    let s = use_texts();
+    let methods = Resource::new(|| (), |_| get_sign_in_methods());
+    view! {
+        <Title text=s.methods_title/>
+        <RequireStep required=Step::AwaitingSecondFactor>
+            <h1>{s.methods_title}</h1>
+            <p class="usa-prose">{s.methods_intro}</p>
+            <MethodList methods/>
+        </RequireStep>
+    }
+}
+
+#[component]
+fn MethodList(methods: Resource<Result<Vec<AuthMethod>, AppError>>) -> impl IntoView {
+    let s = use_texts();
+    let loading = use_common().loading;
+    view! {
+        <Suspense fallback=move || view! { <p>{loading}</p> }>
+            {move || Suspend::new(async move {
+                match methods.await {
+                    Ok(methods) => {
+                        let items = methods
+                            .into_iter()
+                            .filter_map(|method| match method {
+                                AuthMethod::AuthenticatorApp => Some(("/sign-in/code", s.method_app, s.method_app_hint)),
+                                AuthMethod::BackupCode => Some(("/sign-in/backup-code", s.method_backup, s.method_backup_hint)),
+                                AuthMethod::Password => None,
+                            })
+                            .map(|(href, name, hint)| view! {
+                                <li class="usa-collection__item">
+                                    <div class="usa-collection__body">
+                                        <h2 class="usa-collection__heading"><a class="usa-link" href=href>{name}</a></h2>
+                                        <p class="usa-collection__description">{hint}</p>
+                                    </div>
+                                </li>
+                            })
+                            .collect_view();
+                        Either::Left(view! { <ul class="usa-collection">{items}</ul> })
+                    }
+                    Err(error) => Either::Right(view! { <ErrorSummary error=Signal::stored(Some(error))/> }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// `/sign-in/backup-code`: the second sign-in step with a backup code.
+#[component]
+pub fn SignInBackupCodePage() -> impl IntoView {
+    let s = use_texts();
+    let verify = ServerAction::<VerifyBackupCode>::new();
+    let error: Signal<Option<AppError>> =
+        Signal::derive(move || verify.value().get().and_then(|r| r.err()));
+    view! {
+        <Title text=s.backup_sign_in_title/>
+        <RequireStep required=Step::AwaitingSecondFactor>
+            <h1>{s.backup_sign_in_title}</h1>
+            <p class="usa-prose">{s.backup_sign_in_intro}</p>
+            <ErrorSummary error/>
+            <ActionForm action=verify attr:class="usa-form" attr:novalidate=true>
+                <Field label=s.backup_code name="code" autocomplete="off" hint=s.backup_code_hint error/>
+                <button type="submit" class="usa-button">{s.code_verify}</button>
+            </ActionForm>
+            <p><a class="usa-link" href="/sign-in/methods">{s.other_method}</a></p>
+        </RequireStep>
+    }
+}
+
+/// `/account/security`: the account's sign-in methods and backup codes, and the way to change them
+/// (after confirming it is you).
+#[component]
+pub fn SecurityPage() -> impl IntoView {
+    let s = use_texts();
+    let overview = Resource::new(|| (), |_| get_security_overview());
+    view! {
+        <Title text=s.security_title/>
+        <RequireStep required=Step::SignedIn>
+            <SecurityDetails overview/>
+        </RequireStep>
+    }
+}
+
+#[component]
+fn SecurityDetails(overview: Resource<Result<SecurityOverview, AppError>>) -> impl IntoView {
+    let s = use_texts();
+    let loading = use_common().loading;
+    let generate = ServerAction::<GenerateBackupCodes>::new();
+    let error: Signal<Option<AppError>> =
+        Signal::derive(move || generate.value().get().and_then(|r| r.err()));
+    let saved = query_flag("saved");
+    view! {
+        <h1>{s.security_title}</h1>
+        <p class="usa-prose">{s.security_intro}</p>
+        {move || saved.get().then(|| view! {
+            <div class="usa-alert usa-alert--success" role="status">
+                <div class="usa-alert__body"><p class="usa-alert__text">{s.saved_notice}</p></div>
+            </div>
+        })}
+        <ErrorSummary error/>
+        <Suspense fallback=move || view! { <p>{loading}</p> }>
+            {move || Suspend::new(async move {
+                match overview.await {
+                    Ok(overview) => {
+                        let app = match overview.authenticator_added {
+                            Some(date) => fill(s.app_added, &[("date", &date)]),
+                            None => s.no_app.to_owned(),
+                        };
+                        let codes = match &overview.backup_codes {
+                            Some(status) => fill(s.backup_left, &[("unused", &status.unused), ("total", &status.total), ("date", &status.made)]),
+                            None => s.backup_none.to_owned(),
+                        };
+                        let low = overview.backup_codes.as_ref().is_some_and(|c| c.running_low);
+                        let has_codes = overview.backup_codes.is_some();
+                        let action = if overview.recently_authenticated {
+                            Either::Left(view! {
+                                <ActionForm action=generate attr:class="usa-form">
+                                    {has_codes.then(|| view! { <p class="usa-hint">{s.backup_regenerate_warning}</p> })}
+                                    <button type="submit" class="usa-button">{if has_codes { s.backup_regenerate } else { s.backup_generate }}</button>
+                                </ActionForm>
+                            })
+                        } else {
+                            Either::Right(view! {
+                                <p><a class="usa-button usa-button--outline" href="/account/reauthenticate?next=/account/security">{s.confirm_identity_link}</a></p>
+                            })
+                        };
+                        Either::Left(view! {
+                            <section aria-labelledby="methods-heading">
+                                <h2 id="methods-heading">{s.methods_heading}</h2>
+                                <ul class="usa-list"><li id="factor-app">{app}</li></ul>
+                            </section>
+                            <section aria-labelledby="backup-heading">
+                                <h2 id="backup-heading">{s.backup_heading}</h2>
+                                <p class="usa-prose">{s.backup_explainer}</p>
+                                {low.then(|| view! {
+                                    <div class="usa-alert usa-alert--warning" role="status">
+                                        <div class="usa-alert__body"><p class="usa-alert__text">{s.backup_low}</p></div>
+                                    </div>
+                                })}
+                                <p id="backup-code-count">{codes}</p>
+                                {action}
+                            </section>
+                            <p><a class="usa-link" href="/account/history">{s.history_link}</a></p>
+                        })
+                    }
+                    Err(error) => Either::Right(view! { <ErrorSummary error=Signal::stored(Some(error))/> }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// `/account/security/backup-codes`: a new set of backup codes, shown once, to print or download.
+#[component]
+pub fn NewBackupCodesPage() -> impl IntoView {
+    let s = use_texts();
+    let codes = Resource::new(|| (), |_| get_new_backup_codes());
+    view! {
+        <Title text=s.new_codes_title/>
+        <RequireStep required=Step::SignedIn>
+            <h1>{s.new_codes_title}</h1>
+            <NewCodes codes/>
+        </RequireStep>
+    }
+}
+
+#[component]
+fn NewCodes(codes: Resource<Result<Option<NewBackupCodes>, AppError>>) -> impl IntoView {
+    let s = use_texts();
+    let loading = use_common().loading;
+    let acknowledge = ServerAction::<AcknowledgeBackupCodes>::new();
+    view! {
+        <Suspense fallback=move || view! { <p>{loading}</p> }>
+            {move || Suspend::new(async move {
+                match codes.await {
+                    Ok(Some(new)) => {
+                        let download = format!(
+                            "data:text/plain;charset=utf-8,{}",
+                            percent_encode(&new.text_file)
+                        );
+                        let items = new
+                            .codes
+                            .into_iter()
+                            .map(|code| view! { <li><code class="caseport-backup-code">{code}</code></li> })
+                            .collect_view();
+                        Either::Left(view! {
+                            <p class="usa-prose">{s.new_codes_intro}</p>
+                            <ol id="backup-codes" class="caseport-backup-codes">{items}</ol>
+                            <p>
+                                <a class="usa-button usa-button--outline" href=download download="caseport-backup-codes.txt">{s.new_codes_download}</a>
+                            </p>
+                            <p class="usa-hint">{s.new_codes_print}</p>
+                            <ActionForm action=acknowledge attr:class="usa-form">
+                                <button type="submit" class="usa-button">{s.new_codes_saved}</button>
+                            </ActionForm>
+                        })
+                    }
+                    Ok(None) => Either::Right(view! {
+                        <p class="usa-prose">{s.new_codes_gone}</p>
+                        <p><a class="usa-link" href="/account/security">{s.security_title}</a></p>
+                    }.into_any()),
+                    Err(error) => Either::Right(view! { <ErrorSummary error=Signal::stored(Some(error))/> }.into_any()),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// `text` for a `data:` URL: everything but unreserved characters percent-encoded.
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// `/account/reauthenticate?next=…`: password and a second factor again before a sensitive change.
+#[component]
+pub fn ReauthenticatePage() -> impl IntoView {
+    let s = use_texts();
+    let reauthenticate = ServerAction::<Reauthenticate>::new();
+    let error: Signal<Option<AppError>> =
+        Signal::derive(move || reauthenticate.value().get().and_then(|r| r.err()));
+    let query = use_query_map();
+    let next = move || query.with(|q| q.get("next")).unwrap_or_default();
+    view! {
+        <Title text=s.reauth_title/>
+        <RequireStep required=Step::SignedIn>
+            <h1>{s.reauth_title}</h1>
+            <p class="usa-prose">{s.reauth_intro}</p>
+            <ErrorSummary error/>
+            <ActionForm action=reauthenticate attr:class="usa-form" attr:novalidate=true>
+                <input type="hidden" name="next" value=next/>
+                <Field label=s.reauth_password name="password" input_type="password" autocomplete="current-password" error/>
+                <Field label=s.reauth_code name="code" autocomplete="one-time-code" hint=s.reauth_code_hint error/>
+                <button type="submit" class="usa-button">{s.reauth_submit}</button>
             </ActionForm>
         </RequireStep>
     }

@@ -1,6 +1,7 @@
 //! Thin server functions for authenticator set-up and the second sign-in step.
 
-use super::model::TotpEnrolment;
+use super::model::{NewBackupCodes, SecurityOverview, TotpEnrolment};
+use crate::accounts::model::AuthMethod;
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -41,5 +42,100 @@ pub async fn verify_totp(code: String) -> Result<(), AppError> {
     )
     .await?;
     leptos_axum::redirect("/account");
+    Ok(())
+}
+
+/// The second sign-in step with a backup code; sends people low on codes to make new ones.
+#[server(prefix = "/_fn", endpoint = "verify_backup_code")]
+pub async fn verify_backup_code(code: String) -> Result<(), AppError> {
+    use crate::{
+        infra::{request::request_locale, state::use_app_state},
+        session::store::use_session,
+    };
+    let left = super::service::verify_sign_in_backup_code(
+        &use_app_state()?,
+        &use_session()?,
+        request_locale(),
+        &code,
+    )
+    .await?;
+    leptos_axum::redirect(if left <= super::backup_codes::LOW_WATERMARK {
+        "/account/security"
+    } else {
+        "/account"
+    });
+    Ok(())
+}
+
+/// The second-step methods of the account signing in, strongest first.
+#[server(prefix = "/_fn", endpoint = "get_sign_in_methods")]
+pub async fn get_sign_in_methods() -> Result<Vec<AuthMethod>, AppError> {
+    use crate::{infra::state::use_app_state, session::store::use_session};
+    super::service::sign_in_methods(&use_app_state()?, &use_session()?).await
+}
+
+/// The signed-in account's sign-in methods and backup codes.
+#[server(prefix = "/_fn", endpoint = "get_security_overview")]
+pub async fn get_security_overview() -> Result<SecurityOverview, AppError> {
+    use crate::{
+        infra::{request::request_locale, state::use_app_state},
+        session::store::use_session,
+    };
+    super::service::security_overview(&use_app_state()?, &use_session()?, request_locale()).await
+}
+
+/// Makes a new set of backup codes (needs a recent full sign-in), then shows it.
+#[server(prefix = "/_fn", endpoint = "generate_backup_codes")]
+pub async fn generate_backup_codes() -> Result<(), AppError> {
+    use crate::{
+        infra::{request::request_locale, state::use_app_state},
+        session::store::use_session,
+    };
+    super::service::generate_backup_codes(&use_app_state()?, &use_session()?, request_locale())
+        .await?;
+    leptos_axum::redirect("/account/security/backup-codes");
+    Ok(())
+}
+
+/// The new backup codes waiting to be shown to this session, if any.
+#[server(prefix = "/_fn", endpoint = "get_new_backup_codes")]
+pub async fn get_new_backup_codes() -> Result<Option<NewBackupCodes>, AppError> {
+    use crate::{
+        infra::{request::request_locale, state::use_app_state},
+        session::store::use_session,
+    };
+    super::service::new_backup_codes(&use_app_state()?, &use_session()?, request_locale()).await
+}
+
+/// The person saved their new codes: they are not shown again.
+#[server(prefix = "/_fn", endpoint = "acknowledge_backup_codes")]
+pub async fn acknowledge_backup_codes() -> Result<(), AppError> {
+    use crate::{infra::state::use_app_state, session::store::use_session};
+    super::service::acknowledge_backup_codes(&use_app_state()?, &use_session()?).await?;
+    leptos_axum::redirect("/account/security?saved=1");
+    Ok(())
+}
+
+/// Password and a second factor again before a sensitive change; then back to `next` (a path on
+/// this site) or the Sign-in and security page.
+#[server(prefix = "/_fn", endpoint = "reauthenticate")]
+pub async fn reauthenticate(
+    password: String,
+    code: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    use crate::{
+        infra::{passwords::secret, request::request_locale, state::use_app_state},
+        session::store::use_session,
+    };
+    super::service::reauthenticate(
+        &use_app_state()?,
+        &use_session()?,
+        request_locale(),
+        secret(password),
+        &code,
+    )
+    .await?;
+    leptos_axum::redirect(super::model::safe_return_path(next.as_deref()));
     Ok(())
 }

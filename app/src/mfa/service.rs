@@ -1,22 +1,29 @@
 //! Authenticator set-up and the second sign-in step: session checks, throttling, replay protection.
 
 use super::{
-    model::TotpEnrolment,
+    backup_codes,
+    model::{BackupCodeStatus, NewBackupCodes, SecurityOverview, TotpEnrolment},
     store,
-    texts::MfaMsg,
+    texts::{texts, MfaMsg},
     totp::{self, TotpRejection},
 };
 use crate::{
-    accounts::{self, model::OneTimeCode},
+    accounts::{
+        self,
+        history::{self, NewEvent, Origin},
+        model::{AccountEventKind, AuthMethod, Email, OneTimeCode},
+    },
     error::AppError,
-    i18n::Locale,
-    infra::{crypto, outbox, rate_limit, state::AppState},
+    i18n::{long_date, Locale},
+    infra::{crypto, outbox, passwords::secret, rate_limit, state::AppState},
     session::{
-        access::require_step,
+        access::{recently_signed_in, require_step, signed_in_account},
         model::{AuthState, Step},
         store::SessionHandle,
     },
 };
+use rand::rngs::OsRng;
+use secrecy::SecretString;
 
 fn decrypt_secret(
     state: &AppState,
@@ -55,10 +62,12 @@ pub async fn enrolment(
     })
 }
 
+/// Counts one second-factor attempt of the account. App codes and backup codes share the
+/// allowance, so switching methods does not buy more guesses.
 async fn throttle(state: &AppState, account_id: &str) -> Result<(), AppError> {
     rate_limit::hit(
         state,
-        &format!("totp:{account_id}"),
+        &format!("second_factor:{account_id}"),
         rate_limit::TOTP_ATTEMPTS,
     )
     .await
@@ -91,6 +100,7 @@ pub async fn confirm_enrolment(
         keep_session: &session_id,
         step,
         notice: &super::emails::factor_added(locale, &account.email),
+        origin: &Origin::current(),
     };
     match store::confirm(&state.db, &state.keys, &binding, now).await? {
         Ok(()) => {}
@@ -118,13 +128,28 @@ pub async fn verify_sign_in_code(
     code: &str,
 ) -> Result<(), AppError> {
     let account_id = require_step(session, Step::AwaitingSecondFactor)?;
+    if let Err(error) = check_app_code(state, &account_id, locale, code).await {
+        record_failure(state, &account_id, AuthMethod::AuthenticatorApp, &error).await;
+        return Err(error);
+    }
+    complete_sign_in(state, session, account_id, AuthMethod::AuthenticatorApp).await
+}
+
+/// Checks `code` against the account's authenticator app: throttled, and each time step is
+/// accepted once (a replay is refused, logged and reported to the owner).
+async fn check_app_code(
+    state: &AppState,
+    account_id: &str,
+    locale: Locale,
+    code: &str,
+) -> Result<(), AppError> {
     let code = OneTimeCode::parse(code).map_err(|m| AppError::field("code", m))?;
-    throttle(state, &account_id).await?;
+    throttle(state, account_id).await?;
     let now = state.now();
-    let authenticator = store::confirmed(&state.db, &account_id)
+    let authenticator = store::confirmed(&state.db, account_id)
         .await?
-        .ok_or(AppError::Unauthorized)?;
-    let secret = decrypt_secret(state, &account_id, &authenticator.secret_ciphertext)?;
+        .ok_or(AppError::field("code", MfaMsg::CodeInvalid.into()))?;
+    let secret = decrypt_secret(state, account_id, &authenticator.secret_ciphertext)?;
     let replayed = match totp::verify(&secret, code.as_str(), now, authenticator.last_used_step) {
         Ok(step) => !store::claim_step(&state.db, &authenticator.id, step, now).await?,
         Err(TotpRejection::Reused) => true,
@@ -135,11 +160,313 @@ pub async fn verify_sign_in_code(
     };
     if replayed {
         tracing::warn!(account_id = %account_id, "authenticator code replayed");
-        notify_replay(state, &account_id, locale).await;
+        notify_replay(state, account_id, locale).await;
         return Err(AppError::field("code", MfaMsg::CodeReused.into()));
     }
-    tracing::info!(account_id = %account_id, "signed in with two factors");
+    Ok(())
+}
+
+/// Records a refused second factor in the account history (wrong codes only: a throttled or
+/// malformed attempt checked nothing).
+async fn record_failure(state: &AppState, account_id: &str, method: AuthMethod, error: &AppError) {
+    if matches!(error, AppError::Validation { .. }) {
+        let event = NewEvent {
+            account_id,
+            kind: AccountEventKind::SecondFactorFailed,
+            method: Some(method),
+            origin: &Origin::current(),
+        };
+        history::record_quietly(&state.db, &event, state.now()).await;
+    }
+}
+
+/// The end of every sign-in: a new session id for the signed-in state, the browser remembered as
+/// a known device, and the history entry.
+async fn complete_sign_in(
+    state: &AppState,
+    session: &SessionHandle,
+    account_id: String,
+    method: AuthMethod,
+) -> Result<(), AppError> {
+    let now = state.now();
+    tracing::info!(account_id = %account_id, method = method.as_str(), "signed in with two factors");
+    let event = NewEvent {
+        account_id: &account_id,
+        kind: AccountEventKind::SignedIn,
+        method: Some(method),
+        origin: &Origin::current(),
+    };
+    history::record(&state.db.pool, &event, now).await?;
     session.remember_device(accounts::devices::issue(&state.keys, &account_id));
+    session
+        .rotate_to(&state.db, AuthState::SignedIn { account_id }, now)
+        .await
+}
+
+/// The lookup tag of a backup code: a short keyed MAC, so a sign-in verifies one argon2id hash
+/// rather than all ten.
+fn backup_code_lookup(state: &AppState, account_id: &str, code: &str) -> String {
+    let mac = state
+        .keys
+        .mac_hex(format!("backup-code|{account_id}|{code}").as_bytes());
+    mac[..16].to_owned()
+}
+
+/// Checks a typed backup code and uses it up; returns the codes left. Throttled with the other
+/// second factors; an unknown code costs the same hash verification as a known one.
+async fn use_backup_code(
+    state: &AppState,
+    account_id: &str,
+    locale: Locale,
+    input: &str,
+) -> Result<i64, AppError> {
+    let invalid = || AppError::field("code", MfaMsg::BackupCodeInvalid.into());
+    let code = backup_codes::normalise(input).ok_or_else(invalid)?;
+    throttle(state, account_id).await?;
+    let lookup = backup_code_lookup(state, account_id, &code);
+    let candidate = store::backup_code_candidates(&state.db, account_id, &lookup)
+        .await?
+        .into_iter()
+        .next();
+    let verified = state
+        .hasher
+        .verify(
+            &secret(code),
+            candidate.as_ref().map(|c| c.code_hash.as_str()),
+        )
+        .await?;
+    let Some(candidate) = candidate.filter(|_| verified.matches) else {
+        tracing::info!(account_id = %account_id, "wrong backup code");
+        return Err(invalid());
+    };
+    let used = AppError::field("code", MfaMsg::BackupCodeUsed.into());
+    if candidate.used_at.is_some() {
+        tracing::warn!(account_id = %account_id, "used backup code entered again");
+        return Err(used);
+    }
+    let account = accounts::store::find_by_id(&state.db, account_id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let origin = Origin::current();
+    let record = store::BackupCodeUse {
+        account_id,
+        code_id: &candidate.id,
+        origin: &origin,
+    };
+    let notice = |left| super::emails::backup_code_used(locale, &account.email, left);
+    let left = store::use_backup_code(&state.db, &state.keys, record, notice, state.now())
+        .await?
+        .ok_or(used)?;
+    state.wake_outbox();
+    tracing::info!(account_id = %account_id, left, "backup code used");
+    Ok(left)
+}
+
+/// The second sign-in step with a backup code; returns how many codes are left.
+pub async fn verify_sign_in_backup_code(
+    state: &AppState,
+    session: &SessionHandle,
+    locale: Locale,
+    code: &str,
+) -> Result<i64, AppError> {
+    let account_id = require_step(session, Step::AwaitingSecondFactor)?;
+    let left = match use_backup_code(state, &account_id, locale, code).await {
+        Ok(left) => left,
+        Err(error) => {
+            record_failure(state, &account_id, AuthMethod::BackupCode, &error).await;
+            return Err(error);
+        }
+    };
+    complete_sign_in(state, session, account_id, AuthMethod::BackupCode).await?;
+    Ok(left)
+}
+
+/// The second-step methods the account has, strongest first (for "choose another method").
+pub async fn sign_in_methods(
+    state: &AppState,
+    session: &SessionHandle,
+) -> Result<Vec<AuthMethod>, AppError> {
+    let account_id = require_step(session, Step::AwaitingSecondFactor)?;
+    let mut methods = Vec::new();
+    if store::authenticator_confirmed_at(&state.db, &account_id)
+        .await?
+        .is_some()
+    {
+        methods.push(AuthMethod::AuthenticatorApp);
+    }
+    if store::backup_code_counts(&state.db, &account_id)
+        .await?
+        .unused
+        > 0
+    {
+        methods.push(AuthMethod::BackupCode);
+    }
+    Ok(methods)
+}
+
+/// What the Sign-in and security page shows.
+pub async fn security_overview(
+    state: &AppState,
+    session: &SessionHandle,
+    locale: Locale,
+) -> Result<SecurityOverview, AppError> {
+    let account_id = signed_in_account(session)?;
+    let now = state.now();
+    let app_added = store::authenticator_confirmed_at(&state.db, &account_id).await?;
+    let counts = store::backup_code_counts(&state.db, &account_id).await?;
+    Ok(SecurityOverview {
+        authenticator_added: app_added.map(|at| long_date(at, locale)),
+        backup_codes: counts.made_at.map(|made| BackupCodeStatus {
+            unused: counts.unused,
+            total: counts.total,
+            made: long_date(made, locale),
+            running_low: counts.unused <= backup_codes::LOW_WATERMARK,
+        }),
+        recently_authenticated: recently_signed_in(session, now).is_ok(),
+    })
+}
+
+/// How long a new set of backup codes can be shown after it was made.
+const REVEAL_SECS: i64 = 15 * 60;
+
+fn reveal_context(session_id_hash: &str) -> String {
+    format!("backup-code-reveal|{session_id_hash}")
+}
+
+/// Makes a new set of backup codes (the old set stops working) and keeps it, encrypted, for this
+/// session to show once. Needs a recent full sign-in.
+pub async fn generate_backup_codes(
+    state: &AppState,
+    session: &SessionHandle,
+    locale: Locale,
+) -> Result<(), AppError> {
+    let now = state.now();
+    let account_id = recently_signed_in(session, now)?;
+    let session_id = session.id_hash().ok_or(AppError::Unauthorized)?;
+    let account = accounts::store::find_by_id(&state.db, &account_id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let codes = backup_codes::new_set(&mut OsRng);
+    let mut stored = Vec::with_capacity(codes.len());
+    for code in &codes {
+        let hash = state.hasher.hash(&secret(code.clone())).await?;
+        stored.push((backup_code_lookup(state, &account_id, code), hash));
+    }
+    let reveal = state
+        .keys
+        .encrypt(codes.join("\n").as_bytes(), &reveal_context(&session_id));
+    let set = store::NewBackupSet {
+        account_id: &account_id,
+        session_id_hash: &session_id,
+        codes: &stored,
+        reveal_ciphertext: reveal,
+        reveal_until: now + REVEAL_SECS,
+        notice: &super::emails::backup_codes_made(locale, &account.email),
+        origin: &Origin::current(),
+    };
+    store::replace_backup_codes(&state.db, &state.keys, set, now).await?;
+    state.wake_outbox();
+    tracing::info!(account_id = %account_id, "backup codes made");
+    Ok(())
+}
+
+/// The new backup codes waiting for this session, if any (`None` once saved or expired).
+pub async fn new_backup_codes(
+    state: &AppState,
+    session: &SessionHandle,
+    locale: Locale,
+) -> Result<Option<NewBackupCodes>, AppError> {
+    let account_id = signed_in_account(session)?;
+    let session_id = session.id_hash().ok_or(AppError::Unauthorized)?;
+    let Some(ciphertext) =
+        store::backup_code_reveal(&state.db, &session_id, &account_id, state.now()).await?
+    else {
+        return Ok(None);
+    };
+    let plain = state
+        .keys
+        .decrypt(&ciphertext, &reveal_context(&session_id))
+        .map_err(AppError::internal)?;
+    let codes: Vec<String> = String::from_utf8(plain)
+        .map_err(AppError::internal)?
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    Ok(Some(NewBackupCodes {
+        text_file: backup_codes::text_file(&codes, texts(locale).codes_file_heading),
+        codes: codes.iter().map(|c| backup_codes::grouped(c)).collect(),
+    }))
+}
+
+/// Forgets this session's new codes (the person saved them).
+pub async fn acknowledge_backup_codes(
+    state: &AppState,
+    session: &SessionHandle,
+) -> Result<(), AppError> {
+    signed_in_account(session)?;
+    let session_id = session.id_hash().ok_or(AppError::Unauthorized)?;
+    store::forget_backup_code_reveal(&state.db, &session_id).await
+}
+
+/// A signed-in person proves it is them again (password and a second factor) before a sensitive
+/// change: the session gets a new id and a fresh full-sign-in time. The password is throttled
+/// like a sign-in, the code like a second step.
+pub async fn reauthenticate(
+    state: &AppState,
+    session: &SessionHandle,
+    locale: Locale,
+    password: SecretString,
+    code: &str,
+) -> Result<(), AppError> {
+    let account_id = signed_in_account(session)?;
+    let account = accounts::store::find_by_id(&state.db, &account_id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let email = Email::parse(&account.email).map_err(|_| AppError::internal("stored email"))?;
+    let subject = accounts::service::login_subject(state, &email);
+    rate_limit::reserve_attempt(state, &subject).await?;
+    let verified = state
+        .hasher
+        .verify(&password, Some(&account.password_hash))
+        .await?;
+    if !verified.matches {
+        let event = NewEvent {
+            account_id: &account_id,
+            kind: AccountEventKind::SignInFailed,
+            method: Some(AuthMethod::Password),
+            origin: &Origin::current(),
+        };
+        history::record_quietly(&state.db, &event, state.now()).await;
+        tracing::info!(account_id = %account_id, "re-authentication: wrong password");
+        return Err(AppError::field("password", MfaMsg::PasswordWrong.into()));
+    }
+    rate_limit::reset_account(&state.db, &subject).await?;
+    let method = if backup_codes::looks_like_backup_code(code) {
+        AuthMethod::BackupCode
+    } else if OneTimeCode::parse(code).is_ok() {
+        AuthMethod::AuthenticatorApp
+    } else {
+        return Err(AppError::field("code", MfaMsg::CodeOrBackupInvalid.into()));
+    };
+    let checked = match method {
+        AuthMethod::BackupCode => use_backup_code(state, &account_id, locale, code)
+            .await
+            .map(|_| ()),
+        _ => check_app_code(state, &account_id, locale, code).await,
+    };
+    if let Err(error) = checked {
+        record_failure(state, &account_id, method, &error).await;
+        return Err(error);
+    }
+    let now = state.now();
+    let event = NewEvent {
+        account_id: &account_id,
+        kind: AccountEventKind::Reauthenticated,
+        method: Some(method),
+        origin: &Origin::current(),
+    };
+    history::record(&state.db.pool, &event, now).await?;
+    tracing::info!(account_id = %account_id, method = method.as_str(), "re-authenticated");
     session
         .rotate_to(&state.db, AuthState::SignedIn { account_id }, now)
         .await

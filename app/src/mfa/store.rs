@@ -3,7 +3,11 @@
 //! stores.
 
 use crate::{
-    accounts,
+    accounts::{
+        self,
+        history::{self, NewEvent, Origin},
+        model::{AccountEventKind, AuthMethod},
+    },
     error::AppError,
     infra::{
         crypto::{self, Keys},
@@ -141,6 +145,8 @@ pub struct Binding<'a> {
     pub step: i64,
     /// The "new sign-in method" notice, queued with the binding.
     pub notice: &'a OutgoingEmail,
+    /// Where the request came from, for the account history.
+    pub origin: &'a Origin,
 }
 
 /// Binds the pending authenticator to the account with its first used step, in one transaction
@@ -159,6 +165,7 @@ pub async fn confirm(
         keep_session,
         step,
         notice,
+        origin,
     } = *binding;
     let mut tx = db.begin_write().await?;
     // Lock the account row so two sessions confirming at once are decided one after the other.
@@ -195,6 +202,13 @@ pub async fn confirm(
     session::store::end_other_sessions(&mut tx, account_id, keep_session).await?;
     accounts::store::mark_enrolled(&mut tx, account_id, now).await?;
     outbox::enqueue(&mut *tx, keys, notice, now).await?;
+    let event = NewEvent {
+        account_id,
+        kind: AccountEventKind::FactorAdded,
+        method: Some(AuthMethod::AuthenticatorApp),
+        origin,
+    };
+    history::record(&mut *tx, &event, now).await?;
     tx.commit().await?;
     Ok(Ok(()))
 }
@@ -221,4 +235,224 @@ pub async fn insert_confirmed(
     accounts::store::mark_enrolled(&mut tx, account_id, now).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// When the account's authenticator app was bound, if it has one.
+pub async fn authenticator_confirmed_at(
+    db: &Db,
+    account_id: &str,
+) -> Result<Option<i64>, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT confirmed_at FROM totp_authenticators
+         WHERE account_id = $1 AND confirmed_at IS NOT NULL ORDER BY confirmed_at LIMIT 1",
+    )
+    .bind(account_id)
+    .fetch_optional(&db.pool)
+    .await?)
+}
+
+/// A stored backup code, as needed to check one.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct BackupCodeRow {
+    /// Row id.
+    pub id: String,
+    /// The argon2id PHC string of the code.
+    pub code_hash: String,
+    /// When it was used, if it was.
+    pub used_at: Option<i64>,
+}
+
+/// The account's backup codes whose lookup tag is `lookup` (normally one, or none).
+pub async fn backup_code_candidates(
+    db: &Db,
+    account_id: &str,
+    lookup: &str,
+) -> Result<Vec<BackupCodeRow>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT id, code_hash, used_at FROM backup_codes WHERE account_id = $1 AND lookup = $2",
+    )
+    .bind(account_id)
+    .bind(lookup)
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// The state of an account's backup codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BackupCodeCounts {
+    /// Codes in the current set (0 when there is none).
+    pub total: i64,
+    /// Codes not used yet.
+    pub unused: i64,
+    /// When the current set was made.
+    pub made_at: Option<i64>,
+}
+
+/// How many backup codes the account has, and how many are unused.
+pub async fn backup_code_counts(db: &Db, account_id: &str) -> Result<BackupCodeCounts, AppError> {
+    let (total, unused, made_at): (i64, i64, Option<i64>) = sqlx::query_as(
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN used_at IS NULL THEN 1 ELSE 0 END), 0), MAX(created_at)
+         FROM backup_codes WHERE account_id = $1",
+    )
+    .bind(account_id)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(BackupCodeCounts {
+        total,
+        unused,
+        made_at,
+    })
+}
+
+/// A new set of backup codes and everything stored with it.
+pub struct NewBackupSet<'a> {
+    /// The account.
+    pub account_id: &'a str,
+    /// The session that made it: it alone may see the codes, and it alone stays signed in.
+    pub session_id_hash: &'a str,
+    /// (lookup tag, argon2id hash) per code.
+    pub codes: &'a [(String, String)],
+    /// The codes, encrypted for showing once.
+    pub reveal_ciphertext: Vec<u8>,
+    /// Until when they may be shown.
+    pub reveal_until: i64,
+    /// The notice to the account's address.
+    pub notice: &'a OutgoingEmail,
+    /// Where the request came from.
+    pub origin: &'a Origin,
+}
+
+/// Replaces the account's backup codes with `set` in one transaction: the old codes stop working,
+/// the new ones wait to be shown to this session, the account's other sessions end (a factor
+/// changed), the notice is queued and the history records it.
+pub async fn replace_backup_codes(
+    db: &Db,
+    keys: &Keys,
+    set: NewBackupSet<'_>,
+    now: i64,
+) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    accounts::store::lock(db, &mut tx, set.account_id).await?;
+    sqlx::query("DELETE FROM backup_codes WHERE account_id = $1")
+        .bind(set.account_id)
+        .execute(&mut *tx)
+        .await?;
+    for (lookup, code_hash) in set.codes {
+        sqlx::query(
+            "INSERT INTO backup_codes (id, account_id, lookup, code_hash, used_at, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, NULL, $5, $5)",
+        )
+        .bind(crypto::random_hex(16))
+        .bind(set.account_id)
+        .bind(lookup)
+        .bind(code_hash)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query("DELETE FROM backup_code_reveals WHERE account_id = $1")
+        .bind(set.account_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO backup_code_reveals (session_id_hash, account_id, ciphertext, expires_at, created_at)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(set.session_id_hash)
+    .bind(set.account_id)
+    .bind(set.reveal_ciphertext)
+    .bind(set.reveal_until)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    session::store::end_other_sessions(&mut tx, set.account_id, set.session_id_hash).await?;
+    outbox::enqueue(&mut *tx, keys, set.notice, now).await?;
+    let event = NewEvent {
+        account_id: set.account_id,
+        kind: AccountEventKind::BackupCodesGenerated,
+        method: None,
+        origin: set.origin,
+    };
+    history::record(&mut *tx, &event, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The encrypted new codes waiting for this session, if they have not expired.
+pub async fn backup_code_reveal(
+    db: &Db,
+    session_id_hash: &str,
+    account_id: &str,
+    now: i64,
+) -> Result<Option<Vec<u8>>, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT ciphertext FROM backup_code_reveals
+         WHERE session_id_hash = $1 AND account_id = $2 AND expires_at > $3",
+    )
+    .bind(session_id_hash)
+    .bind(account_id)
+    .bind(now)
+    .fetch_optional(&db.pool)
+    .await?)
+}
+
+/// Forgets the new codes waiting for this session (they were saved, or must not be shown again).
+pub async fn forget_backup_code_reveal(db: &Db, session_id_hash: &str) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM backup_code_reveals WHERE session_id_hash = $1")
+        .bind(session_id_hash)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// What using a backup code records.
+pub struct BackupCodeUse<'a> {
+    /// The account.
+    pub account_id: &'a str,
+    /// The code's row.
+    pub code_id: &'a str,
+    /// Where the request came from.
+    pub origin: &'a Origin,
+}
+
+/// Marks the code used, only if it was unused (two requests with one code cannot both pass), and
+/// records that in the history and with a notice built from the number of codes left, all in one
+/// transaction. Returns the codes left, or `None` when the code was already used.
+pub async fn use_backup_code(
+    db: &Db,
+    keys: &Keys,
+    used: BackupCodeUse<'_>,
+    notice: impl FnOnce(i64) -> OutgoingEmail,
+    now: i64,
+) -> Result<Option<i64>, AppError> {
+    let mut tx = db.begin_write().await?;
+    let claimed = sqlx::query(
+        "UPDATE backup_codes SET used_at = $1, updated_at = $1
+         WHERE id = $2 AND account_id = $3 AND used_at IS NULL",
+    )
+    .bind(now)
+    .bind(used.code_id)
+    .bind(used.account_id)
+    .execute(&mut *tx)
+    .await?;
+    if claimed.rows_affected() != 1 {
+        tx.rollback().await?;
+        return Ok(None);
+    }
+    let left: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM backup_codes WHERE account_id = $1 AND used_at IS NULL",
+    )
+    .bind(used.account_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    outbox::enqueue(&mut *tx, keys, &notice(left), now).await?;
+    let event = NewEvent {
+        account_id: used.account_id,
+        kind: AccountEventKind::BackupCodeUsed,
+        method: Some(AuthMethod::BackupCode),
+        origin: used.origin,
+    };
+    history::record(&mut *tx, &event, now).await?;
+    tx.commit().await?;
+    Ok(Some(left))
 }

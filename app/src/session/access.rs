@@ -26,3 +26,17 @@ pub fn require_step(session: &SessionHandle, step: Step) -> Result<String, AppEr
 pub fn signed_in_account(session: &SessionHandle) -> Result<String, AppError> {
     require_step(session, Step::SignedIn)
 }
+
+/// How long a full sign-in counts as recent for sensitive changes (SECURITY.md item 33; Login.gov's
+/// `reauthn_window` of 1,200 s).
+pub const REAUTH_WINDOW_SECS: i64 = 20 * 60;
+
+/// The account of a signed-in session that proved every factor within [`REAUTH_WINDOW_SECS`] of
+/// `now`; `ReauthRequired` when it is signed in but not recently enough.
+pub fn recently_signed_in(session: &SessionHandle, now: i64) -> Result<String, AppError> {
+    let account_id = signed_in_account(session)?;
+    match session.authenticated_at() {
+        Some(at) if now - at <= REAUTH_WINDOW_SECS => Ok(account_id),
+        _ => Err(AppError::ReauthRequired),
+    }
+}

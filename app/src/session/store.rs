@@ -24,6 +24,8 @@ pub struct SessionRecord {
     pub created_at: i64,
     /// The last request seen.
     pub last_seen_at: i64,
+    /// When the person last proved who they were with every factor (sign-in or re-authentication).
+    pub authenticated_at: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -31,7 +33,11 @@ struct SessionRow {
     state: String,
     created_at: i64,
     last_seen_at: i64,
+    authenticated_at: Option<i64>,
 }
+
+const SESSION_ROW: &str =
+    "SELECT state, created_at, last_seen_at, authenticated_at FROM sessions WHERE id_hash = $1";
 
 /// What happened to the session cookie a request carried.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,15 +54,15 @@ pub enum Loaded {
 /// the request as activity (reads count).
 pub async fn load(db: &Db, policy: &Policy, token: &str, now: i64) -> Result<Loaded, AppError> {
     let id_hash = crypto::sha256_hex(token.as_bytes());
-    let row: Option<SessionRow> =
-        sqlx::query_as("SELECT state, created_at, last_seen_at FROM sessions WHERE id_hash = $1")
-            .bind(&id_hash)
-            .fetch_optional(&db.pool)
-            .await?;
+    let row: Option<SessionRow> = sqlx::query_as(SESSION_ROW)
+        .bind(&id_hash)
+        .fetch_optional(&db.pool)
+        .await?;
     let Some(SessionRow {
         state: state_json,
         created_at,
         last_seen_at,
+        authenticated_at,
     }) = row
     else {
         return Ok(Loaded::Missing);
@@ -85,6 +91,7 @@ pub async fn load(db: &Db, policy: &Policy, token: &str, now: i64) -> Result<Loa
         state,
         created_at,
         last_seen_at: now,
+        authenticated_at,
     }))
 }
 
@@ -97,11 +104,10 @@ pub async fn peek(
     now: i64,
 ) -> Result<Option<AuthState>, AppError> {
     let id_hash = crypto::sha256_hex(token.as_bytes());
-    let row: Option<SessionRow> =
-        sqlx::query_as("SELECT state, created_at, last_seen_at FROM sessions WHERE id_hash = $1")
-            .bind(&id_hash)
-            .fetch_optional(&db.pool)
-            .await?;
+    let row: Option<SessionRow> = sqlx::query_as(SESSION_ROW)
+        .bind(&id_hash)
+        .fetch_optional(&db.pool)
+        .await?;
     Ok(row.and_then(|row| {
         let live = now - row.last_seen_at <= policy.session_idle_secs
             && now - row.created_at <= policy.session_absolute_secs;
@@ -191,6 +197,14 @@ impl SessionHandle {
         self.slot().current.as_ref().map(|r| r.id_hash.clone())
     }
 
+    /// When the session last proved every factor (see [`SessionRecord::authenticated_at`]).
+    pub fn authenticated_at(&self) -> Option<i64> {
+        self.slot()
+            .current
+            .as_ref()
+            .and_then(|r| r.authenticated_at)
+    }
+
     /// True when the request carried a session that had just timed out.
     pub fn expired(&self) -> bool {
         self.slot().expired
@@ -237,12 +251,14 @@ impl SessionHandle {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
+        let authenticated_at = matches!(state, AuthState::SignedIn { .. }).then_some(now);
         let mut slot = self.slot();
         slot.current = Some(SessionRecord {
             id_hash,
             state,
             created_at: now,
             last_seen_at: now,
+            authenticated_at,
         });
         slot.cookie = CookieAction::Set(token);
         Ok(())

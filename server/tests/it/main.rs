@@ -6,6 +6,7 @@ mod support;
 
 mod access;
 mod accounts;
+mod backup_codes;
 mod cases;
 mod csrf_and_headers;
 mod durability;

@@ -166,6 +166,18 @@ pub struct AccountsTexts {
     pub profile_title: &'static str,
     pub account_number: &'static str,
     pub account_number_hint: &'static str,
+    pub history_title: &'static str,
+    pub history_intro: &'static str,
+    pub history_empty: &'static str,
+    pub history_older: &'static str,
+    pub history_newest: &'static str,
+    pub history_what: &'static str,
+    pub history_when: &'static str,
+    pub history_where: &'static str,
+    /// One per `AccountEventKind::ALL`, in that order.
+    pub event_kinds: [&'static str; 7],
+    /// One per `AuthMethod::ALL`, in that order.
+    pub auth_methods: [&'static str; 3],
     pub copy_account_number: &'static str,
     pub copied: &'static str,
     pub security_question_texts: [&'static str; 8],

@@ -26,6 +26,14 @@ pub enum MfaMsg {
     CodeInvalid,
     /// The authenticator code was already used for a sign-in.
     CodeReused,
+    /// The backup code is not one of the account's.
+    BackupCodeInvalid,
+    /// The backup code was used before.
+    BackupCodeUsed,
+    /// The password (when confirming it is them) is wrong.
+    PasswordWrong,
+    /// Neither an app code nor a backup code was entered.
+    CodeOrBackupInvalid,
 }
 
 impl From<MfaMsg> for Msg {
@@ -41,6 +49,10 @@ impl MfaMsg {
         match self {
             MfaMsg::CodeInvalid => t.code_invalid,
             MfaMsg::CodeReused => t.code_reused,
+            MfaMsg::BackupCodeInvalid => t.backup_code_invalid,
+            MfaMsg::BackupCodeUsed => t.backup_code_used,
+            MfaMsg::PasswordWrong => t.password_wrong,
+            MfaMsg::CodeOrBackupInvalid => t.code_or_backup_invalid,
         }
         .to_owned()
     }
@@ -64,6 +76,55 @@ pub struct MfaTexts {
     pub code_reused: &'static str,
     pub code_replayed_email: EmailText,
     pub factor_added_email: EmailText,
+    pub backup_code_invalid: &'static str,
+    pub backup_code_used: &'static str,
+    pub password_wrong: &'static str,
+    pub code_or_backup_invalid: &'static str,
+    pub other_method: &'static str,
+    pub methods_title: &'static str,
+    pub methods_intro: &'static str,
+    pub method_app: &'static str,
+    pub method_app_hint: &'static str,
+    pub method_backup: &'static str,
+    pub method_backup_hint: &'static str,
+    pub backup_sign_in_title: &'static str,
+    pub backup_sign_in_intro: &'static str,
+    pub backup_code: &'static str,
+    pub backup_code_hint: &'static str,
+    pub security_title: &'static str,
+    pub security_intro: &'static str,
+    pub methods_heading: &'static str,
+    /// `{date}`: when it was added.
+    pub app_added: &'static str,
+    pub no_app: &'static str,
+    pub backup_heading: &'static str,
+    pub backup_explainer: &'static str,
+    /// `{unused}`, `{total}`, `{date}`.
+    pub backup_left: &'static str,
+    pub backup_none: &'static str,
+    pub backup_low: &'static str,
+    pub backup_generate: &'static str,
+    pub backup_regenerate: &'static str,
+    pub backup_regenerate_warning: &'static str,
+    pub confirm_identity_link: &'static str,
+    pub history_link: &'static str,
+    pub saved_notice: &'static str,
+    pub new_codes_title: &'static str,
+    pub new_codes_intro: &'static str,
+    pub new_codes_download: &'static str,
+    pub new_codes_print: &'static str,
+    pub new_codes_saved: &'static str,
+    pub new_codes_gone: &'static str,
+    pub codes_file_heading: &'static str,
+    pub reauth_title: &'static str,
+    pub reauth_intro: &'static str,
+    pub reauth_password: &'static str,
+    pub reauth_code: &'static str,
+    pub reauth_code_hint: &'static str,
+    pub reauth_submit: &'static str,
+    pub backup_codes_made_email: EmailText,
+    /// `{left}`: codes left.
+    pub backup_code_used_email: EmailText,
 }
 
 #[cfg(test)]
@@ -72,7 +133,14 @@ mod tests {
 
     #[test]
     fn every_message_and_email_differs_between_languages() {
-        for msg in [MfaMsg::CodeInvalid, MfaMsg::CodeReused] {
+        for msg in [
+            MfaMsg::CodeInvalid,
+            MfaMsg::CodeReused,
+            MfaMsg::BackupCodeInvalid,
+            MfaMsg::BackupCodeUsed,
+            MfaMsg::PasswordWrong,
+            MfaMsg::CodeOrBackupInvalid,
+        ] {
             assert_ne!(msg.text(Locale::En), msg.text(Locale::Es), "{msg:?}");
         }
         let (en, es) = (texts(Locale::En), texts(Locale::Es));
