@@ -105,7 +105,34 @@
     }
     document.body.replaceWith(document.adoptNode(doc.body));
     hydrateIslands();
+    addPasswordToggles();
   }
+
+  // "Show password" next to each password field inside [data-show-password] (its words are the
+  // attribute values, in the page's language). Without scripts the field stays a password field.
+  function addPasswordToggles() {
+    var holders = document.querySelectorAll('[data-show-password]');
+    Array.prototype.forEach.call(holders, function (holder) {
+      var input = holder.querySelector('input[type=password]');
+      if (!input || holder.querySelector('.caseport-show-password')) {
+        return;
+      }
+      var toggle = document.createElement('button');
+      toggle.type = 'button';
+      toggle.className = 'usa-button usa-button--unstyled caseport-show-password';
+      toggle.setAttribute('aria-controls', input.id);
+      toggle.setAttribute('aria-pressed', 'false');
+      toggle.textContent = holder.getAttribute('data-show-password');
+      toggle.addEventListener('click', function () {
+        var showing = input.type === 'text';
+        input.type = showing ? 'password' : 'text';
+        toggle.setAttribute('aria-pressed', showing ? 'false' : 'true');
+        toggle.textContent = holder.getAttribute(showing ? 'data-show-password' : 'data-hide-password');
+      });
+      input.insertAdjacentElement('afterend', toggle);
+    });
+  }
+  addPasswordToggles();
 
   // A problem with a form's request, shown above the form in the page's language (the server puts
   // the words on <main>), and focused; the form stays as it was, so nothing typed is lost.
@@ -220,6 +247,9 @@
     if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {
       return null;
     }
+    if (leavesAsNewDocument()) {
+      return null;
+    }
     var link = event.target instanceof Element ? event.target.closest('a[href]') : null;
     if (!link || (link.target && link.target !== '_self') || link.hasAttribute('download')) {
       return null;
@@ -247,6 +277,13 @@
     navigate(new Request(url.href, { headers: { Accept: 'text/html' } }), {});
   });
 
+  // A page marked [data-new-document] is left by the browser's own navigation: its document's
+  // Referrer-Policy (no-referrer, for a token in its address) would otherwise stay with every page
+  // swapped in after it.
+  function leavesAsNewDocument() {
+    return document.body.querySelector('[data-new-document]') !== null;
+  }
+
   document.addEventListener('submit', function (event) {
     if (event.defaultPrevented) {
       // An island handles this form itself.
@@ -257,6 +294,9 @@
     var method = ((submitter && submitter.getAttribute('formmethod')) || form.getAttribute('method') || 'get').toLowerCase();
     var action = new URL((submitter && submitter.getAttribute('formaction')) || form.action, location.href);
     if ((method !== 'get' && method !== 'post') || action.origin !== location.origin || (form.target && form.target !== '_self')) {
+      return;
+    }
+    if (leavesAsNewDocument()) {
       return;
     }
     var data;

@@ -261,6 +261,8 @@ pub enum Msg {
     Accounts(crate::accounts::texts::AccountsMsg),
     /// Second factors.
     Mfa(crate::mfa::texts::MfaMsg),
+    /// Password recovery.
+    Recovery(crate::recovery::texts::RecoveryMsg),
     /// Cases, receipt numbers and their statuses.
     Cases(crate::cases::texts::CasesMsg),
     /// The officers' console.
@@ -280,6 +282,7 @@ impl Msg {
             Msg::Common(msg) => msg.text(locale),
             Msg::Accounts(msg) => msg.text(locale),
             Msg::Mfa(msg) => msg.text(locale),
+            Msg::Recovery(msg) => msg.text(locale),
             Msg::Cases(msg) => msg.text(locale),
             Msg::Officer(msg) => msg.text(locale),
             Msg::Notifications(msg) => msg.text(locale),

@@ -11,6 +11,7 @@ pub mod mfa;
 pub mod notifications;
 pub mod officer;
 pub mod personnel;
+pub mod recovery;
 pub mod session;
 pub mod support;
 
@@ -80,6 +81,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("setup-authenticator") view=mfa::pages::SetupAuthenticatorPage ssr=SsrMode::Async/>
                     <Route path=path!("sign-in") view=accounts::pages::SignInPage ssr=SsrMode::Async/>
                     <Route path=path!("sign-in/code") view=mfa::pages::SignInCodePage ssr=SsrMode::Async/>
+                    <Route path=path!("forgot-password") view=recovery::pages::ForgotPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("reset-password") view=recovery::pages::ResetPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("reset-password/questions") view=recovery::pages::RecoveryQuestionsPage ssr=SsrMode::Async/>
+                    <Route path=path!("reset-password/verify") view=recovery::pages::RecoveryCodePage ssr=SsrMode::Async/>
+                    <Route path=path!("reset-password/new") view=recovery::pages::NewPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("sign-in/methods") view=mfa::pages::SignInMethodsPage ssr=SsrMode::Async/>
                     <Route path=path!("sign-in/backup-code") view=mfa::pages::SignInBackupCodePage ssr=SsrMode::Async/>
                     <Route path=path!("account") view=cases::pages::AccountHomePage ssr=SsrMode::Async/>

@@ -6,11 +6,12 @@
 use std::{fs, path::Path};
 
 /// The layers, lowest first. A module may name its own layer and those below it.
-const LAYERS: [&str; 9] = [
+const LAYERS: [&str; 10] = [
     "infra",
     "session",
     "accounts",
     "mfa",
+    "recovery",
     "notifications",
     "cases",
     "officer",

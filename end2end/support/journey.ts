@@ -181,7 +181,7 @@ export async function confirmAuthenticator(page: Page, secret: string): Promise<
  */
 export async function registerAndEnrol(
   page: Page,
-  options: { onPage?: PageHook; email?: string; password?: string } = {},
+  options: { onPage?: PageHook; email?: string; password?: string; answers?: [string, string, string] } = {},
 ): Promise<Account> {
   const onPage = options.onPage ?? (async () => {});
   const email = options.email ?? newEmail();
@@ -190,7 +190,7 @@ export async function registerAndEnrol(
   await openPage(page, '/register');
   await expectHeading(page, TEXT.registerHeading);
   await onPage(page, 'register');
-  await fillRegistration(page, { email, password });
+  await fillRegistration(page, { email, password, answers: options.answers });
   const since = await submitRegistration(page);
   await onPage(page, 'verify-email');
 

@@ -501,13 +501,18 @@ pub async fn security_headers(request: Request<Body>, next: Next) -> Response {
     );
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    let fixed: [(&str, &str); 7] = [
+    if !headers.contains_key(header::REFERRER_POLICY) {
+        headers.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        );
+    }
+    let fixed: [(&str, &str); 6] = [
         (
             "strict-transport-security",
             "max-age=63072000; includeSubDomains",
         ),
         ("x-content-type-options", "nosniff"),
-        ("referrer-policy", "same-origin"),
         ("x-frame-options", "DENY"),
         ("cross-origin-opener-policy", "same-origin"),
         ("cross-origin-resource-policy", "same-origin"),

@@ -597,11 +597,15 @@ pub enum AccountEventKind {
     BackupCodeUsed,
     /// The person confirmed it was them before a sensitive change.
     Reauthenticated,
+    /// A password-reset link was opened (recovery started).
+    RecoveryStarted,
+    /// The password was replaced through recovery; every session ended.
+    PasswordReset,
 }
 
 impl AccountEventKind {
     /// Every kind, for round-trip tests.
-    pub const ALL: [AccountEventKind; 7] = [
+    pub const ALL: [AccountEventKind; 9] = [
         AccountEventKind::SignedIn,
         AccountEventKind::SignInFailed,
         AccountEventKind::SecondFactorFailed,
@@ -609,6 +613,8 @@ impl AccountEventKind {
         AccountEventKind::BackupCodesGenerated,
         AccountEventKind::BackupCodeUsed,
         AccountEventKind::Reauthenticated,
+        AccountEventKind::RecoveryStarted,
+        AccountEventKind::PasswordReset,
     ];
 
     /// The name stored in the database.
@@ -621,6 +627,8 @@ impl AccountEventKind {
             AccountEventKind::BackupCodesGenerated => "backup_codes_generated",
             AccountEventKind::BackupCodeUsed => "backup_code_used",
             AccountEventKind::Reauthenticated => "reauthenticated",
+            AccountEventKind::RecoveryStarted => "recovery_started",
+            AccountEventKind::PasswordReset => "password_reset",
         }
     }
 

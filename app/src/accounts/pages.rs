@@ -355,18 +355,27 @@ pub fn SignInPage() -> impl IntoView {
         Signal::derive(move || sign_in.value().get().and_then(|r| r.err()));
     let signed_out = query_flag("signed_out");
     let expired = query_flag("expired");
+    let reset = query_flag("reset");
     view! {
         <Title text=s.sign_in_title/>
         <h1>{s.sign_in_title}</h1>
+        {move || reset.get().then(|| view! {
+            <div class="usa-alert usa-alert--success" role="status">
+                <div class="usa-alert__body"><p class="usa-alert__text">{s.password_was_reset}</p></div>
+            </div>
+        })}
         {move || signed_out.get().then(|| view! { <Notice message=AccountsMsg::SignedOut.into()/> })}
         {move || expired.get().then(|| view! { <Notice message=CommonMsg::SessionExpired.into() kind="warning"/> })}
         <p class="usa-prose">{s.sign_in_intro}</p>
         <ErrorSummary error/>
         <ActionForm action=sign_in attr:class="usa-form" attr:novalidate=true>
             <Field label=s.email name="email" input_type="email" autocomplete="username" error/>
-            <Field label=s.password name="password" input_type="password" autocomplete="current-password" error/>
+            <div data-show-password=s.show_password data-hide-password=s.hide_password>
+                <Field label=s.password name="password" input_type="password" autocomplete="current-password" error/>
+            </div>
             <button type="submit" class="usa-button">{s.sign_in}</button>
         </ActionForm>
+        <p><a class="usa-link" href="/forgot-password">{s.forgot_password}</a></p>
         <p>{s.no_account}" "<a class="usa-link" href="/register">{s.create_account}</a></p>
     }
 }

@@ -82,6 +82,16 @@ pub fn set_page_security_headers() {
     );
 }
 
+/// Tells the browser to send no `Referer` from this page (pages whose address may carry a token).
+pub fn set_no_referrer() {
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        response.insert_header(
+            http::header::REFERRER_POLICY,
+            http::HeaderValue::from_static("no-referrer"),
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -408,6 +408,35 @@ pub async fn acknowledge_backup_codes(
     store::forget_backup_code_reveal(&state.db, &session_id).await
 }
 
+/// Checks `code` as whichever second factor it looks like — an app code or a backup code (used
+/// up) — for flows that take either (confirming it is you, password recovery); a refusal is
+/// recorded in the history. Returns the method that passed.
+pub async fn check_second_factor(
+    state: &AppState,
+    account_id: &str,
+    locale: Locale,
+    code: &str,
+) -> Result<AuthMethod, AppError> {
+    let method = if backup_codes::looks_like_backup_code(code) {
+        AuthMethod::BackupCode
+    } else if OneTimeCode::parse(code).is_ok() {
+        AuthMethod::AuthenticatorApp
+    } else {
+        return Err(AppError::field("code", MfaMsg::CodeOrBackupInvalid.into()));
+    };
+    let checked = match method {
+        AuthMethod::BackupCode => use_backup_code(state, account_id, locale, code)
+            .await
+            .map(|_| ()),
+        _ => check_app_code(state, account_id, locale, code).await,
+    };
+    if let Err(error) = checked {
+        record_failure(state, account_id, method, &error).await;
+        return Err(error);
+    }
+    Ok(method)
+}
+
 /// A signed-in person proves it is them again (password and a second factor) before a sensitive
 /// change: the session gets a new id and a fresh full-sign-in time. The password is throttled
 /// like a sign-in, the code like a second step.
@@ -441,23 +470,7 @@ pub async fn reauthenticate(
         return Err(AppError::field("password", MfaMsg::PasswordWrong.into()));
     }
     rate_limit::reset_account(&state.db, &subject).await?;
-    let method = if backup_codes::looks_like_backup_code(code) {
-        AuthMethod::BackupCode
-    } else if OneTimeCode::parse(code).is_ok() {
-        AuthMethod::AuthenticatorApp
-    } else {
-        return Err(AppError::field("code", MfaMsg::CodeOrBackupInvalid.into()));
-    };
-    let checked = match method {
-        AuthMethod::BackupCode => use_backup_code(state, &account_id, locale, code)
-            .await
-            .map(|_| ()),
-        _ => check_app_code(state, &account_id, locale, code).await,
-    };
-    if let Err(error) = checked {
-        record_failure(state, &account_id, method, &error).await;
-        return Err(error);
-    }
+    let method = check_second_factor(state, &account_id, locale, code).await?;
     let now = state.now();
     let event = NewEvent {
         account_id: &account_id,

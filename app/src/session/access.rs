@@ -15,7 +15,8 @@ pub fn require_step(session: &SessionHandle, step: Step) -> Result<String, AppEr
             AuthState::VerifyingEmail { registration_id } => registration_id,
             AuthState::EnrollingTotp { account_id }
             | AuthState::AwaitingSecondFactor { account_id }
-            | AuthState::SignedIn { account_id } => account_id,
+            | AuthState::SignedIn { account_id }
+            | AuthState::Recovering { account_id, .. } => account_id,
         }),
         _ if session.expired() => Err(AppError::SessionExpired),
         _ => Err(AppError::Unauthorized),

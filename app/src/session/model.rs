@@ -8,6 +8,12 @@
 //! | (none)                        | correct password, no authenticator  | `EnrollingTotp`          |
 //! | (none)                        | correct password                    | `AwaitingSecondFactor`   |
 //! | `AwaitingSecondFactor`        | correct, unused authenticator code  | `SignedIn`               |
+//! | `SignedIn`                    | password and second factor again    | `SignedIn` (recent)      |
+//! | (any)                         | unused password-reset link opened   | `Recovering(Questions)`  |
+//! |                               |   (no security answers on file)     | `Recovering(SecondFactor)`|
+//! | `Recovering(Questions)`       | every security answer right         | `Recovering(SecondFactor)`|
+//! | `Recovering(SecondFactor)`    | app code or backup code right       | `Recovering(NewPassword)`|
+//! | `Recovering(NewPassword)`     | new password set (every session ends)| (none)                  |
 //! | any                           | sign out, idle or absolute timeout  | (none)                   |
 //!
 //! Every arrow starts a new session id (no fixation).
@@ -40,6 +46,25 @@ pub enum AuthState {
         /// The account.
         account_id: String,
     },
+    /// Recovering a forgotten password, after opening the emailed link: never signed in.
+    Recovering {
+        /// The account.
+        account_id: String,
+        /// What the person must prove next.
+        stage: RecoveryStage,
+    },
+}
+
+/// The steps of password recovery after the emailed link, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecoveryStage {
+    /// Answer the security questions (an extra check, never enough alone).
+    Questions,
+    /// Enter a code from a second factor or a backup code.
+    SecondFactor,
+    /// Choose the new password.
+    NewPassword,
 }
 
 /// The page each state belongs on; used to send people to the right step.
@@ -51,6 +76,7 @@ impl AuthState {
             AuthState::EnrollingTotp { .. } => "/setup-authenticator",
             AuthState::AwaitingSecondFactor { .. } => "/sign-in/code",
             AuthState::SignedIn { .. } => "/account",
+            AuthState::Recovering { stage, .. } => Step::Recovering(*stage).path(),
         }
     }
 
@@ -60,7 +86,8 @@ impl AuthState {
             AuthState::VerifyingEmail { .. } => None,
             AuthState::EnrollingTotp { account_id }
             | AuthState::AwaitingSecondFactor { account_id }
-            | AuthState::SignedIn { account_id } => Some(account_id),
+            | AuthState::SignedIn { account_id }
+            | AuthState::Recovering { account_id, .. } => Some(account_id),
         }
     }
 }
@@ -80,6 +107,8 @@ pub enum Step {
     AwaitingSecondFactor,
     /// Fully signed in.
     SignedIn,
+    /// Recovering a forgotten password, at this stage.
+    Recovering(RecoveryStage),
 }
 
 impl Step {
@@ -91,6 +120,7 @@ impl Step {
             Some(AuthState::EnrollingTotp { .. }) => Step::EnrollingTotp,
             Some(AuthState::AwaitingSecondFactor { .. }) => Step::AwaitingSecondFactor,
             Some(AuthState::SignedIn { .. }) => Step::SignedIn,
+            Some(AuthState::Recovering { stage, .. }) => Step::Recovering(*stage),
         }
     }
 
@@ -102,6 +132,9 @@ impl Step {
             Step::EnrollingTotp => "/setup-authenticator",
             Step::AwaitingSecondFactor => "/sign-in/code",
             Step::SignedIn => "/account",
+            Step::Recovering(RecoveryStage::Questions) => "/reset-password/questions",
+            Step::Recovering(RecoveryStage::SecondFactor) => "/reset-password/verify",
+            Step::Recovering(RecoveryStage::NewPassword) => "/reset-password/new",
         }
     }
 }

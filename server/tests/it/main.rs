@@ -22,6 +22,7 @@ mod overload;
 mod pages;
 mod paper_filings;
 mod ping;
+mod recovery;
 mod registration;
 mod schema;
 mod sessions;

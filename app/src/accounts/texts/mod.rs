@@ -166,6 +166,10 @@ pub struct AccountsTexts {
     pub profile_title: &'static str,
     pub account_number: &'static str,
     pub account_number_hint: &'static str,
+    pub forgot_password: &'static str,
+    pub password_was_reset: &'static str,
+    pub show_password: &'static str,
+    pub hide_password: &'static str,
     pub history_title: &'static str,
     pub history_intro: &'static str,
     pub history_empty: &'static str,
@@ -175,7 +179,7 @@ pub struct AccountsTexts {
     pub history_when: &'static str,
     pub history_where: &'static str,
     /// One per `AccountEventKind::ALL`, in that order.
-    pub event_kinds: [&'static str; 7],
+    pub event_kinds: [&'static str; 9],
     /// One per `AuthMethod::ALL`, in that order.
     pub auth_methods: [&'static str; 3],
     pub copy_account_number: &'static str,

@@ -1,0 +1,37 @@
+//! The emails of password recovery, in the recipient's language.
+
+use super::texts::texts;
+use crate::{
+    i18n::{fill, Locale},
+    infra::outbox::OutgoingEmail,
+};
+
+/// The reset link, valid for `minutes`.
+pub fn reset_link(locale: Locale, to: &str, link: &str, minutes: i64) -> OutgoingEmail {
+    let email = texts(locale).reset_email;
+    OutgoingEmail {
+        to: to.to_owned(),
+        subject: email.subject.to_owned(),
+        body: fill(email.body, &[("link", &link), ("minutes", &minutes)]),
+    }
+}
+
+/// The password was reset and every session ended.
+pub fn password_reset(locale: Locale, to: &str, base_url: &str) -> OutgoingEmail {
+    let email = texts(locale).password_reset_email;
+    OutgoingEmail {
+        to: to.to_owned(),
+        subject: email.subject.to_owned(),
+        body: fill(email.body, &[("base_url", &base_url)]),
+    }
+}
+
+/// Someone asked for a reset link for an address that has no account.
+pub fn no_account(locale: Locale, to: &str, base_url: &str) -> OutgoingEmail {
+    let email = texts(locale).no_account_email;
+    OutgoingEmail {
+        to: to.to_owned(),
+        subject: email.subject.to_owned(),
+        body: fill(email.body, &[("base_url", &base_url.trim_end_matches('/'))]),
+    }
+}

@@ -1,0 +1,13 @@
+//! Password recovery: "Forgot your password?" sends a single-use link; after it the person answers
+//! their security questions, proves a second factor (or a backup code) and only then chooses a new
+//! password, which ends every session. Nothing here signs anyone in.
+
+#[cfg(feature = "ssr")]
+pub mod emails;
+pub mod pages;
+pub mod server_fns;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod store;
+pub mod texts;

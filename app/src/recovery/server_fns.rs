@@ -1,0 +1,116 @@
+//! Thin server functions of password recovery. Each requires its stage of the flow, except the
+//! two that start it (public: anyone may ask for a link or open one).
+
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// "Forgot your password?": queues a link if the address has an account; the same answer either way.
+#[server(prefix = "/_fn", endpoint = "request_password_reset")]
+pub async fn request_password_reset(email: String) -> Result<(), AppError> {
+    use crate::infra::{
+        request::{client_ip, request_locale},
+        state::use_app_state,
+    };
+    super::service::request_reset(&use_app_state()?, client_ip()?, request_locale(), &email)
+        .await?;
+    leptos_axum::redirect("/forgot-password?sent=1");
+    Ok(())
+}
+
+/// Opens the emailed link (the token travels in the form, not the URL) and starts recovery. A dead
+/// link leads to "Forgot your password?" with the reason: the link's page sends no `Referer`, so
+/// the usual way back to the form with the error is not open.
+#[server(prefix = "/_fn", endpoint = "start_password_reset")]
+pub async fn start_password_reset(token: String) -> Result<(), AppError> {
+    use crate::{
+        infra::{request::client_ip, state::use_app_state},
+        session::store::use_session,
+    };
+    let session = use_session()?;
+    match super::service::start_recovery(&use_app_state()?, &session, client_ip()?, &token).await {
+        Ok(()) => {
+            let next = session
+                .state()
+                .map_or("/sign-in", |state| state.home_path());
+            leptos_axum::redirect(next);
+            Ok(())
+        }
+        Err(error) if error.field_message("token").is_some() => {
+            leptos_axum::redirect("/forgot-password?expired=1");
+            Ok(())
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// The recovering account's security questions (ids, in order).
+#[server(prefix = "/_fn", endpoint = "get_recovery_questions")]
+pub async fn get_recovery_questions() -> Result<Vec<String>, AppError> {
+    use crate::{infra::state::use_app_state, session::store::use_session};
+    super::service::recovery_questions(&use_app_state()?, &use_session()?).await
+}
+
+/// The answers to the security questions.
+#[server(prefix = "/_fn", endpoint = "answer_recovery_questions")]
+pub async fn answer_recovery_questions(
+    answer1: String,
+    #[server(default)] answer2: String,
+    #[server(default)] answer3: String,
+) -> Result<(), AppError> {
+    use crate::{infra::state::use_app_state, session::store::use_session};
+    super::service::answer_questions(
+        &use_app_state()?,
+        &use_session()?,
+        &[answer1, answer2, answer3],
+    )
+    .await?;
+    leptos_axum::redirect("/reset-password/verify");
+    Ok(())
+}
+
+/// A second factor (app code or backup code) during recovery.
+#[server(prefix = "/_fn", endpoint = "verify_recovery_code")]
+pub async fn verify_recovery_code(code: String) -> Result<(), AppError> {
+    use crate::{
+        infra::{request::request_locale, state::use_app_state},
+        session::store::use_session,
+    };
+    super::service::verify_second_factor(
+        &use_app_state()?,
+        &use_session()?,
+        request_locale(),
+        &code,
+    )
+    .await?;
+    leptos_axum::redirect("/reset-password/new");
+    Ok(())
+}
+
+/// The address of the account whose new password is being chosen.
+#[server(prefix = "/_fn", endpoint = "get_recovering_email")]
+pub async fn get_recovering_email() -> Result<String, AppError> {
+    use crate::{infra::state::use_app_state, session::store::use_session};
+    super::service::recovering_email(&use_app_state()?, &use_session()?).await
+}
+
+/// The new password; every session ends and the person signs in again.
+#[server(prefix = "/_fn", endpoint = "set_new_password")]
+pub async fn set_new_password(
+    password: String,
+    password_confirmation: String,
+) -> Result<(), AppError> {
+    use crate::{
+        infra::{request::request_locale, state::use_app_state},
+        session::store::use_session,
+    };
+    super::service::set_new_password(
+        &use_app_state()?,
+        &use_session()?,
+        request_locale(),
+        &password,
+        &password_confirmation,
+    )
+    .await?;
+    leptos_axum::redirect("/sign-in?reset=1");
+    Ok(())
+}

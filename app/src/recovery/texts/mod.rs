@@ -1,0 +1,96 @@
+//! Everything password recovery says, in every language. One table per language (`en.rs`, `es.rs`).
+
+mod en;
+mod es;
+
+use crate::i18n::{use_locale, EmailText, Locale, Msg, PerLocale};
+use serde::{Deserialize, Serialize};
+
+static TEXTS: PerLocale<RecoveryTexts> = [en::TEXTS, es::TEXTS];
+
+/// The recovery texts of `locale`.
+pub fn texts(locale: Locale) -> &'static RecoveryTexts {
+    locale.pick(&TEXTS)
+}
+
+/// The recovery texts of the current page's language.
+pub fn use_texts() -> &'static RecoveryTexts {
+    texts(use_locale())
+}
+
+/// A message of password recovery.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RecoveryMsg {
+    /// The reset link is unknown, expired or already used.
+    LinkInvalid,
+    /// At least one security answer does not match.
+    AnswersWrong,
+}
+
+impl From<RecoveryMsg> for Msg {
+    fn from(msg: RecoveryMsg) -> Self {
+        Msg::Recovery(msg)
+    }
+}
+
+impl RecoveryMsg {
+    /// The message in `locale`.
+    pub fn text(&self, locale: Locale) -> String {
+        let t = texts(locale);
+        match self {
+            RecoveryMsg::LinkInvalid => t.link_invalid,
+            RecoveryMsg::AnswersWrong => t.answers_wrong,
+        }
+        .to_owned()
+    }
+}
+
+/// The recovery texts of one language; each field is named after the place it appears.
+#[allow(missing_docs)]
+pub struct RecoveryTexts {
+    pub forgot_title: &'static str,
+    pub forgot_intro: &'static str,
+    pub forgot_submit: &'static str,
+    /// `{minutes}`: how long the link works.
+    pub forgot_sent: &'static str,
+    pub reset_title: &'static str,
+    pub reset_intro: &'static str,
+    pub reset_continue: &'static str,
+    pub link_invalid: &'static str,
+    pub questions_title: &'static str,
+    pub questions_intro: &'static str,
+    pub answers_wrong: &'static str,
+    pub continue_button: &'static str,
+    pub factor_title: &'static str,
+    pub factor_intro: &'static str,
+    pub factor_code: &'static str,
+    pub factor_code_hint: &'static str,
+    pub factor_lost: &'static str,
+    pub new_password_title: &'static str,
+    pub new_password_intro: &'static str,
+    pub new_password_submit: &'static str,
+    /// `{link}`, `{minutes}`.
+    pub reset_email: EmailText,
+    /// `{base_url}`.
+    pub password_reset_email: EmailText,
+    /// `{base_url}`.
+    pub no_account_email: EmailText,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_and_email_differs_between_languages() {
+        for msg in [RecoveryMsg::LinkInvalid, RecoveryMsg::AnswersWrong] {
+            assert_ne!(msg.text(Locale::En), msg.text(Locale::Es), "{msg:?}");
+        }
+        let (en, es) = (texts(Locale::En), texts(Locale::Es));
+        assert_ne!(en.reset_email.body, es.reset_email.body);
+        assert!(es.reset_email.body.contains("{link}"));
+        assert!(es.password_reset_email.body.contains("{base_url}"));
+        assert!(es.no_account_email.body.contains("{base_url}"));
+        assert_ne!(en.no_account_email.subject, es.no_account_email.subject);
+    }
+}
