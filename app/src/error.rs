@@ -46,6 +46,10 @@ pub enum AppError {
     #[serde(rename = "reauth_required")]
     #[error("re-authentication required")]
     ReauthRequired,
+    /// The current password given to confirm a change (e.g. of the password) is wrong; nothing
+    /// changed.
+    #[error("current password wrong")]
+    CurrentPasswordWrong,
     /// The thing asked for does not exist or is not the caller's.
     #[error("not found")]
     NotFound,
@@ -101,7 +105,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::Unauthorized | AppError::SessionExpired => 401,
-            AppError::Forbidden | AppError::ReauthRequired => 403,
+            AppError::Forbidden | AppError::ReauthRequired | AppError::CurrentPasswordWrong => 403,
             AppError::NotFound => 404,
             AppError::Validation { .. } => 422,
             AppError::Conflict => 409,
@@ -125,6 +129,10 @@ impl AppError {
             AppError::SessionExpired => vec![(None, CommonMsg::SessionExpired.into())],
             AppError::Forbidden => vec![(None, CommonMsg::Forbidden.into())],
             AppError::ReauthRequired => vec![(None, CommonMsg::ReauthRequired.into())],
+            AppError::CurrentPasswordWrong => vec![(
+                Some("current_password".to_owned()),
+                CommonMsg::CurrentPasswordWrong.into(),
+            )],
             AppError::NotFound => vec![(None, CommonMsg::NotFound.into())],
             AppError::Conflict => vec![(None, CommonMsg::Conflict.into())],
             AppError::InvalidCredentials => vec![(None, CommonMsg::InvalidCredentials.into())],
@@ -168,6 +176,9 @@ impl AppError {
     /// The message for one field, if this error has one.
     pub fn field_message(&self, field: &str) -> Option<Msg> {
         match self {
+            AppError::CurrentPasswordWrong if field == "current_password" => {
+                Some(CommonMsg::CurrentPasswordWrong.into())
+            }
             AppError::Validation { field_errors } => field_errors
                 .iter()
                 .find(|e| e.field == field)

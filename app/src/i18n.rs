@@ -318,6 +318,8 @@ pub enum CommonMsg {
     Forbidden,
     /// A sensitive change needs a recent full sign-in.
     ReauthRequired,
+    /// The current password given to confirm a change is wrong.
+    CurrentPasswordWrong,
     /// Not found.
     NotFound,
     /// Malformed request.
@@ -353,6 +355,7 @@ impl CommonMsg {
             CommonMsg::SessionExpired => t.session_expired.to_owned(),
             CommonMsg::Forbidden => t.forbidden.to_owned(),
             CommonMsg::ReauthRequired => t.reauth_required.to_owned(),
+            CommonMsg::CurrentPasswordWrong => t.current_password_wrong.to_owned(),
             CommonMsg::NotFound => t.not_found.to_owned(),
             CommonMsg::BadRequest => t.bad_request.to_owned(),
             CommonMsg::TooLarge => t.too_large.to_owned(),
@@ -392,6 +395,7 @@ pub struct CommonTexts {
     pub session_expired: &'static str,
     pub forbidden: &'static str,
     pub reauth_required: &'static str,
+    pub current_password_wrong: &'static str,
     pub not_found: &'static str,
     pub bad_request: &'static str,
     pub too_large: &'static str,
@@ -426,6 +430,7 @@ static COMMON_TEXTS: PerLocale<CommonTexts> = [
         session_expired: "Your session ended because you were inactive. Sign in again.",
         forbidden: "You are not allowed to do that.",
         reauth_required: "For your security, confirm it is you (password and second step) before making this change.",
+        current_password_wrong: "Your current password is not correct. Nothing was changed.",
         not_found: "We could not find that.",
         bad_request: "Something in the form was missing or malformed. Try again.",
         too_large: "What you sent is too large.",
@@ -460,6 +465,7 @@ static COMMON_TEXTS: PerLocale<CommonTexts> = [
         session_expired: "Su sesión terminó por inactividad. Inicie sesión de nuevo.",
         forbidden: "No tiene permiso para hacer eso.",
         reauth_required: "Por su seguridad, confirme que es usted (contraseña y segundo paso) antes de hacer este cambio.",
+        current_password_wrong: "Su contraseña actual no es correcta. No se cambió nada.",
         not_found: "No pudimos encontrar eso.",
         bad_request: "Faltaba algo en el formulario o no era válido. Inténtelo de nuevo.",
         too_large: "Lo que envió es demasiado grande.",

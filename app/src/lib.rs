@@ -94,6 +94,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("account/security/backup-codes") view=mfa::pages::NewBackupCodesPage ssr=SsrMode::Async/>
                     <Route path=path!("account/reauthenticate") view=mfa::pages::ReauthenticatePage ssr=SsrMode::Async/>
                     <Route path=path!("account/history") view=accounts::pages::AccountHistoryPage ssr=SsrMode::Async/>
+                    <Route path=path!("account/devices") view=accounts::pages::DevicesListPage ssr=SsrMode::Async/>
+                    <Route path=path!("account/password") view=accounts::pages::ChangePasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("case-status") view=cases::pages::CaseStatusPage ssr=SsrMode::Async/>
                     <Route path=path!("cases/:id") view=cases::pages::CasePage ssr=SsrMode::Async/>
                     <Route path=path!("officer") view=officer::pages::OfficerQueuePage ssr=SsrMode::Async/>

@@ -43,6 +43,7 @@ fn code_of(error: &AppError) -> &'static str {
         }
         AppError::Forbidden => "forbidden",
         AppError::ReauthRequired => "reauth_required",
+        AppError::CurrentPasswordWrong => "forbidden",
         AppError::NotFound => "not_found",
         AppError::Validation { .. } => "invalid_request",
         AppError::Conflict => "conflict",

@@ -26,3 +26,13 @@ pub fn address_already_registered(locale: Locale, to: &str, base_url: &str) -> O
         body: fill(email.body, &[("base_url", &base_url)]),
     }
 }
+
+/// The password was changed by someone who knew the current one.
+pub fn password_changed(locale: Locale, to: &str) -> OutgoingEmail {
+    let email = texts(locale).password_changed_email;
+    OutgoingEmail {
+        to: to.to_owned(),
+        subject: email.subject.to_owned(),
+        body: email.body.to_owned(),
+    }
+}

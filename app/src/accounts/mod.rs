@@ -5,6 +5,8 @@ pub mod access;
 #[cfg(feature = "ssr")]
 pub mod access_notices;
 #[cfg(feature = "ssr")]
+pub mod active_sessions;
+#[cfg(feature = "ssr")]
 pub mod devices;
 #[cfg(feature = "ssr")]
 pub mod emails;

@@ -601,11 +601,15 @@ pub enum AccountEventKind {
     RecoveryStarted,
     /// The password was replaced through recovery; every session ended.
     PasswordReset,
+    /// The person changed their password (knowing the current one).
+    PasswordChanged,
+    /// The person signed out one or all of their other sessions.
+    SessionsRevoked,
 }
 
 impl AccountEventKind {
     /// Every kind, for round-trip tests.
-    pub const ALL: [AccountEventKind; 9] = [
+    pub const ALL: [AccountEventKind; 11] = [
         AccountEventKind::SignedIn,
         AccountEventKind::SignInFailed,
         AccountEventKind::SecondFactorFailed,
@@ -615,6 +619,8 @@ impl AccountEventKind {
         AccountEventKind::Reauthenticated,
         AccountEventKind::RecoveryStarted,
         AccountEventKind::PasswordReset,
+        AccountEventKind::PasswordChanged,
+        AccountEventKind::SessionsRevoked,
     ];
 
     /// The name stored in the database.
@@ -629,6 +635,8 @@ impl AccountEventKind {
             AccountEventKind::Reauthenticated => "reauthenticated",
             AccountEventKind::RecoveryStarted => "recovery_started",
             AccountEventKind::PasswordReset => "password_reset",
+            AccountEventKind::PasswordChanged => "password_changed",
+            AccountEventKind::SessionsRevoked => "sessions_revoked",
         }
     }
 
@@ -695,4 +703,32 @@ pub struct AccountHistoryPage {
     pub events: Vec<AccountEvent>,
     /// The cursor of the next (older) page, if there is one.
     pub older: Option<String>,
+}
+
+/// One session of the account on the Devices page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceSession {
+    /// The session's public id (for "Sign out" of this one).
+    pub id: String,
+    /// The browser and system, if known.
+    pub device: Option<String>,
+    /// The client address when it signed in, if known.
+    pub ip: Option<String>,
+    /// When it signed in, in words.
+    pub started: String,
+    /// When it was last used, in words.
+    pub last_seen: String,
+    /// True for the session reading the page.
+    pub current: bool,
+    /// False while only the password was entered (the second step not done).
+    pub signed_in: bool,
+}
+
+/// A page of the account's sessions, most recently used first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct DevicesPage {
+    /// The sessions.
+    pub sessions: Vec<DeviceSession>,
+    /// The cursor of the next page, if there is one.
+    pub more: Option<String>,
 }

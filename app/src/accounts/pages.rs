@@ -2,12 +2,12 @@
 
 use super::{
     model::{
-        AccountEventKind, AccountHistoryPage, AuthMethod, LengthProblem, PasswordFeedback,
-        PasswordRules, Profile, SECURITY_QUESTION_IDS,
+        AccountEventKind, AccountHistoryPage, AuthMethod, DevicesPage, LengthProblem,
+        PasswordFeedback, PasswordRules, Profile, SECURITY_QUESTION_IDS,
     },
     server_fns::{
-        get_account_history, get_profile, get_registration_settings, Register,
-        ResendVerificationCode, SignIn, VerifyEmail,
+        get_account_history, get_devices, get_profile, get_registration_settings, ChangePassword,
+        Register, ResendVerificationCode, SignIn, SignOutDevice, SignOutOtherDevices, VerifyEmail,
     },
     texts::{use_texts, AccountsMsg},
 };
@@ -17,7 +17,7 @@ use crate::{
         RequireStep,
     },
     error::AppError,
-    i18n::{use_common, use_locale, CommonMsg, Locale},
+    i18n::{fill, use_common, use_locale, CommonMsg, Locale},
     session::model::Step,
 };
 use leptos::{either::Either, prelude::*};
@@ -539,6 +539,154 @@ fn HistoryTable(history: Resource<Result<AccountHistoryPage, AppError>>) -> impl
                         }.into_any())
                     }
                     Err(error) => Either::Right(view! { <ErrorSummary error=Signal::stored(Some(error))/> }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// `/account/devices`: every live session of the account, with "sign out" for each and for all
+/// the others (`?more=` continues the list).
+#[component]
+pub fn DevicesListPage() -> impl IntoView {
+    let s = use_texts();
+    let query = use_query_map();
+    let more = move || query.with(|q| q.get("more"));
+    let devices = Resource::new(more, get_devices);
+    let signed_out = query_flag("signed_out");
+    view! {
+        <Title text=s.devices_title/>
+        <RequireStep required=Step::SignedIn>
+            <h1>{s.devices_title}</h1>
+            {move || signed_out.get().then(|| view! {
+                <div class="usa-alert usa-alert--success" role="status">
+                    <div class="usa-alert__body"><p class="usa-alert__text">{s.devices_signed_out_notice}</p></div>
+                </div>
+            })}
+            <p class="usa-prose">{s.devices_intro}</p>
+            <DeviceList devices/>
+        </RequireStep>
+    }
+}
+
+#[component]
+fn DeviceList(devices: Resource<Result<DevicesPage, AppError>>) -> impl IntoView {
+    let s = use_texts();
+    let loading = use_common().loading;
+    let sign_out = ServerAction::<SignOutDevice>::new();
+    let sign_out_others = ServerAction::<SignOutOtherDevices>::new();
+    let error: Signal<Option<AppError>> = Signal::derive(move || {
+        sign_out
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .or_else(|| sign_out_others.value().get().and_then(|r| r.err()))
+    });
+    view! {
+        <ErrorSummary error/>
+        <Suspense fallback=move || view! { <p>{loading}</p> }>
+            {move || Suspend::new(async move {
+                match devices.await {
+                    Ok(page) => {
+                        let others = page.sessions.iter().any(|d| !d.current);
+                        let items = page
+                            .sessions
+                            .into_iter()
+                            .map(|device| {
+                                let name = device.device.clone().unwrap_or_else(|| s.device_unknown.to_owned());
+                                let times = fill(s.device_times, &[("started", &device.started), ("last_seen", &device.last_seen)]);
+                                view! {
+                                    <li class="usa-collection__item caseport-device">
+                                        <div class="usa-collection__body">
+                                            <h2 class="usa-collection__heading">{name}</h2>
+                                            {device.current.then(|| view! { <span class="usa-tag">{s.this_device}</span> })}
+                                            {(!device.signed_in).then(|| view! { <span class="usa-tag usa-tag--big">{s.password_only}</span> })}
+                                            <p class="usa-collection__description">{device.ip.clone()}</p>
+                                            <p class="usa-collection__description">{times}</p>
+                                            <ActionForm action=sign_out attr:class="usa-form">
+                                                <input type="hidden" name="id" value=device.id.clone()/>
+                                                <button type="submit" class="usa-button usa-button--outline">{s.sign_out_device}</button>
+                                            </ActionForm>
+                                        </div>
+                                    </li>
+                                }
+                            })
+                            .collect_view();
+                        let more = page.more.map(|cursor| view! {
+                            <p><a class="usa-link" rel="next" href=format!("/account/devices?more={cursor}")>{s.devices_more}</a></p>
+                        });
+                        Either::Left(view! {
+                            <ul class="usa-collection">{items}</ul>
+                            {more}
+                            {others.then(|| view! {
+                                <ActionForm action=sign_out_others attr:class="usa-form">
+                                    <button type="submit" class="usa-button usa-button--secondary">{s.sign_out_others_button}</button>
+                                </ActionForm>
+                            })}
+                        })
+                    }
+                    Err(error) => Either::Right(view! { <ErrorSummary error=Signal::stored(Some(error))/> }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// `/account/password`: the current password, the new one twice, and "sign out of every other
+/// device" (ticked). Needs a recent full sign-in; if it is too old the page says so and links to
+/// confirming it is you.
+#[component]
+pub fn ChangePasswordPage() -> impl IntoView {
+    let s = use_texts();
+    let settings = Resource::new(|| (), |_| get_registration_settings());
+    let profile = Resource::new(|| (), |_| get_profile());
+    view! {
+        <Title text=s.change_password_title/>
+        <RequireStep required=Step::SignedIn>
+            <h1>{s.change_password_title}</h1>
+            <ChangePasswordForm settings profile/>
+        </RequireStep>
+    }
+}
+
+#[component]
+fn ChangePasswordForm(
+    settings: Resource<Result<super::server_fns::RegistrationSettings, AppError>>,
+    profile: Resource<Result<Profile, AppError>>,
+) -> impl IntoView {
+    let s = use_texts();
+    let loading = use_common().loading;
+    let change = ServerAction::<ChangePassword>::new();
+    let error: Signal<Option<AppError>> =
+        Signal::derive(move || change.value().get().and_then(|r| r.err()));
+    let changed = query_flag("changed");
+    let needs_reauth = move || matches!(error.get(), Some(AppError::ReauthRequired));
+    view! {
+        {move || changed.get().then(|| view! {
+            <div class="usa-alert usa-alert--success" role="status">
+                <div class="usa-alert__body"><p class="usa-alert__text">{s.password_changed_notice}</p></div>
+            </div>
+        })}
+        <ErrorSummary error/>
+        {move || needs_reauth().then(|| view! {
+            <p><a class="usa-button usa-button--outline" href="/account/reauthenticate?next=/account/password">{s.reauth_link}</a></p>
+        })}
+        <p class="usa-prose">{s.change_password_intro}</p>
+        <Suspense fallback=move || view! { <p>{loading}</p> }>
+            {move || Suspend::new(async move {
+                let rules = settings.await.unwrap_or_default().password;
+                let email = profile.await.map(|p| p.email).unwrap_or_default();
+                view! {
+                    <ActionForm action=change attr:class="usa-form" attr:novalidate=true>
+                        <input type="hidden" id="email" autocomplete="username" value=email/>
+                        <Field label=s.current_password name="current_password" input_type="password" autocomplete="current-password" error/>
+                        <NewPasswordFields rules error/>
+                        <div class="usa-checkbox">
+                            <input class="usa-checkbox__input" id="sign_out_others" type="checkbox" name="sign_out_others" value="on" checked/>
+                            <label class="usa-checkbox__label" for="sign_out_others">{s.sign_out_others}</label>
+                        </div>
+                        <button type="submit" class="usa-button">{s.change_password_submit}</button>
+                    </ActionForm>
                 }
             })}
         </Suspense>

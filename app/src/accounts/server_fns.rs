@@ -1,6 +1,6 @@
 //! Thin server functions for accounts: each authorises, validates, calls one service and answers.
 
-use super::model::{AccountHistoryPage, PasswordFeedback, Profile, RegistrationForm};
+use super::model::{AccountHistoryPage, DevicesPage, PasswordFeedback, Profile, RegistrationForm};
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -118,6 +118,70 @@ pub async fn get_account_history(before: Option<String>) -> Result<AccountHistor
         request_locale(),
     )
     .await
+}
+
+/// The signed-in account's live sessions, most recently used first, after the cursor `more`.
+#[server(prefix = "/_fn", endpoint = "get_devices")]
+pub async fn get_devices(more: Option<String>) -> Result<DevicesPage, AppError> {
+    use crate::{
+        infra::{request::request_locale, state::use_app_state},
+        session::store::use_session,
+    };
+    super::active_sessions::devices_page(
+        &use_app_state()?,
+        &use_session()?,
+        more.as_deref(),
+        request_locale(),
+    )
+    .await
+}
+
+/// Signs out one of the account's sessions (its public id from `get_devices`).
+#[server(prefix = "/_fn", endpoint = "sign_out_device")]
+pub async fn sign_out_device(id: String) -> Result<(), AppError> {
+    use crate::{infra::state::use_app_state, session::store::use_session};
+    let session = use_session()?;
+    super::active_sessions::sign_out_session(&use_app_state()?, &session, &id).await?;
+    leptos_axum::redirect(if session.state().is_some() {
+        "/account/devices?signed_out=1"
+    } else {
+        "/sign-in?signed_out=1"
+    });
+    Ok(())
+}
+
+/// Signs out every other session of the account.
+#[server(prefix = "/_fn", endpoint = "sign_out_other_devices")]
+pub async fn sign_out_other_devices() -> Result<(), AppError> {
+    use crate::{infra::state::use_app_state, session::store::use_session};
+    super::active_sessions::sign_out_other_sessions(&use_app_state()?, &use_session()?).await?;
+    leptos_axum::redirect("/account/devices?signed_out=1");
+    Ok(())
+}
+
+/// Changes the password (current one required; needs a recent full sign-in). The box "sign out
+/// of every other device" is ticked by default; an unticked box sends nothing.
+#[server(prefix = "/_fn", endpoint = "change_password")]
+pub async fn change_password(
+    current_password: String,
+    password: String,
+    password_confirmation: String,
+    sign_out_others: Option<String>,
+) -> Result<(), AppError> {
+    use crate::{
+        infra::{passwords::secret, request::request_locale, state::use_app_state},
+        session::store::use_session,
+    };
+    let change = super::service::PasswordChange {
+        current: secret(current_password),
+        new: password,
+        confirmation: password_confirmation,
+        sign_out_others: sign_out_others.is_some(),
+    };
+    super::service::change_password(&use_app_state()?, &use_session()?, request_locale(), change)
+        .await?;
+    leptos_axum::redirect("/account/password?changed=1");
+    Ok(())
 }
 
 /// What the registration form needs to know about this server's policy.

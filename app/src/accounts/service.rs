@@ -646,3 +646,69 @@ pub async fn insert_verified_account(
     }
     Ok(CreatedAccount { id, number })
 }
+
+/// A password change as submitted.
+pub struct PasswordChange {
+    /// The current password (proves the person at the keyboard knows it: item 6).
+    pub current: SecretString,
+    /// The new password.
+    pub new: String,
+    /// Its confirmation.
+    pub confirmation: String,
+    /// Whether every other session ends (on by default).
+    pub sign_out_others: bool,
+}
+
+/// Changes the signed-in account's password: needs a recent full sign-in (item 33) and the current
+/// password (item 6; a wrong one is throttled like a sign-in and changes nothing), then stores the
+/// new hash, ends the other sessions if asked, notifies the address and records it.
+pub async fn change_password(
+    state: &AppState,
+    session: &SessionHandle,
+    locale: Locale,
+    change: PasswordChange,
+) -> Result<(), AppError> {
+    let now = state.now();
+    let account_id = crate::session::access::recently_signed_in(session, now)?;
+    let account = store::find_by_id(&state.db, &account_id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let email = Email::parse(&account.email).map_err(|_| AppError::internal("stored email"))?;
+    let subject = login_subject(state, &email);
+    rate_limit::reserve_attempt(state, &subject).await?;
+    let verified = state
+        .hasher
+        .verify(&change.current, Some(&account.password_hash))
+        .await?;
+    if !verified.matches {
+        tracing::info!(account_id = %account_id, "password change: current password wrong");
+        return Err(AppError::CurrentPasswordWrong);
+    }
+    rate_limit::reset_account(&state.db, &subject).await?;
+    if change.new != change.confirmation {
+        return Err(AppError::field(
+            "password_confirmation",
+            AccountsMsg::PasswordMismatch.into(),
+        ));
+    }
+    let password_hash = hash_new_password(state, &email, &change.new).await?;
+    let keep = session.id_hash().ok_or(AppError::Unauthorized)?;
+    let notice = emails::password_changed(locale, &account.email);
+    let mut tx = state.db.begin_write().await?;
+    store::set_password_hash(&mut tx, &account_id, &password_hash, now).await?;
+    if change.sign_out_others {
+        crate::session::store::end_other_sessions(&mut tx, &account_id, &keep).await?;
+    }
+    outbox::enqueue(&mut *tx, &state.keys, &notice, now).await?;
+    let event = super::history::NewEvent {
+        account_id: &account_id,
+        kind: super::model::AccountEventKind::PasswordChanged,
+        method: None,
+        origin: &super::history::Origin::current(),
+    };
+    super::history::record(&mut *tx, &event, now).await?;
+    tx.commit().await?;
+    state.wake_outbox();
+    tracing::info!(account_id = %account_id, others_signed_out = change.sign_out_others, "password changed");
+    Ok(())
+}

@@ -197,6 +197,22 @@ pub async fn update_password_hash(
     Ok(())
 }
 
+/// Replaces the account's password hash inside the caller's transaction (a change or a reset).
+pub async fn set_password_hash(
+    tx: &mut Transaction<'static, Any>,
+    account_id: &str,
+    hash: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE accounts SET password_hash = $1, updated_at = $2 WHERE id = $3")
+        .bind(hash)
+        .bind(now)
+        .bind(account_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// A registration waiting for its emailed code.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RegistrationRow {

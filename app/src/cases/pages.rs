@@ -117,6 +117,8 @@ pub fn AccountHomePage() -> impl IntoView {
                 <li><a class="usa-link" href="/profile">{a.profile}</a></li>
                 <li><a class="usa-link" href="/account/security">{crate::mfa::texts::use_texts().security_title}</a></li>
                 <li><a class="usa-link" href="/account/history">{a.history_title}</a></li>
+                <li><a class="usa-link" href="/account/devices">{a.devices_title}</a></li>
+                <li><a class="usa-link" href="/account/password">{a.change_password_title}</a></li>
                 <li><a class="usa-link" href="/account/add-case">{use_texts().add_case_link}</a></li>
                 <li><a class="usa-link" href="/case-status">{use_texts().case_status_link}</a></li>
             </ul>

@@ -49,6 +49,57 @@ pub fn request_user_agent() -> Option<String> {
     })
 }
 
+/// "Browser / System" for a `User-Agent` header, from the few names that matter to a person
+/// looking for a sign-in they do not recognise (proper names, the same in every language). An
+/// unknown browser is named by the product at the start of the header; an unknown system is left
+/// out.
+pub fn device_label(user_agent: &str) -> String {
+    let browser = [
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("SamsungBrowser/", "Samsung Internet"),
+        ("Firefox/", "Firefox"),
+        ("FxiOS/", "Firefox"),
+        ("CriOS/", "Chrome"),
+        ("Chrome/", "Chrome"),
+        ("Chromium/", "Chromium"),
+        ("Safari/", "Safari"),
+    ]
+    .into_iter()
+    .find(|(token, _)| user_agent.contains(token))
+    .map(|(_, name)| name.to_owned())
+    .unwrap_or_else(|| {
+        let product = user_agent.split(['/', ' ']).next().unwrap_or_default();
+        product
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '.')
+            .take(40)
+            .collect()
+    });
+    let system = [
+        ("iPhone", "iOS"),
+        ("iPad", "iPadOS"),
+        ("Android", "Android"),
+        ("CrOS", "ChromeOS"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "macOS"),
+        ("Macintosh", "macOS"),
+        ("Linux", "Linux"),
+    ]
+    .into_iter()
+    .find(|(token, _)| user_agent.contains(token))
+    .map(|(_, name)| name);
+    match system {
+        Some(system) => format!("{browser} / {system}"),
+        None => browser,
+    }
+}
+
+/// The browser of the current request, described by [`device_label`].
+pub fn request_device() -> Option<String> {
+    request_user_agent().map(|agent| device_label(&agent))
+}
+
 /// The language of the current request (cookie, else `Accept-Language`).
 pub fn request_locale() -> Locale {
     parts()
@@ -96,6 +147,23 @@ pub fn set_no_referrer() {
 mod tests {
     use super::*;
     use http::{header, HeaderMap, HeaderValue};
+
+    #[test]
+    fn devices_are_named_by_browser_and_system() {
+        let cases = [
+            ("Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0", "Firefox / Windows"),
+            ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36", "Chrome / Linux"),
+            ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0", "Edge / Windows"),
+            ("Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1", "Safari / iOS"),
+            ("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15", "Safari / macOS"),
+            ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36", "Chrome / Android"),
+            ("curl/8.5.0", "curl"),
+            ("<script>/1 (x)", "script"),
+        ];
+        for (agent, label) in cases {
+            assert_eq!(device_label(agent), label, "{agent}");
+        }
+    }
 
     #[test]
     fn cookies_are_parsed_by_name_not_by_substring() {

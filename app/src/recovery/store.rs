@@ -90,11 +90,7 @@ pub async fn complete_reset(
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     crate::accounts::store::lock(db, &mut tx, reset.account_id).await?;
-    sqlx::query("UPDATE accounts SET password_hash = $1, updated_at = $2 WHERE id = $3")
-        .bind(reset.password_hash)
-        .bind(now)
-        .bind(reset.account_id)
-        .execute(&mut *tx)
+    crate::accounts::store::set_password_hash(&mut tx, reset.account_id, reset.password_hash, now)
         .await?;
     sqlx::query("DELETE FROM sessions WHERE account_id = $1")
         .bind(reset.account_id)

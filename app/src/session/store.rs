@@ -131,6 +131,78 @@ pub async fn end_other_sessions(
     Ok(())
 }
 
+/// One live session of an account, as its Devices page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ActiveSession {
+    /// The public id (never the id hash).
+    pub public_id: String,
+    /// The flow state, as stored (JSON).
+    pub state: String,
+    /// Client address when the id was issued.
+    pub ip: Option<String>,
+    /// Browser description when the id was issued.
+    pub device: Option<String>,
+    /// When the id was issued.
+    pub created_at: i64,
+    /// Last request seen.
+    pub last_seen_at: i64,
+}
+
+/// Up to `limit` live sessions of the account at `now`, most recently used first, after the
+/// `(last_seen_at, public_id)` cursor if given (keyset pagination).
+pub async fn active_sessions(
+    db: &Db,
+    policy: &Policy,
+    account_id: &str,
+    after: Option<(i64, &str)>,
+    limit: i64,
+    now: i64,
+) -> Result<Vec<ActiveSession>, AppError> {
+    let (seen, id) = after.unwrap_or((i64::MAX, ""));
+    let strict = after.is_some();
+    Ok(sqlx::query_as(
+        "SELECT public_id, state, ip, device, created_at, last_seen_at FROM sessions
+         WHERE account_id = $1 AND public_id IS NOT NULL
+           AND last_seen_at >= $2 AND created_at >= $3
+           AND ($4 = 0 OR last_seen_at < $5 OR (last_seen_at = $5 AND public_id < $6))
+         ORDER BY last_seen_at DESC, public_id DESC LIMIT $7",
+    )
+    .bind(account_id)
+    .bind(now - policy.session_idle_secs)
+    .bind(now - policy.session_absolute_secs)
+    .bind(i64::from(strict))
+    .bind(seen)
+    .bind(id)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// The public id of the session whose stored id is `id_hash`.
+pub async fn public_id_of(db: &Db, id_hash: &str) -> Result<Option<String>, AppError> {
+    let found: Option<Option<String>> =
+        sqlx::query_scalar("SELECT public_id FROM sessions WHERE id_hash = $1")
+            .bind(id_hash)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(found.flatten())
+}
+
+/// Ends the account's session with `public_id` inside the caller's transaction; false when the
+/// account has no such session.
+pub async fn end_session_by_public_id(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    account_id: &str,
+    public_id: &str,
+) -> Result<bool, AppError> {
+    let ended = sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND public_id = $2")
+        .bind(account_id)
+        .bind(public_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(ended.rows_affected() == 1)
+}
+
 async fn delete(db: &Db, id_hash: &str) -> Result<(), AppError> {
     sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
         .bind(id_hash)
@@ -240,14 +312,18 @@ impl SessionHandle {
                 .await?;
         }
         sqlx::query(
-            "INSERT INTO sessions (id_hash, account_id, state, created_at, last_seen_at, authenticated_at, updated_at)
-             VALUES ($1, $2, $3, $4, $4, $5, $4)",
+            "INSERT INTO sessions (id_hash, account_id, state, created_at, last_seen_at, authenticated_at,
+                                   updated_at, public_id, ip, device)
+             VALUES ($1, $2, $3, $4, $4, $5, $4, $6, $7, $8)",
         )
         .bind(&id_hash)
         .bind(state.account_id().map(str::to_owned))
         .bind(&state_json)
         .bind(now)
         .bind(matches!(state, AuthState::SignedIn { .. }).then_some(now))
+        .bind(crypto::random_hex(16))
+        .bind(crate::infra::request::client_ip().ok().map(|ip| ip.to_string()))
+        .bind(crate::infra::request::request_device())
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;

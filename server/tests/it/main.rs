@@ -9,6 +9,7 @@ mod accounts;
 mod backup_codes;
 mod cases;
 mod csrf_and_headers;
+mod devices;
 mod durability;
 mod enforcement;
 mod enrolment;
