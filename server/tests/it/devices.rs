@@ -317,3 +317,14 @@ async fn item33_a_password_change_21_minutes_after_signing_in_needs_re_authentic
     assert_eq!(refused.json(), serde_json::json!("reauth_required"));
     assert_eq!(password_hash(&app, email).await, before);
 }
+
+#[tokio::test]
+async fn the_devices_page_marks_the_session_reading_it() {
+    let app = TestApp::new().await;
+    let (cookie, _) = app.signed_up("page@example.com", PASSWORD).await;
+    let page = app
+        .send(Req::get("/account/devices").cookie(Some(&cookie)))
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains(">This device<"), "{}", page.body);
+}

@@ -50,7 +50,6 @@ pub(super) const TEXTS: AccountsTexts = AccountsTexts {
     change_password_title: "Change your password",
     change_password_intro: "Enter your current password, then the new one twice.",
     current_password: "Current password",
-    new_password: "New password",
     sign_out_others: "Sign out of every other device",
     change_password_submit: "Change password",
     password_changed_notice: "Your password was changed.",

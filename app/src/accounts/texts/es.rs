@@ -50,7 +50,6 @@ pub(super) const TEXTS: AccountsTexts = AccountsTexts {
     change_password_title: "Cambie su contraseña",
     change_password_intro: "Ingrese su contraseña actual y luego la nueva dos veces.",
     current_password: "Contraseña actual",
-    new_password: "Contraseña nueva",
     sign_out_others: "Cerrar la sesión en todos los demás dispositivos",
     change_password_submit: "Cambiar la contraseña",
     password_changed_notice: "Se cambió su contraseña.",

@@ -175,7 +175,6 @@ pub struct AccountsTexts {
     pub change_password_title: &'static str,
     pub change_password_intro: &'static str,
     pub current_password: &'static str,
-    pub new_password: &'static str,
     pub sign_out_others: &'static str,
     pub change_password_submit: &'static str,
     pub password_changed_notice: &'static str,
