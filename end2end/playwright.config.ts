@@ -80,7 +80,7 @@ export default defineConfig({
       // every link is a full page load. The shared fixtures (support/fixtures.ts) check that no page
       // is ever hydrated and that the app's WebAssembly is never requested.
       name: 'no-js',
-      testMatch: /(journey|language|navigation|cases|officer|paper-filing|staff-invitation|backup-codes|forgot-password|devices)\.spec\.ts$/,
+      testMatch: /(journey|language|navigation|cases|officer|paper-filing|staff-invitation|backup-codes|forgot-password|devices|idle-timeout)\.spec\.ts$/,
       use: { ...chromium, javaScriptEnabled: false },
     },
   ],
@@ -105,6 +105,9 @@ export default defineConfig({
       CASEPORT_SMTP_URL: `smtp://${SMTP_HOST}:${SMTP_PORT}`,
       CASEPORT_SITE_ROOT: 'target/site',
       CASEPORT_ENVIRONMENT: 'development',
+      // Lets a test move the server's clock (POST /__test/clock) to pass an idle timeout or a
+      // waiting period without waiting; refused in production.
+      CASEPORT_TEST_CLOCK: 'on',
     },
   },
 });

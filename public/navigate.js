@@ -106,6 +106,7 @@
     document.body.replaceWith(document.adoptNode(doc.body));
     hydrateIslands();
     addPasswordToggles();
+    watchIdleTime();
   }
 
   // "Show password" next to each password field inside [data-show-password] (its words are the
@@ -133,6 +134,58 @@
     });
   }
   addPasswordToggles();
+
+  // The idle warning of signed-in pages (#idle-warning): shown `data-warn-before` seconds before
+  // the session idles out (`data-idle-left`, as the server counted it when it sent the page);
+  // "Stay signed in" records activity; when the time is up the page is loaded again, and the
+  // server sends it to sign-in if the session really ended (another tab may have kept it alive).
+  var idleTimers = [];
+  function watchIdleTime() {
+    idleTimers.forEach(clearTimeout);
+    idleTimers = [];
+    var warning = document.getElementById('idle-warning');
+    if (!warning) {
+      return;
+    }
+    var left = parseInt(warning.getAttribute('data-idle-left'), 10);
+    var before = parseInt(warning.getAttribute('data-warn-before'), 10);
+    if (!(left > 0)) {
+      return;
+    }
+    var button = warning.querySelector('[data-stay-signed-in]');
+    function start(seconds) {
+      idleTimers.forEach(clearTimeout);
+      warning.hidden = true;
+      idleTimers = [
+        setTimeout(function () {
+          warning.hidden = false;
+          if (button) {
+            button.focus();
+          }
+        }, Math.max(seconds - before, 0) * 1000),
+        setTimeout(function () {
+          window.location.reload();
+        }, (seconds + 1) * 1000),
+      ];
+    }
+    if (button && !button.hasAttribute('data-watched')) {
+      button.setAttribute('data-watched', '');
+      button.addEventListener('click', function () {
+        fetch(warning.getAttribute('data-keep-alive'), {
+          method: 'POST',
+          credentials: 'same-origin',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+          body: '',
+        }).then(function (response) {
+          return response.ok ? response.json() : Promise.reject(response.status);
+        }).then(start, function () {
+          window.location.reload();
+        });
+      });
+    }
+    start(left);
+  }
+  watchIdleTime();
 
   // A problem with a form's request, shown above the form in the page's language (the server puts
   // the words on <main>), and focused; the form stays as it was, so nothing typed is lost.

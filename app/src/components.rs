@@ -77,6 +77,7 @@ fn SiteHeader(signed_in_links: ViewFn) -> impl IntoView {
                             (step.await == Ok(Step::SignedIn)).then(|| view! {
                                 {signed_in_links.run()}
                                 <LiveUpdates/>
+                                <IdleWarning/>
                                 <ActionForm action=sign_out>
                                     <button type="submit" class="usa-button usa-button--outline">{s.sign_out}</button>
                                 </ActionForm>
@@ -87,6 +88,30 @@ fn SiteHeader(signed_in_links: ViewFn) -> impl IntoView {
                 </nav>
             </div>
         </header>
+    }
+}
+
+/// The warning shown two minutes before the session idles out, with "Stay signed in": hidden
+/// markup that `public/navigate.js` times from `data-idle-left` (seconds, as the server counts
+/// them) and shows; "Stay signed in" asks `data-keep-alive`. When the time is up the page is
+/// loaded again, and the server sends it to sign-in. Without scripts nothing shows, and the next
+/// request after the timeout lands on sign-in with the reason.
+#[component]
+fn IdleWarning() -> impl IntoView {
+    let s = use_common();
+    #[cfg(feature = "ssr")]
+    let left = crate::session::store::idle_seconds_left().unwrap_or_default();
+    #[cfg(not(feature = "ssr"))]
+    let left = 0i64;
+    view! {
+        <div id="idle-warning" class="caseport-idle-warning usa-alert usa-alert--warning" role="alertdialog"
+            aria-labelledby="idle-warning-text" hidden
+            data-idle-left=left data-warn-before="120" data-keep-alive="/_fn/keep_session_alive">
+            <div class="usa-alert__body">
+                <p id="idle-warning-text" class="usa-alert__text">{s.idle_warning}</p>
+                <button type="button" class="usa-button" data-stay-signed-in>{s.stay_signed_in}</button>
+            </div>
+        </div>
     }
 }
 

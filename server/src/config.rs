@@ -70,6 +70,10 @@ pub struct Settings {
     /// Throttling on or off (off only for benchmarks; refused in production).
     #[serde(deserialize_with = "on_off")]
     pub rate_limits: bool,
+    /// Browser tests only: the server's clock can be moved forward through `POST /__test/clock`
+    /// (refused in production).
+    #[serde(deserialize_with = "on_off")]
+    pub test_clock: bool,
     /// Minimum password length (code points), at least 8.
     pub password_min_length: usize,
     /// Maximum password length, 64 to 128.
@@ -124,6 +128,7 @@ impl Default for Settings {
             master_key_file: None,
             dev_mail_sink: None,
             rate_limits: true,
+            test_clock: false,
             password_min_length: 12,
             password_max_length: 128,
             session_idle_minutes: 15,
@@ -401,6 +406,9 @@ impl Settings {
             if !self.rate_limits {
                 return invalid("rate_limits must be on in production (off is for benchmarks)");
             }
+            if self.test_clock {
+                return invalid("test_clock must be off in production (it lets anyone move time)");
+            }
             for (name, url) in [
                 ("base_url", &self.base_url),
                 ("smtp_url", &self.smtp_url),
@@ -619,6 +627,18 @@ mod tests {
         ]);
         assert!(
             message.starts_with("invalid setting: dev_mail_sink must not be set in production"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn production_refuses_to_start_with_the_test_clock() {
+        let message = refusal(&[
+            ("CASEPORT_ENVIRONMENT", "production"),
+            ("CASEPORT_TEST_CLOCK", "on"),
+        ]);
+        assert!(
+            message.starts_with("invalid setting: test_clock must be off in production"),
             "{message}"
         );
     }

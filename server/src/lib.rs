@@ -198,11 +198,19 @@ pub fn leptos_options(settings: &Settings) -> LeptosOptions {
 
 /// Builds the whole application state from settings (database opened and migrated).
 pub async fn build_state(settings: &Settings) -> Result<AppState, StartupError> {
+    build_state_with_clock(settings, Arc::new(SystemClock)).await
+}
+
+/// [`build_state`] with the given clock (the test clock of browser tests).
+pub async fn build_state_with_clock(
+    settings: &Settings,
+    clock: Arc<dyn Clock>,
+) -> Result<AppState, StartupError> {
     let keys = load_keys(settings)?;
     let db = open_database(&settings.database_url, &settings.data_dir).await?;
     Ok(AppState {
         db,
-        clock: Arc::new(SystemClock) as Arc<dyn Clock>,
+        clock,
         keys: Arc::new(keys),
         mailer: Arc::new(Mailer::with_ca_file(
             &settings.smtp_url,
@@ -220,6 +228,32 @@ pub async fn build_state(settings: &Settings) -> Result<AppState, StartupError> 
         local_limits: Arc::new(app::infra::local_limit::LocalLimiter::new()),
         leptos_options: leptos_options(settings),
     })
+}
+
+/// `POST /__test/clock` with `advance_secs=N` moves the test clock forward, with `reset=1` back to
+/// the real time. Mounted only when `test_clock` is on (never in production).
+pub fn test_clock_router(clock: Arc<app::infra::clock::OffsetClock>) -> Router {
+    #[derive(serde::Deserialize)]
+    struct Move {
+        advance_secs: Option<i64>,
+        reset: Option<String>,
+    }
+    Router::new().route(
+        "/__test/clock",
+        post(move |Form(change): Form<Move>| {
+            let clock = clock.clone();
+            async move {
+                if change.reset.is_some() {
+                    clock.reset();
+                }
+                if let Some(seconds) = change.advance_secs {
+                    clock.advance(seconds);
+                }
+                tracing::warn!(now = clock.now(), "test clock moved");
+                clock.now().to_string()
+            }
+        }),
+    )
 }
 
 /// Where texts go: the configured provider, else (development) a folder next to the mail outbox,
@@ -465,7 +499,7 @@ pub async fn housekeep(state: &AppState) -> Result<Vec<(&'static str, u64)>, sql
     let idle_cutoff = now - state.policy.session_idle_secs;
     let absolute_cutoff = now - state.policy.session_absolute_secs;
     let failure_cutoff = now - app::infra::rate_limit::ACCOUNT_FAILURE_WINDOW_SECS;
-    let jobs: [(&'static str, &str, &[i64]); 8] = [
+    let jobs: [(&'static str, &str, &[i64]); 10] = [
         (
             "sessions",
             "DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2",
@@ -501,6 +535,17 @@ pub async fn housekeep(state: &AppState) -> Result<Vec<(&'static str, u64)>, sql
         (
             "api_tokens",
             "DELETE FROM api_tokens WHERE expires_at <= $1",
+            &[now],
+        ),
+        (
+            // A day after a reset link expired, its row tells nobody anything.
+            "password_resets",
+            "DELETE FROM password_resets WHERE expires_at < $1",
+            &[now - 86_400],
+        ),
+        (
+            "backup_code_reveals",
+            "DELETE FROM backup_code_reveals WHERE expires_at <= $1",
             &[now],
         ),
         (

@@ -2,7 +2,7 @@
 
 use clap::{Parser, Subcommand};
 use server::{build_state, config::Settings, open_database, StartupError};
-use std::{io::BufRead, path::PathBuf, process::ExitCode};
+use std::{io::BufRead, path::PathBuf, process::ExitCode, sync::Arc};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -153,7 +153,14 @@ async fn main() -> ExitCode {
 }
 
 async fn serve(settings: Settings) -> Result<(), StartupError> {
-    let state = build_state(&settings).await?;
+    let test_clock = settings
+        .test_clock
+        .then(|| Arc::new(app::infra::clock::OffsetClock::default()));
+    let clock: Arc<dyn app::infra::clock::Clock> = match &test_clock {
+        Some(clock) => clock.clone(),
+        None => Arc::new(app::infra::clock::SystemClock),
+    };
+    let state = server::build_state_with_clock(&settings, clock).await?;
     if let Some(address) = &settings.dev_mail_sink {
         let listener = tokio::net::TcpListener::bind(address)
             .await
@@ -183,9 +190,14 @@ async fn serve(settings: Settings) -> Result<(), StartupError> {
         .await
         .map_err(|e| StartupError::Io(format!("listen {}: {e}", settings.listen)))?;
     tracing::info!(address = %settings.listen, base_url = %settings.base_url, "Caseport listening");
+    let mut router = server::app(state);
+    if let Some(clock) = test_clock {
+        tracing::warn!("test clock on: POST /__test/clock moves time (development only)");
+        router = router.merge(server::test_clock_router(clock));
+    }
     server::serve(
         listener,
-        server::app(state),
+        router,
         server::limits_from(&settings),
         shutdown_signal(),
     )

@@ -10,7 +10,7 @@ use crate::{
     i18n::{long_date_time, Locale},
     infra::state::AppState,
     session::{
-        access::signed_in_account,
+        access::{recently_signed_in, signed_in_account},
         model::AuthState,
         store::{self as sessions, SessionHandle},
     },
@@ -65,6 +65,10 @@ pub async fn devices_page(
                 serde_json::from_str::<AuthState>(&row.state),
                 Ok(AuthState::SignedIn { .. })
             ),
+            recovering: matches!(
+                serde_json::from_str::<AuthState>(&row.state),
+                Ok(AuthState::Recovering { .. })
+            ),
             id: row.public_id,
             device: row.device,
             ip: row.ip,
@@ -79,7 +83,9 @@ pub async fn devices_page(
 }
 
 /// Signs out the account's session `public_id` (404 if the account has none by that id); the
-/// caller's own session is signed out like "Sign out".
+/// caller's own session is signed out like "Sign out". Signing out another session needs a recent
+/// full sign-in (item 33): an old stolen cookie must not be able to throw the owner out again and
+/// again. Sessions recovering a password are never ended from here.
 pub async fn sign_out_session(
     state: &AppState,
     session: &SessionHandle,
@@ -91,6 +97,9 @@ pub async fn sign_out_session(
         Some(id_hash) => sessions::public_id_of(&state.db, &id_hash).await?,
         None => None,
     };
+    if own.as_deref() != Some(public_id) {
+        recently_signed_in(session, now)?;
+    }
     let mut tx = state.db.begin_write().await?;
     if !sessions::end_session_by_public_id(&mut tx, &account_id, public_id).await? {
         tx.rollback().await?;
@@ -111,16 +120,17 @@ pub async fn sign_out_session(
     Ok(())
 }
 
-/// Signs out every other session of the account.
+/// Signs out every other session of the account (not those recovering a password); needs a
+/// recent full sign-in, like [`sign_out_session`].
 pub async fn sign_out_other_sessions(
     state: &AppState,
     session: &SessionHandle,
 ) -> Result<(), AppError> {
-    let account_id = signed_in_account(session)?;
-    let keep = session.id_hash().ok_or(AppError::Unauthorized)?;
     let now = state.now();
+    let account_id = recently_signed_in(session, now)?;
+    let keep = session.id_hash().ok_or(AppError::Unauthorized)?;
     let mut tx = state.db.begin_write().await?;
-    sessions::end_other_sessions(&mut tx, &account_id, &keep).await?;
+    sessions::end_other_signed_in_sessions(&mut tx, &account_id, &keep).await?;
     let event = NewEvent {
         account_id: &account_id,
         kind: AccountEventKind::SessionsRevoked,

@@ -76,6 +76,24 @@ pub async fn record_quietly(db: &Db, event: &NewEvent<'_>, now: i64) {
     }
 }
 
+/// Records `event` after the current request has been answered, logging a failure: for a failed
+/// sign-in, whose answer must take the same time whether or not the address has an account (an
+/// awaited write for known accounts only would tell them apart, SECURITY.md item 8).
+pub fn record_after_answer(db: &Db, event: &NewEvent<'_>, now: i64) {
+    let db = db.clone();
+    let account_id = event.account_id.to_owned();
+    let (kind, method, origin) = (event.kind, event.method, event.origin.clone());
+    tokio::spawn(async move {
+        let event = NewEvent {
+            account_id: &account_id,
+            kind,
+            method,
+            origin: &origin,
+        };
+        record_quietly(&db, &event, now).await;
+    });
+}
+
 /// A position in the history: the entry after which a page starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cursor {

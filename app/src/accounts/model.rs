@@ -720,8 +720,10 @@ pub struct DeviceSession {
     pub last_seen: String,
     /// True for the session reading the page.
     pub current: bool,
-    /// False while only the password was entered (the second step not done).
+    /// False while only the password was entered (the second step not done), or while recovering.
     pub signed_in: bool,
+    /// True for a password reset in progress (after the emailed link).
+    pub recovering: bool,
 }
 
 /// A page of the account's sessions, most recently used first.

@@ -600,7 +600,8 @@ fn DeviceList(devices: Resource<Result<DevicesPage, AppError>>) -> impl IntoView
                                         <div class="usa-collection__body">
                                             <h2 class="usa-collection__heading">{name}</h2>
                                             {device.current.then(|| view! { <span class="usa-tag">{s.this_device}</span> })}
-                                            {(!device.signed_in).then(|| view! { <span class="usa-tag usa-tag--big">{s.password_only}</span> })}
+                                            {(!device.signed_in && !device.recovering).then(|| view! { <span class="usa-tag usa-tag--big">{s.password_only}</span> })}
+                                            {device.recovering.then(|| view! { <span class="usa-tag usa-tag--big">{s.recovering_device}</span> })}
                                             <p class="usa-collection__description">{device.ip.clone()}</p>
                                             <p class="usa-collection__description">{times}</p>
                                             <ActionForm action=sign_out attr:class="usa-form">

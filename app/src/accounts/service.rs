@@ -500,7 +500,7 @@ pub async fn sign_in(
                     ..super::history::Origin::current()
                 },
             };
-            super::history::record_quietly(&state.db, &event, now).await;
+            super::history::record_after_answer(&state.db, &event, now);
         }
         return Err(AppError::InvalidCredentials);
     };
@@ -696,6 +696,7 @@ pub async fn change_password(
     let notice = emails::password_changed(locale, &account.email);
     let mut tx = state.db.begin_write().await?;
     store::set_password_hash(&mut tx, &account_id, &password_hash, now).await?;
+    store::expire_password_resets(&mut tx, &account_id, now).await?;
     if change.sign_out_others {
         crate::session::store::end_other_sessions(&mut tx, &account_id, &keep).await?;
     }

@@ -213,6 +213,23 @@ pub async fn set_password_hash(
     Ok(())
 }
 
+/// Makes every unused password-reset link of the account dead (the password was just changed, so
+/// a link asked for before is stale). The table belongs to `recovery`, which cannot be named here.
+pub async fn expire_password_resets(
+    tx: &mut Transaction<'static, Any>,
+    account_id: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE password_resets SET used_at = $1 WHERE account_id = $2 AND used_at IS NULL",
+    )
+    .bind(now)
+    .bind(account_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// A registration waiting for its emailed code.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RegistrationRow {

@@ -62,15 +62,48 @@ pub async fn enrolment(
     })
 }
 
-/// Counts one second-factor attempt of the account. App codes and backup codes share the
-/// allowance, so switching methods does not buy more guesses.
-async fn throttle(state: &AppState, account_id: &str) -> Result<(), AppError> {
-    rate_limit::hit(
-        state,
-        &format!("second_factor:{account_id}"),
-        rate_limit::TOTP_ATTEMPTS,
-    )
-    .await
+/// Whose allowance a second-factor attempt counts against.
+#[derive(Debug, Clone, Copy)]
+pub enum FactorBudget<'a> {
+    /// The account's (sign-in, set-up, confirming it is you). App codes and backup codes share
+    /// it, so switching methods does not buy more guesses.
+    Account,
+    /// One password-recovery session's own few tries (its stored id hash): someone who knows the
+    /// password and uses up the account's allowance must not block the owner's recovery, and a
+    /// recovery session dies (429) after its tries, so more guesses need another emailed link.
+    Recovery(&'a str),
+}
+
+/// Tries a recovery session gets at the second factor.
+const RECOVERY_FACTOR_ATTEMPTS: rate_limit::Limit = rate_limit::Limit {
+    max: 5,
+    window_secs: 3600,
+};
+
+/// Counts one second-factor attempt against `budget`.
+async fn throttle(
+    state: &AppState,
+    account_id: &str,
+    budget: FactorBudget<'_>,
+) -> Result<(), AppError> {
+    match budget {
+        FactorBudget::Account => {
+            rate_limit::hit(
+                state,
+                &format!("second_factor:{account_id}"),
+                rate_limit::TOTP_ATTEMPTS,
+            )
+            .await
+        }
+        FactorBudget::Recovery(session) => {
+            rate_limit::hit(
+                state,
+                &format!("recovery_factor:{session}"),
+                RECOVERY_FACTOR_ATTEMPTS,
+            )
+            .await
+        }
+    }
 }
 
 /// Confirms set-up with a code from the new app, then signs in (new session id).
@@ -82,7 +115,7 @@ pub async fn confirm_enrolment(
 ) -> Result<(), AppError> {
     let account_id = require_step(session, Step::EnrollingTotp)?;
     let code = OneTimeCode::parse(code).map_err(|m| AppError::field("code", m))?;
-    throttle(state, &account_id).await?;
+    throttle(state, &account_id, FactorBudget::Account).await?;
     let now = state.now();
     let session_id = session.id_hash().ok_or(AppError::Unauthorized)?;
     let pending = store::pending(&state.db, &account_id, &session_id)
@@ -128,7 +161,9 @@ pub async fn verify_sign_in_code(
     code: &str,
 ) -> Result<(), AppError> {
     let account_id = require_step(session, Step::AwaitingSecondFactor)?;
-    if let Err(error) = check_app_code(state, &account_id, locale, code).await {
+    if let Err(error) =
+        check_app_code(state, &account_id, locale, code, FactorBudget::Account).await
+    {
         record_failure(state, &account_id, AuthMethod::AuthenticatorApp, &error).await;
         return Err(error);
     }
@@ -142,9 +177,10 @@ async fn check_app_code(
     account_id: &str,
     locale: Locale,
     code: &str,
+    budget: FactorBudget<'_>,
 ) -> Result<(), AppError> {
     let code = OneTimeCode::parse(code).map_err(|m| AppError::field("code", m))?;
-    throttle(state, account_id).await?;
+    throttle(state, account_id, budget).await?;
     let now = state.now();
     let authenticator = store::confirmed(&state.db, account_id)
         .await?
@@ -219,10 +255,11 @@ async fn use_backup_code(
     account_id: &str,
     locale: Locale,
     input: &str,
+    budget: FactorBudget<'_>,
 ) -> Result<i64, AppError> {
     let invalid = || AppError::field("code", MfaMsg::BackupCodeInvalid.into());
     let code = backup_codes::normalise(input).ok_or_else(invalid)?;
-    throttle(state, account_id).await?;
+    throttle(state, account_id, budget).await?;
     let lookup = backup_code_lookup(state, account_id, &code);
     let candidate = store::backup_code_candidates(&state.db, account_id, &lookup)
         .await?
@@ -270,7 +307,8 @@ pub async fn verify_sign_in_backup_code(
     code: &str,
 ) -> Result<i64, AppError> {
     let account_id = require_step(session, Step::AwaitingSecondFactor)?;
-    let left = match use_backup_code(state, &account_id, locale, code).await {
+    let left = match use_backup_code(state, &account_id, locale, code, FactorBudget::Account).await
+    {
         Ok(left) => left,
         Err(error) => {
             record_failure(state, &account_id, AuthMethod::BackupCode, &error).await;
@@ -416,6 +454,7 @@ pub async fn check_second_factor(
     account_id: &str,
     locale: Locale,
     code: &str,
+    budget: FactorBudget<'_>,
 ) -> Result<AuthMethod, AppError> {
     let method = if backup_codes::looks_like_backup_code(code) {
         AuthMethod::BackupCode
@@ -425,10 +464,10 @@ pub async fn check_second_factor(
         return Err(AppError::field("code", MfaMsg::CodeOrBackupInvalid.into()));
     };
     let checked = match method {
-        AuthMethod::BackupCode => use_backup_code(state, account_id, locale, code)
+        AuthMethod::BackupCode => use_backup_code(state, account_id, locale, code, budget)
             .await
             .map(|_| ()),
-        _ => check_app_code(state, account_id, locale, code).await,
+        _ => check_app_code(state, account_id, locale, code, budget).await,
     };
     if let Err(error) = checked {
         record_failure(state, account_id, method, &error).await;
@@ -470,7 +509,8 @@ pub async fn reauthenticate(
         return Err(AppError::field("password", MfaMsg::PasswordWrong.into()));
     }
     rate_limit::reset_account(&state.db, &subject).await?;
-    let method = check_second_factor(state, &account_id, locale, code).await?;
+    let method =
+        check_second_factor(state, &account_id, locale, code, FactorBudget::Account).await?;
     let now = state.now();
     let event = NewEvent {
         account_id: &account_id,

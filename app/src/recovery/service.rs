@@ -222,7 +222,15 @@ pub async fn verify_second_factor(
     code: &str,
 ) -> Result<(), AppError> {
     let account_id = require_step(session, Step::Recovering(RecoveryStage::SecondFactor))?;
-    crate::mfa::service::check_second_factor(state, &account_id, locale, code).await?;
+    let session_id = session.id_hash().ok_or(AppError::Unauthorized)?;
+    crate::mfa::service::check_second_factor(
+        state,
+        &account_id,
+        locale,
+        code,
+        crate::mfa::service::FactorBudget::Recovery(&session_id),
+    )
+    .await?;
     let now = state.now();
     session
         .rotate_to(

@@ -96,13 +96,7 @@ pub async fn complete_reset(
         .bind(reset.account_id)
         .execute(&mut *tx)
         .await?;
-    sqlx::query(
-        "UPDATE password_resets SET used_at = $1 WHERE account_id = $2 AND used_at IS NULL",
-    )
-    .bind(now)
-    .bind(reset.account_id)
-    .execute(&mut *tx)
-    .await?;
+    crate::accounts::store::expire_password_resets(&mut tx, reset.account_id, now).await?;
     sqlx::query("DELETE FROM login_failures WHERE subject = $1")
         .bind(reset.login_subject)
         .execute(&mut *tx)

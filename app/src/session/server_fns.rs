@@ -36,3 +36,17 @@ pub async fn sign_out() -> Result<(), AppError> {
     leptos_axum::redirect("/sign-in?signed_out=1");
     Ok(())
 }
+
+/// "Stay signed in": records activity now and answers with the seconds until the session would
+/// idle out. Signed-in sessions only.
+#[server(prefix = "/_fn", endpoint = "keep_session_alive")]
+pub async fn keep_session_alive() -> Result<i64, AppError> {
+    use super::{access::signed_in_account, store::use_session};
+    use crate::infra::state::use_app_state;
+    let state = use_app_state()?;
+    let session = use_session()?;
+    signed_in_account(&session)?;
+    let id_hash = session.id_hash().ok_or(AppError::Unauthorized)?;
+    super::store::touch(&state.db, &id_hash, state.now()).await?;
+    Ok(state.policy.session_idle_secs)
+}

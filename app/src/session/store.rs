@@ -22,7 +22,7 @@ pub struct SessionRecord {
     pub state: AuthState,
     /// When this session id was issued (the absolute timeout counts from here).
     pub created_at: i64,
-    /// The last request seen.
+    /// The last activity recorded (requests within a minute of it are not written again).
     pub last_seen_at: i64,
     /// When the person last proved who they were with every factor (sign-in or re-authentication).
     pub authenticated_at: Option<i64>,
@@ -79,20 +79,27 @@ pub async fn load(db: &Db, policy: &Policy, token: &str, now: i64) -> Result<Loa
     }
     let state: AuthState = serde_json::from_str(&state_json)
         .map_err(|e| AppError::internal(format_args!("session state: {e}")))?;
-    if now - last_seen_at >= TOUCH_EVERY_SECS {
-        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
-            .bind(now)
-            .bind(&id_hash)
-            .execute(&db.pool)
-            .await?;
+    let touched = now - last_seen_at >= TOUCH_EVERY_SECS;
+    if touched {
+        touch(db, &id_hash, now).await?;
     }
     Ok(Loaded::Valid(SessionRecord {
         id_hash,
         state,
         created_at,
-        last_seen_at: now,
+        last_seen_at: if touched { now } else { last_seen_at },
         authenticated_at,
     }))
+}
+
+/// Records activity on the session `id_hash` at `now`.
+pub async fn touch(db: &Db, id_hash: &str, now: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
+        .bind(now)
+        .bind(id_hash)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
 }
 
 /// The state of the session named by `token` if it is valid now, without recording activity: for
@@ -114,6 +121,24 @@ pub async fn peek(
         live.then(|| serde_json::from_str(&row.state).ok())
             .flatten()
     }))
+}
+
+/// Ends every session of the account except `keep` and those recovering a password, inside the
+/// caller's transaction: "sign out every other device".
+pub async fn end_other_signed_in_sessions(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    account_id: &str,
+    keep: &str,
+) -> Result<(), AppError> {
+    sqlx::query(&format!(
+        "DELETE FROM sessions WHERE account_id = $1 AND id_hash <> $2
+           AND state NOT LIKE '{RECOVERING_STATE}'"
+    ))
+    .bind(account_id)
+    .bind(keep)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// Ends every session of the account except `keep` (a credential changed), inside the caller's
@@ -188,18 +213,25 @@ pub async fn public_id_of(db: &Db, id_hash: &str) -> Result<Option<String>, AppE
     Ok(found.flatten())
 }
 
-/// Ends the account's session with `public_id` inside the caller's transaction; false when the
-/// account has no such session.
+/// The stored state of sessions recovering a password begins with this: a signed-in session
+/// never ends those (the owner may be using one to throw out someone who stole a session).
+const RECOVERING_STATE: &str = "{\"step\":\"recovering\"%";
+
+/// Ends the account's session with `public_id` inside the caller's transaction, unless it is
+/// recovering a password; false when the account has no such session.
 pub async fn end_session_by_public_id(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     account_id: &str,
     public_id: &str,
 ) -> Result<bool, AppError> {
-    let ended = sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND public_id = $2")
-        .bind(account_id)
-        .bind(public_id)
-        .execute(&mut **tx)
-        .await?;
+    let ended = sqlx::query(&format!(
+        "DELETE FROM sessions WHERE account_id = $1 AND public_id = $2
+           AND state NOT LIKE '{RECOVERING_STATE}'"
+    ))
+    .bind(account_id)
+    .bind(public_id)
+    .execute(&mut **tx)
+    .await?;
     Ok(ended.rows_affected() == 1)
 }
 
@@ -267,6 +299,11 @@ impl SessionHandle {
     /// The stored (hashed) id of the live session, used as a throttling key for anonymous steps.
     pub fn id_hash(&self) -> Option<String> {
         self.slot().current.as_ref().map(|r| r.id_hash.clone())
+    }
+
+    /// The last activity recorded for the session, if there is a live one.
+    pub fn last_seen_at(&self) -> Option<i64> {
+        self.slot().current.as_ref().map(|r| r.last_seen_at)
     }
 
     /// When the session last proved every factor (see [`SessionRecord::authenticated_at`]).
@@ -360,6 +397,13 @@ pub fn set_cookie_header(token: &str) -> String {
 /// The `Set-Cookie` value that removes the session cookie.
 pub fn clear_cookie_header() -> String {
     format!("{SESSION_COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=0")
+}
+
+/// Seconds until the current request's session idles out (`None` without a live session).
+pub fn idle_seconds_left() -> Option<i64> {
+    let state = crate::infra::state::use_app_state().ok()?;
+    let last_seen = use_session().ok()?.last_seen_at()?;
+    Some((state.policy.session_idle_secs - (state.now() - last_seen)).max(0))
 }
 
 /// The session of the current request, from Leptos context.

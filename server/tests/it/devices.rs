@@ -328,3 +328,76 @@ async fn the_devices_page_marks_the_session_reading_it() {
     assert_eq!(page.status, 200);
     assert!(page.body.contains(">This device<"), "{}", page.body);
 }
+
+#[tokio::test]
+async fn an_old_stolen_session_cannot_throw_the_owner_out_and_recovery_sessions_survive() {
+    let app = TestApp::new().await;
+    let email = "stolen@example.com";
+    let (stolen, secret) = app.signed_up(email, PASSWORD).await;
+    for _ in 0..2 {
+        app.clock.advance(10 * 60);
+        assert_eq!(app.profile_status(&stolen).await, 200);
+    }
+    app.clock.advance(60);
+    let owner = app
+        .sign_in(email, PASSWORD, &secret, 0)
+        .await
+        .session_cookie()
+        .unwrap();
+    let owner_id = devices(&app, &owner).await["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["current"] == true)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let all = app
+        .send(Req::api("sign_out_other_devices", &[]).cookie(Some(&stolen)))
+        .await;
+    assert_eq!(all.status, 403, "{all:?}");
+    assert_eq!(all.json(), serde_json::json!("reauth_required"));
+    let one = app
+        .send(Req::api("sign_out_device", &[("id", &owner_id)]).cookie(Some(&stolen)))
+        .await;
+    assert_eq!(one.status, 403, "{one:?}");
+    assert_eq!(app.profile_status(&owner).await, 200);
+
+    // A recovery in progress is not ended from the Devices page, even by a fresh session.
+    app.send(Req::api("request_password_reset", &[("email", email)]))
+        .await;
+    let mail = app
+        .wait_for_mail_to(email, "Reset your Caseport password")
+        .await
+        .replace("=\r\n", "")
+        .replace("=\n", "")
+        .replace("=3D", "=");
+    let token: String = mail[mail.find("token=").unwrap() + 6..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    let recovering = app
+        .send(Req::api("start_password_reset", &[("token", &token)]))
+        .await
+        .session_cookie()
+        .expect("recovery session");
+    let cleared = app
+        .send(Req::api("sign_out_other_devices", &[]).cookie(Some(&owner)))
+        .await;
+    assert_eq!(cleared.status, 200);
+    assert_eq!(app.profile_status(&stolen).await, 401);
+    let step = app
+        .send(Req::api("current_step", &[]).cookie(Some(&recovering)))
+        .await;
+    assert_eq!(step.json(), serde_json::json!({"Recovering": "questions"}));
+    let listed = devices(&app, &owner).await;
+    assert!(
+        listed["sessions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["recovering"] == true),
+        "{listed}"
+    );
+}

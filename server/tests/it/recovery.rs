@@ -503,3 +503,61 @@ async fn item24_reset_requests_take_the_same_time_for_known_and_unknown_addresse
         difference * 100.0
     );
 }
+
+#[tokio::test]
+async fn someone_who_uses_up_the_sign_in_code_allowance_does_not_block_the_owners_recovery() {
+    let app = TestApp::new().await;
+    let email = "blocked@example.com";
+    let (_, secret) = app.signed_up(email, PASSWORD).await;
+    let attacker = app
+        .send(Req::sign_in(email, PASSWORD))
+        .await
+        .session_cookie()
+        .unwrap();
+    let mut limited = false;
+    for _ in 0..12 {
+        let response = app
+            .send(Req::verify_totp("000000").cookie(Some(&attacker)))
+            .await;
+        if response.status == 429 {
+            limited = true;
+            break;
+        }
+    }
+    assert!(limited, "the sign-in step is throttled");
+    request_link(&app, email).await;
+    let token = mailed_token(&app, email).await;
+    let (_, cookie) = open_link(&app, &token).await;
+    let cookie = answer_questions(&app, &cookie.unwrap()).await;
+    app.clock.advance(30);
+    let code = totp_at(&secret, app.clock.now());
+    let verified = app
+        .send(Req::api("verify_recovery_code", &[("code", &code)]).cookie(Some(&cookie)))
+        .await;
+    assert_eq!(verified.status, 200, "{verified:?}");
+}
+
+#[tokio::test]
+async fn changing_the_password_makes_earlier_reset_links_dead() {
+    let app = TestApp::new().await;
+    let email = "stale-link@example.com";
+    let (cookie, _) = app.signed_up(email, PASSWORD).await;
+    request_link(&app, email).await;
+    let token = mailed_token(&app, email).await;
+    let changed = app
+        .send(
+            Req::api(
+                "change_password",
+                &[
+                    ("current_password", PASSWORD),
+                    ("password", NEW_PASSWORD),
+                    ("password_confirmation", NEW_PASSWORD),
+                ],
+            )
+            .cookie(Some(&cookie)),
+        )
+        .await;
+    assert_eq!(changed.status, 200, "{changed:?}");
+    let (dead, none) = open_link(&app, &token).await;
+    assert_dead_link(&dead, none);
+}

@@ -57,6 +57,7 @@ pub(super) const TEXTS: AccountsTexts = AccountsTexts {
     devices_intro: "Every browser signed in to your account, most recently used first. If you do not recognise one, sign it out and change your password.",
     this_device: "This device",
     password_only: "Password entered, second step not finished",
+    recovering_device: "Password reset in progress",
     device_unknown: "Unknown browser",
     device_times: "Signed in {started}. Last used {last_seen}.",
     sign_out_device: "Sign out this device",

@@ -57,6 +57,7 @@ pub(super) const TEXTS: AccountsTexts = AccountsTexts {
     devices_intro: "Todos los navegadores con sesión iniciada en su cuenta, los usados más recientemente primero. Si no reconoce alguno, cierre su sesión y cambie su contraseña.",
     this_device: "Este dispositivo",
     password_only: "Contraseña ingresada, segundo paso sin terminar",
+    recovering_device: "Restablecimiento de contraseña en curso",
     device_unknown: "Navegador desconocido",
     device_times: "Inició sesión el {started}. Último uso el {last_seen}.",
     sign_out_device: "Cerrar la sesión en este dispositivo",

@@ -182,6 +182,7 @@ pub struct AccountsTexts {
     pub devices_intro: &'static str,
     pub this_device: &'static str,
     pub password_only: &'static str,
+    pub recovering_device: &'static str,
     pub device_unknown: &'static str,
     /// `{started}`, `{last_seen}`.
     pub device_times: &'static str,
