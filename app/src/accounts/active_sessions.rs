@@ -82,6 +82,21 @@ pub async fn devices_page(
     })
 }
 
+/// Records in the account history that sessions were signed out.
+async fn record_revocation(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    account_id: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    let event = NewEvent {
+        account_id,
+        kind: AccountEventKind::SessionsRevoked,
+        method: None,
+        origin: &Origin::current(),
+    };
+    history::record(&mut **tx, &event, now).await
+}
+
 /// Signs out the account's session `public_id` (404 if the account has none by that id); the
 /// caller's own session is signed out like "Sign out". Signing out another session needs a recent
 /// full sign-in (item 33): an old stolen cookie must not be able to throw the owner out again and
@@ -105,13 +120,7 @@ pub async fn sign_out_session(
         tx.rollback().await?;
         return Err(AppError::NotFound);
     }
-    let event = NewEvent {
-        account_id: &account_id,
-        kind: AccountEventKind::SessionsRevoked,
-        method: None,
-        origin: &Origin::current(),
-    };
-    history::record(&mut *tx, &event, now).await?;
+    record_revocation(&mut tx, &account_id, now).await?;
     tx.commit().await?;
     tracing::info!(account_id = %account_id, "a session was signed out from the Devices page");
     if own.as_deref() == Some(public_id) {
@@ -131,13 +140,7 @@ pub async fn sign_out_other_sessions(
     let keep = session.id_hash().ok_or(AppError::Unauthorized)?;
     let mut tx = state.db.begin_write().await?;
     sessions::end_other_signed_in_sessions(&mut tx, &account_id, &keep).await?;
-    let event = NewEvent {
-        account_id: &account_id,
-        kind: AccountEventKind::SessionsRevoked,
-        method: None,
-        origin: &Origin::current(),
-    };
-    history::record(&mut *tx, &event, now).await?;
+    record_revocation(&mut tx, &account_id, now).await?;
     tx.commit().await?;
     tracing::info!(account_id = %account_id, "every other session signed out");
     Ok(())

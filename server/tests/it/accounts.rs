@@ -374,17 +374,7 @@ async fn unknown_email_and_wrong_password_give_the_same_answer_in_the_same_time(
             assert_eq!(response.status, 401);
         }
     }
-    let median = |v: &mut Vec<f64>| {
-        v.sort_by(|a, b| a.partial_cmp(b).unwrap());
-        v[v.len() / 2]
-    };
-    let (k, u) = (median(&mut known_times), median(&mut unknown_times));
-    let difference = (k - u).abs() / k.max(u);
-    assert!(
-        difference < 0.10,
-        "median known {k:.4}s vs unknown {u:.4}s differ by {:.1}%",
-        difference * 100.0
-    );
+    assert_same_median_time(&mut known_times, &mut unknown_times);
 }
 
 #[tokio::test]

@@ -741,3 +741,19 @@ pub fn server_fn_routes() -> Vec<(String, Method)> {
     }
     routes
 }
+
+/// Asserts that the median times of two kinds of request differ by less than 10% (no account
+/// enumeration by timing, SECURITY.md item 8).
+pub fn assert_same_median_time(known: &mut [f64], unknown: &mut [f64]) {
+    let median = |v: &mut [f64]| {
+        v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        v[v.len() / 2]
+    };
+    let (k, u) = (median(known), median(unknown));
+    let difference = (k - u).abs() / k.max(u);
+    assert!(
+        difference < 0.10,
+        "median known {k:.5}s vs unknown {u:.5}s differ by {:.1}%",
+        difference * 100.0
+    );
+}
