@@ -507,7 +507,7 @@ pub async fn sign_in(
     rate_limit::reset_account(&state.db, &subject).await?;
     if verified.needs_rehash {
         let upgraded = state.hasher.hash(&password).await?;
-        store::update_password_hash(&state.db, &account.id, &upgraded, now).await?;
+        store::update_password_hash(&state.db.pool, &account.id, &upgraded, now).await?;
         tracing::info!(account_id = %account.id, "password hash upgraded");
     }
     let next = next_state_after_password(&account);
@@ -695,7 +695,7 @@ pub async fn change_password(
     let keep = session.id_hash().ok_or(AppError::Unauthorized)?;
     let notice = emails::password_changed(locale, &account.email);
     let mut tx = state.db.begin_write().await?;
-    store::set_password_hash(&mut tx, &account_id, &password_hash, now).await?;
+    store::update_password_hash(&mut *tx, &account_id, &password_hash, now).await?;
     store::expire_password_resets(&mut tx, &account_id, now).await?;
     if change.sign_out_others {
         crate::session::store::end_other_sessions(&mut tx, &account_id, &keep).await?;

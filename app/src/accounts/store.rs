@@ -181,34 +181,22 @@ pub async fn insert_security_answers(
     Ok(())
 }
 
-/// Replaces the password hash (used when upgrading weak parameters at sign-in).
-pub async fn update_password_hash(
-    db: &Db,
+/// Replaces the account's password hash through `executor`: the pool when a weak hash is upgraded
+/// at sign-in, the caller's transaction for a change or a reset.
+pub async fn update_password_hash<'c, E>(
+    executor: E,
     account_id: &str,
     hash: &str,
     now: i64,
-) -> Result<(), AppError> {
+) -> Result<(), AppError>
+where
+    E: sqlx::Executor<'c, Database = Any>,
+{
     sqlx::query("UPDATE accounts SET password_hash = $1, updated_at = $2 WHERE id = $3")
         .bind(hash)
         .bind(now)
         .bind(account_id)
-        .execute(&db.pool)
-        .await?;
-    Ok(())
-}
-
-/// Replaces the account's password hash inside the caller's transaction (a change or a reset).
-pub async fn set_password_hash(
-    tx: &mut Transaction<'static, Any>,
-    account_id: &str,
-    hash: &str,
-    now: i64,
-) -> Result<(), AppError> {
-    sqlx::query("UPDATE accounts SET password_hash = $1, updated_at = $2 WHERE id = $3")
-        .bind(hash)
-        .bind(now)
-        .bind(account_id)
-        .execute(&mut **tx)
+        .execute(executor)
         .await?;
     Ok(())
 }

@@ -90,8 +90,13 @@ pub async fn complete_reset(
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     crate::accounts::store::lock(db, &mut tx, reset.account_id).await?;
-    crate::accounts::store::set_password_hash(&mut tx, reset.account_id, reset.password_hash, now)
-        .await?;
+    crate::accounts::store::update_password_hash(
+        &mut *tx,
+        reset.account_id,
+        reset.password_hash,
+        now,
+    )
+    .await?;
     sqlx::query("DELETE FROM sessions WHERE account_id = $1")
         .bind(reset.account_id)
         .execute(&mut *tx)
