@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
-import { REPO_ROOT, RUN_ROOT, SMTP_HOST, SMTP_PORT } from './support/paths';
+import { REPO_ROOT, RUN_ROOT, SMS_HOST, SMS_PORT, SMS_TOKEN, SMTP_HOST, SMTP_PORT } from './support/paths';
 
 const baseURL = (process.env.CASEPORT_E2E_BASE_URL ?? 'http://127.0.0.1:3100').replace(/\/+$/, '');
 const base = new URL(baseURL);
@@ -80,7 +80,7 @@ export default defineConfig({
       // every link is a full page load. The shared fixtures (support/fixtures.ts) check that no page
       // is ever hydrated and that the app's WebAssembly is never requested.
       name: 'no-js',
-      testMatch: /(journey|language|navigation|cases|officer|paper-filing|staff-invitation|backup-codes|forgot-password|devices|idle-timeout)\.spec\.ts$/,
+      testMatch: /(journey|language|navigation|cases|officer|paper-filing|staff-invitation|backup-codes|forgot-password|devices|idle-timeout|text-codes|email-codes)\.spec\.ts$/,
       use: { ...chromium, javaScriptEnabled: false },
     },
   ],
@@ -103,6 +103,9 @@ export default defineConfig({
       CASEPORT_DATA_DIR: runDir,
       CASEPORT_DATABASE_URL: databaseURL,
       CASEPORT_SMTP_URL: `smtp://${SMTP_HOST}:${SMTP_PORT}`,
+      // Texts go to the test-owned provider (support/sms-sink.ts) over HTTP, as to a real one.
+      CASEPORT_SMS_URL: `http://${SMS_HOST}:${SMS_PORT}/messages`,
+      CASEPORT_SMS_TOKEN: SMS_TOKEN,
       CASEPORT_SITE_ROOT: 'target/site',
       CASEPORT_ENVIRONMENT: 'development',
       // Lets a test move the server's clock (POST /__test/clock) to pass an idle timeout or a

@@ -18,3 +18,12 @@ export const RUN_ROOT = path.join(END2END_DIR, '.run');
 /** Address of the test-owned SMTP sink; the app is pointed at it with CASEPORT_SMTP_URL. */
 export const SMTP_HOST = '127.0.0.1';
 export const SMTP_PORT = 2526;
+
+/** Where the test-owned text-message provider writes one JSON file per received text. */
+export const SMS_DIR = path.join(END2END_DIR, '.sms');
+
+/** Address of the test-owned text-message provider; the app gets it as CASEPORT_SMS_URL. */
+export const SMS_HOST = '127.0.0.1';
+export const SMS_PORT = 2527;
+/** The bearer token the provider expects (CASEPORT_SMS_TOKEN). */
+export const SMS_TOKEN = 'end2end-sms-token';

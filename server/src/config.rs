@@ -85,6 +85,10 @@ pub struct Settings {
     /// Ask security questions at registration.
     #[serde(deserialize_with = "on_off")]
     pub security_questions: bool,
+    /// Offer codes sent by email as a second factor (the weakest; only while nothing stronger is
+    /// bound).
+    #[serde(deserialize_with = "on_off")]
+    pub email_codes: bool,
     /// Reverse proxies whose `X-Forwarded-For` is trusted (comma-separated in the environment).
     #[serde(deserialize_with = "ip_list")]
     pub trusted_proxies: Vec<IpAddr>,
@@ -134,6 +138,7 @@ impl Default for Settings {
             session_idle_minutes: 15,
             session_absolute_hours: 12,
             security_questions: true,
+            email_codes: true,
             trusted_proxies: Vec::new(),
             hash_concurrency: default_hash_concurrency(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),

@@ -151,6 +151,7 @@ pub fn policy_from(settings: &Settings) -> Policy {
         session_absolute_secs: settings.session_absolute_hours * 3600,
         security_questions: settings.security_questions,
         rate_limits: settings.rate_limits,
+        email_codes: settings.email_codes,
         trusted_proxies: settings.trusted_proxies.clone(),
         base_url: settings.base_url.trim_end_matches('/').to_owned(),
         case_status_per_minute: settings.case_status_per_minute,
@@ -499,7 +500,7 @@ pub async fn housekeep(state: &AppState) -> Result<Vec<(&'static str, u64)>, sql
     let idle_cutoff = now - state.policy.session_idle_secs;
     let absolute_cutoff = now - state.policy.session_absolute_secs;
     let failure_cutoff = now - app::infra::rate_limit::ACCOUNT_FAILURE_WINDOW_SECS;
-    let jobs: [(&'static str, &str, &[i64]); 10] = [
+    let jobs: [(&'static str, &str, &[i64]); 11] = [
         (
             "sessions",
             "DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2",
@@ -519,6 +520,11 @@ pub async fn housekeep(state: &AppState) -> Result<Vec<(&'static str, u64)>, sql
         (
             "email_codes",
             "DELETE FROM email_codes WHERE expires_at < $1 OR used_at IS NOT NULL",
+            &[now],
+        ),
+        (
+            "sent_codes",
+            "DELETE FROM sent_codes WHERE expires_at < $1 OR used_at IS NOT NULL",
             &[now],
         ),
         (

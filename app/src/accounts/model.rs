@@ -656,14 +656,20 @@ pub enum AuthMethod {
     AuthenticatorApp,
     /// A printed backup code.
     BackupCode,
+    /// A code sent by text message to the account's phone.
+    TextMessage,
+    /// A code sent to the account's email address (the weakest factor).
+    EmailCode,
 }
 
 impl AuthMethod {
     /// Every method, for round-trip tests.
-    pub const ALL: [AuthMethod; 3] = [
+    pub const ALL: [AuthMethod; 5] = [
         AuthMethod::Password,
         AuthMethod::AuthenticatorApp,
         AuthMethod::BackupCode,
+        AuthMethod::TextMessage,
+        AuthMethod::EmailCode,
     ];
 
     /// The name stored in the database.
@@ -672,6 +678,8 @@ impl AuthMethod {
             AuthMethod::Password => "password",
             AuthMethod::AuthenticatorApp => "authenticator_app",
             AuthMethod::BackupCode => "backup_code",
+            AuthMethod::TextMessage => "text_message",
+            AuthMethod::EmailCode => "email_code",
         }
     }
 

@@ -22,6 +22,9 @@ pub struct Policy {
     pub security_questions: bool,
     /// Whether throttling is enforced (off only for benchmarks).
     pub rate_limits: bool,
+    /// Whether codes sent by email may be a second factor (the weakest; offered only while an
+    /// account has nothing stronger).
+    pub email_codes: bool,
     /// Peers whose `X-Forwarded-For` is believed; everyone else is identified by the socket address.
     pub trusted_proxies: Vec<IpAddr>,
     /// The canonical origin, e.g. `https://caseport.example` (links in emails, the CSRF check).
@@ -38,6 +41,7 @@ impl Default for Policy {
             session_absolute_secs: 12 * 60 * 60,
             security_questions: true,
             rate_limits: true,
+            email_codes: true,
             trusted_proxies: Vec::new(),
             base_url: "http://127.0.0.1:3000".into(),
             case_status_per_minute: 30,

@@ -39,3 +39,28 @@ pub fn backup_code_used(locale: Locale, to: &str, left: i64) -> OutgoingEmail {
         body: crate::i18n::fill(email.body, &[("left", &left)]),
     }
 }
+
+/// A one-time code sent by email.
+pub fn code(locale: Locale, to: &str, code: &str) -> OutgoingEmail {
+    let email = texts(locale).code_email;
+    OutgoingEmail {
+        to: to.to_owned(),
+        subject: email.subject.to_owned(),
+        body: crate::i18n::fill(email.body, &[("code", &code)]),
+    }
+}
+
+/// A phone (ending in `ending`) now gets sign-in codes for the account.
+pub fn phone_added(locale: Locale, to: &str, ending: &str) -> OutgoingEmail {
+    let email = texts(locale).phone_added_email;
+    OutgoingEmail {
+        to: to.to_owned(),
+        subject: email.subject.to_owned(),
+        body: crate::i18n::fill(email.body, &[("ending", &ending)]),
+    }
+}
+
+/// Email codes were turned on as a sign-in method.
+pub fn email_codes_added(locale: Locale, to: &str) -> OutgoingEmail {
+    render(texts(locale).email_codes_added_email, to)
+}

@@ -1,12 +1,17 @@
-//! Second factors: authenticator apps (TOTP) and backup codes now, text and email codes and
-//! passkeys later; confirming it is you before sensitive changes; the Sign-in and security page.
+//! Second factors: authenticator apps (TOTP), codes by text message or email, and backup codes;
+//! confirming it is you before sensitive changes; the Sign-in and security page.
 
 #[cfg(feature = "ssr")]
 pub mod backup_codes;
 #[cfg(feature = "ssr")]
+pub mod code_factors;
+pub mod code_pages;
+#[cfg(feature = "ssr")]
 pub mod emails;
 pub mod model;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod sent_codes;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod service;

@@ -1,6 +1,92 @@
 //! Second-factor types shared with the browser.
 
+use crate::{accounts::model::AuthMethod, session::model::Step};
 use serde::{Deserialize, Serialize};
+
+/// Where a one-time code is sent: a phone by text message, or the account's email address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CodeChannel {
+    /// A text message to a phone.
+    Text,
+    /// An email to the account's address (the weakest factor).
+    Email,
+}
+
+impl CodeChannel {
+    /// The name in forms and in the database (`sms`, `email`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CodeChannel::Text => "sms",
+            CodeChannel::Email => "email",
+        }
+    }
+
+    /// Parses a form or database name.
+    pub fn parse(name: &str) -> Option<Self> {
+        [CodeChannel::Text, CodeChannel::Email]
+            .into_iter()
+            .find(|channel| channel.as_str() == name)
+    }
+
+    /// The sign-in method a code on this channel is.
+    pub fn method(self) -> AuthMethod {
+        match self {
+            CodeChannel::Text => AuthMethod::TextMessage,
+            CodeChannel::Email => AuthMethod::EmailCode,
+        }
+    }
+
+    /// The page where a code on this channel finishes a sign-in.
+    pub fn sign_in_path(self) -> &'static str {
+        match self {
+            CodeChannel::Text => "/sign-in/text",
+            CodeChannel::Email => "/sign-in/email-code",
+        }
+    }
+}
+
+/// Where a person goes after a code was sent on `channel` at `step`: back to the page that asked,
+/// with `sent=<channel>` so it says the code is on its way (`next` is kept for confirming it is
+/// you).
+pub fn sent_code_page(step: Step, channel: CodeChannel, next: Option<&str>) -> String {
+    let sent = channel.as_str();
+    match step {
+        Step::SignedIn => format!(
+            "/account/reauthenticate?sent={sent}&next={}",
+            encode_query_value(safe_return_path(next))
+        ),
+        Step::Recovering(_) => format!("/reset-password/verify?sent={sent}"),
+        _ => format!("{}?sent={sent}", channel.sign_in_path()),
+    }
+}
+
+/// Where binding a phone or email codes continues at `step`.
+pub fn binding_page(step: Step, channel: CodeChannel) -> &'static str {
+    match (step, channel) {
+        (Step::SignedIn, _) => "/account/security/phone",
+        (_, CodeChannel::Text) => "/setup-phone",
+        (_, CodeChannel::Email) => "/setup-email-codes",
+    }
+}
+
+/// `value` for a URL query: everything but unreserved characters percent-encoded.
+pub fn encode_query_value(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The last four digits of a phone number, the only part pages and messages show.
+pub fn phone_ending(phone: &str) -> String {
+    let digits: Vec<char> = phone.chars().filter(char::is_ascii_digit).collect();
+    digits[digits.len().saturating_sub(4)..].iter().collect()
+}
 
 /// What the set-up page shows: the same secret three ways.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -11,6 +97,10 @@ pub struct TotpEnrolment {
     pub secret_grouped: String,
     /// The QR code as a `data:image/svg+xml;base64,...` URI.
     pub qr_data_uri: String,
+    /// Whether texts can be sent (the page then offers a phone instead).
+    pub texts_available: bool,
+    /// Whether email codes may be chosen instead (the operator allows them).
+    pub email_codes_allowed: bool,
 }
 
 /// The account's sign-in methods and backup codes, for the Sign-in and security page.
@@ -18,6 +108,14 @@ pub struct TotpEnrolment {
 pub struct SecurityOverview {
     /// When the authentication app was added, in words, if the account has one.
     pub authenticator_added: Option<String>,
+    /// The phone that gets codes by text (its last four digits) and when it was added, in words.
+    pub phone: Option<(String, String)>,
+    /// When email codes were turned on, in words, if they are a factor of the account.
+    pub email_codes_added: Option<String>,
+    /// Whether email codes are used at sign-in (only while nothing stronger is set up).
+    pub email_codes_offered: bool,
+    /// Whether this service can send text messages.
+    pub texts_available: bool,
     /// The backup codes, if a set was ever made.
     pub backup_codes: Option<BackupCodeStatus>,
     /// Whether the last full sign-in is recent enough for changes (else the page offers to
@@ -71,6 +169,48 @@ pub fn safe_return_path(next: Option<&str>) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn channels_round_trip_and_phones_show_only_their_last_four_digits() {
+        for channel in [CodeChannel::Text, CodeChannel::Email] {
+            assert_eq!(CodeChannel::parse(channel.as_str()), Some(channel));
+        }
+        assert_eq!(CodeChannel::parse("fax"), None);
+        assert_eq!(phone_ending("+15551234567"), "4567");
+        assert_eq!(phone_ending("+12"), "12");
+    }
+
+    #[test]
+    fn after_sending_a_code_people_return_to_the_page_that_asked() {
+        assert_eq!(
+            sent_code_page(Step::AwaitingSecondFactor, CodeChannel::Text, None),
+            "/sign-in/text?sent=sms"
+        );
+        assert_eq!(
+            sent_code_page(
+                Step::SignedIn,
+                CodeChannel::Email,
+                Some("/account/security?x=1&y=2")
+            ),
+            "/account/reauthenticate?sent=email&next=%2Faccount%2Fsecurity%3Fx%3D1%26y%3D2"
+        );
+        assert_eq!(
+            sent_code_page(
+                Step::SignedIn,
+                CodeChannel::Text,
+                Some("https://evil.example")
+            ),
+            "/account/reauthenticate?sent=sms&next=%2Faccount%2Fsecurity"
+        );
+        assert_eq!(
+            sent_code_page(
+                Step::Recovering(crate::session::model::RecoveryStage::SecondFactor),
+                CodeChannel::Text,
+                None
+            ),
+            "/reset-password/verify?sent=sms"
+        );
+    }
 
     #[test]
     fn only_account_pages_are_returned_to_after_confirming_identity() {

@@ -2,7 +2,8 @@
 //! each method, Sign-in and security, new backup codes, and confirming it is you.
 
 use super::{
-    model::{NewBackupCodes, SecurityOverview, TotpEnrolment},
+    code_pages::{SendCodeButtons, SentCodeSignIn},
+    model::{CodeChannel, NewBackupCodes, SecurityOverview, TotpEnrolment},
     server_fns::{
         get_new_backup_codes, get_security_overview, get_sign_in_methods, get_totp_enrolment,
         AcknowledgeBackupCodes, ConfirmTotpEnrolment, GenerateBackupCodes, Reauthenticate,
@@ -69,27 +70,73 @@ fn SetupAuthenticator(enrolment: Resource<Result<TotpEnrolment, AppError>>) -> i
             <Field label=s.auth_code name="code" autocomplete="one-time-code" inputmode="numeric" hint=s.auth_code_hint error/>
             <button type="submit" class="usa-button">{s.setup_confirm}</button>
         </ActionForm>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                enrolment.await.ok().filter(|e| e.texts_available || e.email_codes_allowed).map(|e| view! {
+                    <section aria-labelledby="other-ways-heading">
+                        <h2 id="other-ways-heading">{s.other_ways_heading}</h2>
+                        <ul class="usa-list">
+                            {e.texts_available.then(|| view! { <li><a class="usa-link" href="/setup-phone">{s.setup_phone_link}</a></li> })}
+                            {e.email_codes_allowed.then(|| view! { <li><a class="usa-link" href="/setup-email-codes">{s.setup_email_link}</a></li> })}
+                        </ul>
+                    </section>
+                })
+            })}
+        </Suspense>
     }
 }
 
-/// `/sign-in/code`: the authenticator code after the password.
+/// `/sign-in/code`: the second step after the password, with the account's strongest method.
 #[component]
 pub fn SignInCodePage() -> impl IntoView {
+    let s = use_texts();
+    let methods = Resource::new(|| (), |_| get_sign_in_methods());
+    let loading = use_common().loading;
+    view! {
+        <Title text=s.code_title/>
+        <RequireStep required=Step::AwaitingSecondFactor>
+            <Suspense fallback=move || view! { <p>{loading}</p> }>
+                {move || Suspend::new(async move {
+                    match methods.await.map(|m| m.first().copied()) {
+                        Ok(Some(AuthMethod::TextMessage)) => view! { <SentCodeSignIn channel=CodeChannel::Text/> }.into_any(),
+                        Ok(Some(AuthMethod::EmailCode)) => view! { <SentCodeSignIn channel=CodeChannel::Email/> }.into_any(),
+                        Ok(Some(AuthMethod::BackupCode)) => view! { <BackupCodeSignIn/> }.into_any(),
+                        Ok(_) => view! { <AppCodeSignIn/> }.into_any(),
+                        Err(error) => view! { <ErrorSummary error=Signal::stored(Some(error))/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </RequireStep>
+    }
+}
+
+/// The second sign-in step with a code from the authentication app.
+#[component]
+fn AppCodeSignIn() -> impl IntoView {
     let s = use_texts();
     let verify = ServerAction::<VerifyTotp>::new();
     let error: Signal<Option<AppError>> =
         Signal::derive(move || verify.value().get().and_then(|r| r.err()));
     view! {
+        <h1>{s.code_title}</h1>
+        <p class="usa-prose">{s.code_intro}</p>
+        <ErrorSummary error/>
+        <ActionForm action=verify attr:class="usa-form" attr:novalidate=true>
+            <Field label=s.auth_code name="code" autocomplete="one-time-code" inputmode="numeric" hint=s.auth_code_hint error/>
+            <button type="submit" class="usa-button">{s.code_verify}</button>
+        </ActionForm>
+        <p><a class="usa-link" href="/sign-in/methods">{s.other_method}</a></p>
+    }
+}
+
+/// `/sign-in/app`: the second sign-in step with the authentication app, chosen from the methods.
+#[component]
+pub fn SignInAppPage() -> impl IntoView {
+    let s = use_texts();
+    view! {
         <Title text=s.code_title/>
         <RequireStep required=Step::AwaitingSecondFactor>
-            <h1>{s.code_title}</h1>
-            <p class="usa-prose">{s.code_intro}</p>
-            <ErrorSummary error/>
-            <ActionForm action=verify attr:class="usa-form" attr:novalidate=true>
-                <Field label=s.auth_code name="code" autocomplete="one-time-code" inputmode="numeric" hint=s.auth_code_hint error/>
-                <button type="submit" class="usa-button">{s.code_verify}</button>
-            </ActionForm>
-            <p><a class="usa-link" href="/sign-in/methods">{s.other_method}</a></p>
+            <AppCodeSignIn/>
         </RequireStep>
     }
 }
@@ -121,8 +168,10 @@ fn MethodList(methods: Resource<Result<Vec<AuthMethod>, AppError>>) -> impl Into
                         let items = methods
                             .into_iter()
                             .filter_map(|method| match method {
-                                AuthMethod::AuthenticatorApp => Some(("/sign-in/code", s.method_app, s.method_app_hint)),
+                                AuthMethod::AuthenticatorApp => Some(("/sign-in/app", s.method_app, s.method_app_hint)),
+                                AuthMethod::TextMessage => Some(("/sign-in/text", s.method_text, s.method_text_hint)),
                                 AuthMethod::BackupCode => Some(("/sign-in/backup-code", s.method_backup, s.method_backup_hint)),
+                                AuthMethod::EmailCode => Some(("/sign-in/email-code", s.method_email, s.method_email_hint)),
                                 AuthMethod::Password => None,
                             })
                             .map(|(href, name, hint)| view! {
@@ -147,21 +196,29 @@ fn MethodList(methods: Resource<Result<Vec<AuthMethod>, AppError>>) -> impl Into
 #[component]
 pub fn SignInBackupCodePage() -> impl IntoView {
     let s = use_texts();
+    view! {
+        <Title text=s.backup_sign_in_title/>
+        <RequireStep required=Step::AwaitingSecondFactor>
+            <BackupCodeSignIn/>
+        </RequireStep>
+    }
+}
+
+#[component]
+fn BackupCodeSignIn() -> impl IntoView {
+    let s = use_texts();
     let verify = ServerAction::<VerifyBackupCode>::new();
     let error: Signal<Option<AppError>> =
         Signal::derive(move || verify.value().get().and_then(|r| r.err()));
     view! {
-        <Title text=s.backup_sign_in_title/>
-        <RequireStep required=Step::AwaitingSecondFactor>
-            <h1>{s.backup_sign_in_title}</h1>
-            <p class="usa-prose">{s.backup_sign_in_intro}</p>
-            <ErrorSummary error/>
-            <ActionForm action=verify attr:class="usa-form" attr:novalidate=true>
-                <Field label=s.backup_code name="code" autocomplete="off" hint=s.backup_code_hint error/>
-                <button type="submit" class="usa-button">{s.code_verify}</button>
-            </ActionForm>
-            <p><a class="usa-link" href="/sign-in/methods">{s.other_method}</a></p>
-        </RequireStep>
+        <h1>{s.backup_sign_in_title}</h1>
+        <p class="usa-prose">{s.backup_sign_in_intro}</p>
+        <ErrorSummary error/>
+        <ActionForm action=verify attr:class="usa-form" attr:novalidate=true>
+            <Field label=s.backup_code name="code" autocomplete="off" hint=s.backup_code_hint error/>
+            <button type="submit" class="usa-button">{s.code_verify}</button>
+        </ActionForm>
+        <p><a class="usa-link" href="/sign-in/methods">{s.other_method}</a></p>
     }
 }
 
@@ -200,10 +257,21 @@ fn SecurityDetails(overview: Resource<Result<SecurityOverview, AppError>>) -> im
             {move || Suspend::new(async move {
                 match overview.await {
                     Ok(overview) => {
-                        let app = match overview.authenticator_added {
-                            Some(date) => fill(s.app_added, &[("date", &date)]),
+                        let app = match &overview.authenticator_added {
+                            Some(date) => fill(s.app_added, &[("date", date)]),
                             None => s.no_app.to_owned(),
                         };
+                        let phone = overview.phone.as_ref().map(|(ending, date)| {
+                            fill(s.phone_added, &[("ending", ending), ("date", date)])
+                        });
+                        let has_phone = phone.is_some();
+                        let email_codes = overview.email_codes_added.as_ref().map(|date| {
+                            let added = fill(s.email_codes_added, &[("date", date)]);
+                            if overview.email_codes_offered { added } else { format!("{added}. {}", s.email_codes_not_used) }
+                        });
+                        let phone_link = (overview.texts_available && overview.recently_authenticated).then(|| view! {
+                            <p><a class="usa-link" href="/account/security/phone">{if has_phone { s.change_phone } else { s.add_phone }}</a></p>
+                        });
                         let codes = match &overview.backup_codes {
                             Some(status) => fill(s.backup_left, &[("unused", &status.unused), ("total", &status.total), ("date", &status.made)]),
                             None => s.backup_none.to_owned(),
@@ -225,7 +293,12 @@ fn SecurityDetails(overview: Resource<Result<SecurityOverview, AppError>>) -> im
                         Either::Left(view! {
                             <section aria-labelledby="methods-heading">
                                 <h2 id="methods-heading">{s.methods_heading}</h2>
-                                <ul class="usa-list"><li id="factor-app">{app}</li></ul>
+                                <ul class="usa-list">
+                                    <li id="factor-app">{app}</li>
+                                    {phone.map(|phone| view! { <li id="factor-phone">{phone}</li> })}
+                                    {email_codes.map(|email| view! { <li id="factor-email">{email}</li> })}
+                                </ul>
+                                {phone_link}
                             </section>
                             <section aria-labelledby="backup-heading">
                                 <h2 id="backup-heading">{s.backup_heading}</h2>
@@ -274,7 +347,7 @@ fn NewCodes(codes: Resource<Result<Option<NewBackupCodes>, AppError>>) -> impl I
                     Ok(Some(new)) => {
                         let download = format!(
                             "data:text/plain;charset=utf-8,{}",
-                            percent_encode(&new.text_file)
+                            super::model::encode_query_value(&new.text_file)
                         );
                         let items = new
                             .codes
@@ -304,18 +377,6 @@ fn NewCodes(codes: Resource<Result<Option<NewBackupCodes>, AppError>>) -> impl I
     }
 }
 
-/// `text` for a `data:` URL: everything but unreserved characters percent-encoded.
-fn percent_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                char::from(b).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 /// `/account/reauthenticate?next=…`: password and a second factor again before a sensitive change.
 #[component]
 pub fn ReauthenticatePage() -> impl IntoView {
@@ -337,6 +398,7 @@ pub fn ReauthenticatePage() -> impl IntoView {
                 <Field label=s.reauth_code name="code" autocomplete="one-time-code" hint=s.reauth_code_hint error/>
                 <button type="submit" class="usa-button">{s.reauth_submit}</button>
             </ActionForm>
+            <SendCodeButtons next=Signal::derive(move || Some(next()))/>
         </RequireStep>
     }
 }

@@ -139,3 +139,94 @@ pub async fn reauthenticate(
     leptos_axum::redirect(super::model::safe_return_path(next.as_deref()));
     Ok(())
 }
+
+/// Sends a code by text (`channel = "sms"`) or email for this session's second step — signing in,
+/// confirming it is you (then `next` is kept) or recovering a password — and returns to that page.
+#[server(prefix = "/_fn", endpoint = "send_code")]
+pub async fn send_code(channel: String, next: Option<String>) -> Result<(), AppError> {
+    use super::model::{sent_code_page, CodeChannel};
+    use crate::{
+        infra::{request::request_locale, state::use_app_state},
+        session::store::use_session,
+    };
+    let channel = CodeChannel::parse(&channel).ok_or(AppError::BadRequest)?;
+    let step = super::code_factors::send_factor_code(
+        &use_app_state()?,
+        &use_session()?,
+        request_locale(),
+        channel,
+    )
+    .await?;
+    leptos_axum::redirect(&sent_code_page(step, channel, next.as_deref()));
+    Ok(())
+}
+
+/// The ways this session can be sent a second-factor code (signing in, confirming it is you, or
+/// recovering a password).
+#[server(prefix = "/_fn", endpoint = "get_code_channels")]
+pub async fn get_code_channels() -> Result<Vec<super::model::CodeChannel>, AppError> {
+    use crate::{infra::state::use_app_state, session::store::use_session};
+    super::code_factors::code_channels(&use_app_state()?, &use_session()?).await
+}
+
+/// The second sign-in step with a code sent by text or email.
+#[server(prefix = "/_fn", endpoint = "verify_sent_code")]
+pub async fn verify_sent_code(channel: String, code: String) -> Result<(), AppError> {
+    use super::model::CodeChannel;
+    use crate::{infra::state::use_app_state, session::store::use_session};
+    let channel = CodeChannel::parse(&channel).ok_or(AppError::BadRequest)?;
+    super::code_factors::verify_sign_in(&use_app_state()?, &use_session()?, channel, &code).await?;
+    leptos_axum::redirect("/account");
+    Ok(())
+}
+
+/// Starts binding a phone (`channel = "sms"`, with `phone`) or email codes: sends a code to prove
+/// it. Needs a first set-up or a recent sign-in.
+#[server(prefix = "/_fn", endpoint = "start_code_binding")]
+pub async fn start_code_binding(channel: String, phone: Option<String>) -> Result<(), AppError> {
+    use super::model::{binding_page, CodeChannel};
+    use crate::{
+        infra::{request::request_locale, state::use_app_state},
+        session::store::use_session,
+    };
+    let channel = CodeChannel::parse(&channel).ok_or(AppError::BadRequest)?;
+    let step = super::code_factors::start_binding(
+        &use_app_state()?,
+        &use_session()?,
+        request_locale(),
+        channel,
+        phone.as_deref(),
+    )
+    .await?;
+    leptos_axum::redirect(&format!(
+        "{}?sent={}",
+        binding_page(step, channel),
+        channel.as_str()
+    ));
+    Ok(())
+}
+
+/// Binds the phone or email codes with the code that was sent to it.
+#[server(prefix = "/_fn", endpoint = "confirm_code_binding")]
+pub async fn confirm_code_binding(channel: String, code: String) -> Result<(), AppError> {
+    use super::model::CodeChannel;
+    use crate::{
+        infra::{request::request_locale, state::use_app_state},
+        session::{model::Step, store::use_session},
+    };
+    let channel = CodeChannel::parse(&channel).ok_or(AppError::BadRequest)?;
+    let step = super::code_factors::confirm_binding(
+        &use_app_state()?,
+        &use_session()?,
+        request_locale(),
+        channel,
+        &code,
+    )
+    .await?;
+    leptos_axum::redirect(if step == Step::SignedIn {
+        "/account/security?added=1"
+    } else {
+        "/account"
+    });
+    Ok(())
+}

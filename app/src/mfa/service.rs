@@ -1,9 +1,12 @@
 //! Authenticator set-up and the second sign-in step: session checks, throttling, replay protection.
 
 use super::{
-    backup_codes,
-    model::{BackupCodeStatus, NewBackupCodes, SecurityOverview, TotpEnrolment},
-    store,
+    backup_codes, code_factors,
+    model::{
+        phone_ending, BackupCodeStatus, CodeChannel, NewBackupCodes, SecurityOverview,
+        TotpEnrolment,
+    },
+    sent_codes, store,
     texts::{texts, MfaMsg},
     totp::{self, TotpRejection},
 };
@@ -59,6 +62,8 @@ pub async fn enrolment(
         secret_grouped: totp::grouped(&totp::base32(&secret)),
         otpauth_uri,
         qr_data_uri,
+        texts_available: state.sms.enabled(),
+        email_codes_allowed: state.policy.email_codes,
     })
 }
 
@@ -81,7 +86,7 @@ const RECOVERY_FACTOR_ATTEMPTS: rate_limit::Limit = rate_limit::Limit {
 };
 
 /// Counts one second-factor attempt against `budget`.
-async fn throttle(
+pub(super) async fn throttle(
     state: &AppState,
     account_id: &str,
     budget: FactorBudget<'_>,
@@ -181,6 +186,16 @@ async fn check_app_code(
 ) -> Result<(), AppError> {
     let code = OneTimeCode::parse(code).map_err(|m| AppError::field("code", m))?;
     throttle(state, account_id, budget).await?;
+    verify_app_code(state, account_id, locale, &code).await
+}
+
+/// [`check_app_code`] after the attempt was counted.
+async fn verify_app_code(
+    state: &AppState,
+    account_id: &str,
+    locale: Locale,
+    code: &OneTimeCode,
+) -> Result<(), AppError> {
     let now = state.now();
     let authenticator = store::confirmed(&state.db, account_id)
         .await?
@@ -204,7 +219,12 @@ async fn check_app_code(
 
 /// Records a refused second factor in the account history (wrong codes only: a throttled or
 /// malformed attempt checked nothing).
-async fn record_failure(state: &AppState, account_id: &str, method: AuthMethod, error: &AppError) {
+pub(super) async fn record_failure(
+    state: &AppState,
+    account_id: &str,
+    method: AuthMethod,
+    error: &AppError,
+) {
     if matches!(error, AppError::Validation { .. }) {
         let event = NewEvent {
             account_id,
@@ -218,7 +238,7 @@ async fn record_failure(state: &AppState, account_id: &str, method: AuthMethod, 
 
 /// The end of every sign-in: a new session id for the signed-in state, the browser remembered as
 /// a known device, and the history entry.
-async fn complete_sign_in(
+pub(super) async fn complete_sign_in(
     state: &AppState,
     session: &SessionHandle,
     account_id: String,
@@ -325,12 +345,13 @@ pub async fn sign_in_methods(
     session: &SessionHandle,
 ) -> Result<Vec<AuthMethod>, AppError> {
     let account_id = require_step(session, Step::AwaitingSecondFactor)?;
+    let factors = code_factors::account_factors(state, &account_id).await?;
     let mut methods = Vec::new();
-    if store::authenticator_confirmed_at(&state.db, &account_id)
-        .await?
-        .is_some()
-    {
+    if factors.app_added.is_some() {
         methods.push(AuthMethod::AuthenticatorApp);
+    }
+    if factors.offers(state, CodeChannel::Text) {
+        methods.push(AuthMethod::TextMessage);
     }
     if store::backup_code_counts(&state.db, &account_id)
         .await?
@@ -338,6 +359,9 @@ pub async fn sign_in_methods(
         > 0
     {
         methods.push(AuthMethod::BackupCode);
+    }
+    if factors.offers(state, CodeChannel::Email) {
+        methods.push(AuthMethod::EmailCode);
     }
     Ok(methods)
 }
@@ -350,10 +374,17 @@ pub async fn security_overview(
 ) -> Result<SecurityOverview, AppError> {
     let account_id = signed_in_account(session)?;
     let now = state.now();
-    let app_added = store::authenticator_confirmed_at(&state.db, &account_id).await?;
+    let factors = code_factors::account_factors(state, &account_id).await?;
     let counts = store::backup_code_counts(&state.db, &account_id).await?;
     Ok(SecurityOverview {
-        authenticator_added: app_added.map(|at| long_date(at, locale)),
+        authenticator_added: factors.app_added.map(|at| long_date(at, locale)),
+        phone: factors
+            .phone
+            .as_ref()
+            .map(|(phone, at)| (phone_ending(phone), long_date(*at, locale))),
+        email_codes_added: factors.email_added.map(|at| long_date(at, locale)),
+        email_codes_offered: factors.offers(state, CodeChannel::Email),
+        texts_available: state.sms.enabled(),
         backup_codes: counts.made_at.map(|made| BackupCodeStatus {
             unused: counts.unused,
             total: counts.total,
@@ -451,24 +482,53 @@ pub async fn acknowledge_backup_codes(
 /// recorded in the history. Returns the method that passed.
 pub async fn check_second_factor(
     state: &AppState,
+    session_id_hash: &str,
     account_id: &str,
     locale: Locale,
     code: &str,
     budget: FactorBudget<'_>,
 ) -> Result<AuthMethod, AppError> {
-    let method = if backup_codes::looks_like_backup_code(code) {
-        AuthMethod::BackupCode
-    } else if OneTimeCode::parse(code).is_ok() {
-        AuthMethod::AuthenticatorApp
-    } else {
+    if backup_codes::looks_like_backup_code(code) {
+        let used = use_backup_code(state, account_id, locale, code, budget).await;
+        if let Err(error) = used {
+            record_failure(state, account_id, AuthMethod::BackupCode, &error).await;
+            return Err(error);
+        }
+        return Ok(AuthMethod::BackupCode);
+    }
+    let Ok(code) = OneTimeCode::parse(code) else {
         return Err(AppError::field("code", MfaMsg::CodeOrBackupInvalid.into()));
     };
-    let checked = match method {
-        AuthMethod::BackupCode => use_backup_code(state, account_id, locale, code, budget)
+    throttle(state, account_id, budget).await?;
+    // A code this session asked for by text or email is checked first; without one waiting, a
+    // 6-digit code is the app's.
+    let (method, checked) =
+        match sent_codes::waiting_channel(&state.db, session_id_hash, state.now()).await? {
+            Some(channel) => match code_factors::redeem_factor_code(
+                state,
+                session_id_hash,
+                account_id,
+                channel,
+                code.as_str(),
+            )
             .await
-            .map(|_| ()),
-        _ => check_app_code(state, account_id, locale, code, budget).await,
-    };
+            {
+                Ok(()) => (channel.method(), Ok(())),
+                // Not the sent code: it may be a code from the app, if the account has one.
+                Err(error) => match store::authenticator_confirmed_at(&state.db, account_id).await?
+                {
+                    Some(_) => (
+                        AuthMethod::AuthenticatorApp,
+                        verify_app_code(state, account_id, locale, &code).await,
+                    ),
+                    None => (channel.method(), Err(error)),
+                },
+            },
+            None => (
+                AuthMethod::AuthenticatorApp,
+                verify_app_code(state, account_id, locale, &code).await,
+            ),
+        };
     if let Err(error) = checked {
         record_failure(state, account_id, method, &error).await;
         return Err(error);
@@ -509,8 +569,16 @@ pub async fn reauthenticate(
         return Err(AppError::field("password", MfaMsg::PasswordWrong.into()));
     }
     rate_limit::reset_account(&state.db, &subject).await?;
-    let method =
-        check_second_factor(state, &account_id, locale, code, FactorBudget::Account).await?;
+    let session_id = session.id_hash().ok_or(AppError::Unauthorized)?;
+    let method = check_second_factor(
+        state,
+        &session_id,
+        &account_id,
+        locale,
+        code,
+        FactorBudget::Account,
+    )
+    .await?;
     let now = state.now();
     let event = NewEvent {
         account_id: &account_id,

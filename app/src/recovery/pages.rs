@@ -155,6 +155,7 @@ pub fn RecoveryCodePage() -> impl IntoView {
                 <Field label=s.factor_code name="code" autocomplete="one-time-code" hint=s.factor_code_hint error/>
                 <button type="submit" class="usa-button">{s.continue_button}</button>
             </ActionForm>
+            <crate::mfa::code_pages::SendCodeButtons/>
             <p class="usa-prose">{s.factor_lost}</p>
         </RequireStep>
     }

@@ -225,6 +225,7 @@ pub async fn verify_second_factor(
     let session_id = session.id_hash().ok_or(AppError::Unauthorized)?;
     crate::mfa::service::check_second_factor(
         state,
+        &session_id,
         &account_id,
         locale,
         code,

@@ -37,6 +37,7 @@ fn plausible_body() -> Vec<u8> {
         ("language", "en"),
         ("q", "someone@example.com"),
         ("current_password", PASSWORD),
+        ("channel", "sms"),
     ] {
         fields.push((name, value));
     }

@@ -8,6 +8,7 @@ mod access;
 mod accounts;
 mod backup_codes;
 mod cases;
+mod code_factors;
 mod csrf_and_headers;
 mod devices;
 mod durability;

@@ -129,6 +129,16 @@ async fn answer_questions(app: &TestApp, cookie: &str) -> String {
     answered.session_cookie().expect("rotated at each step")
 }
 
+/// Asks for a link for `email`, opens it and answers the questions: returns the recovery session
+/// cookie at the second-factor step.
+pub(crate) async fn at_second_factor(app: &TestApp, email: &str) -> String {
+    let requested = request_link(app, email).await;
+    assert_eq!(requested.status, 200, "{requested:?}");
+    let token = mailed_token(app, email).await;
+    let (_, cookie) = open_link(app, &token).await;
+    answer_questions(app, &cookie.expect("a recovery session")).await
+}
+
 #[tokio::test]
 async fn item24_the_same_answer_for_known_and_unknown_addresses_and_a_link_only_to_the_owner() {
     let app = TestApp::new().await;

@@ -85,7 +85,13 @@ pub(super) const TEXTS: AccountsTexts = AccountsTexts {
         "Password changed",
         "Signed out of other devices",
     ],
-    auth_methods: ["password", "authentication app", "backup code"],
+    auth_methods: [
+        "password",
+        "authentication app",
+        "backup code",
+        "text message code",
+        "email code",
+    ],
     copy_account_number: "Copy account number",
     copied: "Copied.",
     security_question_texts: [

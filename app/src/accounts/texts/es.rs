@@ -85,7 +85,13 @@ pub(super) const TEXTS: AccountsTexts = AccountsTexts {
         "Se cambió la contraseña",
         "Cerró la sesión en otros dispositivos",
     ],
-    auth_methods: ["contraseña", "aplicación de autenticación", "código de respaldo"],
+    auth_methods: [
+        "contraseña",
+        "aplicación de autenticación",
+        "código de respaldo",
+        "código por mensaje de texto",
+        "código por correo electrónico",
+    ],
     copy_account_number: "Copiar número de cuenta",
     copied: "Copiado.",
     security_question_texts: [

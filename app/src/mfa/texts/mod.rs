@@ -34,6 +34,12 @@ pub enum MfaMsg {
     PasswordWrong,
     /// Neither an app code nor a backup code was entered.
     CodeOrBackupInvalid,
+    /// A texted or emailed code is wrong, expired, replaced or used.
+    SentCodeInvalid,
+    /// The phone number cannot be read.
+    PhoneInvalid,
+    /// The method is not available to this account or on this service.
+    MethodUnavailable,
 }
 
 impl From<MfaMsg> for Msg {
@@ -53,6 +59,9 @@ impl MfaMsg {
             MfaMsg::BackupCodeUsed => t.backup_code_used,
             MfaMsg::PasswordWrong => t.password_wrong,
             MfaMsg::CodeOrBackupInvalid => t.code_or_backup_invalid,
+            MfaMsg::SentCodeInvalid => t.sent_code_invalid,
+            MfaMsg::PhoneInvalid => t.phone_invalid,
+            MfaMsg::MethodUnavailable => t.method_unavailable,
         }
         .to_owned()
     }
@@ -125,6 +134,50 @@ pub struct MfaTexts {
     pub backup_codes_made_email: EmailText,
     /// `{left}`: codes left.
     pub backup_code_used_email: EmailText,
+    pub sent_code_invalid: &'static str,
+    pub phone_invalid: &'static str,
+    pub method_unavailable: &'static str,
+    pub other_ways_heading: &'static str,
+    pub setup_phone_link: &'static str,
+    pub setup_email_link: &'static str,
+    pub phone_title: &'static str,
+    pub phone_intro: &'static str,
+    pub phone_label: &'static str,
+    pub phone_hint: &'static str,
+    pub send_code: &'static str,
+    pub resend_code: &'static str,
+    pub text_code_label: &'static str,
+    pub email_code_label: &'static str,
+    pub sent_code_hint: &'static str,
+    pub code_sent_text: &'static str,
+    pub code_sent_email: &'static str,
+    pub email_setup_title: &'static str,
+    pub email_setup_intro: &'static str,
+    pub text_sign_in_title: &'static str,
+    pub text_sign_in_intro: &'static str,
+    pub email_sign_in_title: &'static str,
+    pub email_sign_in_intro: &'static str,
+    pub method_text: &'static str,
+    pub method_text_hint: &'static str,
+    pub method_email: &'static str,
+    pub method_email_hint: &'static str,
+    /// `{ending}`: the phone's last four digits; `{date}`: when it was added.
+    pub phone_added: &'static str,
+    /// `{date}`: when they were turned on.
+    pub email_codes_added: &'static str,
+    pub email_codes_not_used: &'static str,
+    pub add_phone: &'static str,
+    pub change_phone: &'static str,
+    pub send_text_code: &'static str,
+    pub send_email_code: &'static str,
+    /// `{code}`: the code.
+    pub code_sms: &'static str,
+    /// `{code}`: the code.
+    pub code_email: EmailText,
+    /// `{ending}`: the phone's last four digits.
+    pub phone_added_email: EmailText,
+    pub email_codes_added_email: EmailText,
+    pub phone_removed_sms: &'static str,
 }
 
 #[cfg(test)]
@@ -140,11 +193,22 @@ mod tests {
             MfaMsg::BackupCodeUsed,
             MfaMsg::PasswordWrong,
             MfaMsg::CodeOrBackupInvalid,
+            MfaMsg::SentCodeInvalid,
+            MfaMsg::PhoneInvalid,
+            MfaMsg::MethodUnavailable,
         ] {
             assert_ne!(msg.text(Locale::En), msg.text(Locale::Es), "{msg:?}");
         }
         let (en, es) = (texts(Locale::En), texts(Locale::Es));
         assert_ne!(en.code_replayed_email.body, es.code_replayed_email.body);
         assert_ne!(en.factor_added_email.subject, es.factor_added_email.subject);
+        assert_ne!(en.code_sms, es.code_sms);
+        assert_ne!(en.code_email.body, es.code_email.body);
+        assert_ne!(en.phone_added_email.body, es.phone_added_email.body);
+        assert_ne!(
+            en.email_codes_added_email.body,
+            es.email_codes_added_email.body
+        );
+        assert_ne!(en.phone_removed_sms, es.phone_removed_sms);
     }
 }

@@ -17,7 +17,7 @@ pub(super) const TEXTS: RecoveryTexts = RecoveryTexts {
     answers_wrong: "One or more answers do not match the ones on your account.",
     continue_button: "Continue",
     factor_title: "Enter a code",
-    factor_intro: "Enter the 6-digit code from your authentication app, or one of your backup codes.",
+    factor_intro: "Enter the 6-digit code from your authentication app or from a code we send you, or one of your backup codes.",
     factor_code: "Authentication code or backup code",
     factor_code_hint: "For example 123456, or ABCD-EFGH-JKMN-PQRS.",
     factor_lost: "If you cannot use your authentication app or any backup code, contact Caseport support.",

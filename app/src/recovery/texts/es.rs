@@ -17,7 +17,7 @@ pub(super) const TEXTS: RecoveryTexts = RecoveryTexts {
     answers_wrong: "Una o más respuestas no coinciden con las de su cuenta.",
     continue_button: "Continuar",
     factor_title: "Ingrese un código",
-    factor_intro: "Ingrese el código de 6 dígitos de su aplicación de autenticación, o uno de sus códigos de respaldo.",
+    factor_intro: "Ingrese el código de 6 dígitos de su aplicación de autenticación o de un código que le enviemos, o uno de sus códigos de respaldo.",
     factor_code: "Código de autenticación o código de respaldo",
     factor_code_hint: "Por ejemplo 123456, o ABCD-EFGH-JKMN-PQRS.",
     factor_lost: "Si no puede usar su aplicación de autenticación ni ningún código de respaldo, comuníquese con el soporte de Caseport.",

@@ -442,6 +442,59 @@ impl TestApp {
         panic!("no verification code for {email}");
     }
 
+    /// Every text message sent to `phone`, oldest first.
+    pub fn texts_to(&self, phone: &str) -> Vec<String> {
+        let mut texts: Vec<(std::time::SystemTime, String)> =
+            std::fs::read_dir(self.outbox.join("sms"))
+                .map(|dir| {
+                    dir.filter_map(|entry| {
+                        let entry = entry.ok()?;
+                        let modified = entry.metadata().ok()?.modified().ok()?;
+                        Some((modified, std::fs::read_to_string(entry.path()).ok()?))
+                    })
+                    .collect()
+                })
+                .unwrap_or_default();
+        texts.sort();
+        texts
+            .into_iter()
+            .map(|(_, text)| text)
+            .filter(|text| text.starts_with(&format!("To: {phone}\n")))
+            .collect()
+    }
+
+    /// Waits until `count` texts have been sent to `phone` and returns the code in the newest.
+    pub async fn text_code(&self, phone: &str, count: usize) -> String {
+        for _ in 0..300 {
+            let texts = self.texts_to(phone);
+            if texts.len() >= count {
+                return sent_code(texts.last().unwrap()).expect("a code in the text");
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!(
+            "expected {count} texts to {phone}, got {:?}",
+            self.texts_to(phone)
+        );
+    }
+
+    /// Waits until `count` code emails have been sent to `email` and returns the newest code.
+    pub async fn emailed_code(&self, email: &str, count: usize) -> String {
+        for _ in 0..300 {
+            let codes: Vec<String> = self
+                .mails()
+                .iter()
+                .filter(|m| m.contains(&format!("To: {email}")))
+                .filter_map(|m| sent_code(m))
+                .collect();
+            if codes.len() >= count {
+                return codes.last().unwrap().clone();
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("expected {count} code emails to {email}");
+    }
+
     /// Counts rows of a table.
     pub async fn count(&self, table: &str) -> i64 {
         use sqlx::Row;
@@ -628,6 +681,17 @@ fn verification_code(mail: &str) -> Option<String> {
     const LEAD: &str = "verification code is ";
     let index = mail.find(LEAD)? + LEAD.len();
     Some(mail[index..index + 6].to_owned())
+}
+
+/// The code in a text ("Caseport code: 123456.") or a code email ("Your Caseport code is 123456.").
+fn sent_code(message: &str) -> Option<String> {
+    let index = ["Caseport code: ", "Caseport code is "]
+        .iter()
+        .find_map(|lead| message.find(lead).map(|i| i + lead.len()))?;
+    let code = message.get(index..index + 6)?;
+    code.bytes()
+        .all(|b| b.is_ascii_digit())
+        .then(|| code.to_owned())
 }
 
 /// Reads a whole response into a [`TestResponse`].
