@@ -27,6 +27,30 @@ pub fn address_already_registered(locale: Locale, to: &str, base_url: &str) -> O
     }
 }
 
+/// A sign-in method was turned off after too many failures in a row (item 10).
+pub fn method_turned_off(
+    locale: Locale,
+    to: &str,
+    method: super::model::AuthMethod,
+) -> OutgoingEmail {
+    let t = texts(locale);
+    let name = super::model::AuthMethod::ALL
+        .iter()
+        .position(|m| *m == method)
+        .map_or("", |i| t.auth_methods[i]);
+    OutgoingEmail {
+        to: to.to_owned(),
+        subject: t.method_turned_off_email.subject.to_owned(),
+        body: fill(
+            t.method_turned_off_email.body,
+            &[
+                ("method", &name),
+                ("n", &super::factor_lockout::HARD_STOP_FAILURES),
+            ],
+        ),
+    }
+}
+
 /// The password was changed by someone who knew the current one.
 pub fn password_changed(locale: Locale, to: &str) -> OutgoingEmail {
     let email = texts(locale).password_changed_email;

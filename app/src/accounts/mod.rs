@@ -11,6 +11,8 @@ pub mod devices;
 #[cfg(feature = "ssr")]
 pub mod emails;
 #[cfg(feature = "ssr")]
+pub mod factor_lockout;
+#[cfg(feature = "ssr")]
 pub mod history;
 pub mod model;
 pub mod pages;

@@ -605,11 +605,13 @@ pub enum AccountEventKind {
     PasswordChanged,
     /// The person signed out one or all of their other sessions.
     SessionsRevoked,
+    /// A sign-in method was turned off after 100 failures in a row.
+    FactorDisabled,
 }
 
 impl AccountEventKind {
     /// Every kind, for round-trip tests.
-    pub const ALL: [AccountEventKind; 11] = [
+    pub const ALL: [AccountEventKind; 12] = [
         AccountEventKind::SignedIn,
         AccountEventKind::SignInFailed,
         AccountEventKind::SecondFactorFailed,
@@ -621,6 +623,7 @@ impl AccountEventKind {
         AccountEventKind::PasswordReset,
         AccountEventKind::PasswordChanged,
         AccountEventKind::SessionsRevoked,
+        AccountEventKind::FactorDisabled,
     ];
 
     /// The name stored in the database.
@@ -637,6 +640,7 @@ impl AccountEventKind {
             AccountEventKind::PasswordReset => "password_reset",
             AccountEventKind::PasswordChanged => "password_changed",
             AccountEventKind::SessionsRevoked => "sessions_revoked",
+            AccountEventKind::FactorDisabled => "factor_disabled",
         }
     }
 

@@ -452,6 +452,7 @@ pub async fn sign_in(
         device_token,
     } = attempt;
     let device_token = device_token.as_deref();
+    let attempt_locale = crate::infra::request::request_locale();
     let now = state.now();
     rate_limit::hit(
         state,
@@ -501,9 +502,28 @@ pub async fn sign_in(
                 },
             };
             super::history::record_after_answer(&state.db, &event, now);
+            let failure = super::factor_lockout::Failure {
+                account_id,
+                method: super::model::AuthMethod::Password,
+                locale: attempt_locale,
+                origin: &super::history::Origin {
+                    ip: Some(ip),
+                    ..super::history::Origin::current()
+                },
+            };
+            super::factor_lockout::count_failure_after_answer(state, failure, now);
         }
         return Err(AppError::InvalidCredentials);
     };
+    if !super::factor_lockout::passed(&state.db, &account.id, super::model::AuthMethod::Password)
+        .await?
+    {
+        tracing::warn!(account_id = %account.id, "right password, but the password is turned off");
+        return Err(AppError::field(
+            "password",
+            AccountsMsg::PasswordTurnedOff.into(),
+        ));
+    }
     rate_limit::reset_account(&state.db, &subject).await?;
     if verified.needs_rehash {
         let upgraded = state.hasher.hash(&password).await?;

@@ -6,7 +6,7 @@ use super::{
     emails,
     model::{phone_ending, CodeChannel},
     sent_codes::{self, CodeBinding, CodeMessage, NewCode, Purpose, Wanted},
-    service::{complete_sign_in, record_failure, throttle, FactorBudget},
+    service::{complete_sign_in, ensure_on, record_failure, throttle, FactorBudget},
     store,
     texts::{texts, MfaMsg},
 };
@@ -65,9 +65,9 @@ impl AccountFactors {
     pub fn offers(&self, state: &AppState, channel: CodeChannel) -> bool {
         match channel {
             CodeChannel::Text => self.phone.is_some() && state.sms.enabled(),
-            CodeChannel::Email => {
-                state.policy.email_codes && self.email_added.is_some() && !self.has_strong_factor()
-            }
+            // The `email_codes` switch stops new set-ups only: an account that already relies on
+            // email codes keeps them (else it could never sign in again).
+            CodeChannel::Email => self.email_added.is_some() && !self.has_strong_factor(),
         }
     }
 }
@@ -95,8 +95,16 @@ fn new_code() -> String {
     format!("{:06}", OsRng.gen_range(0..1_000_000u32))
 }
 
-/// Counts one code sent for `account_id` against the per-account and per-address limits.
-async fn throttle_sends(state: &AppState, account_id: &str) -> Result<(), AppError> {
+/// Counts one code sent for `account_id` (to `phone`, for texts) against the per-address,
+/// per-account and per-number limits. `hour_scope` names the hourly allowance: the account's, or a
+/// recovery session's own, so that someone who knows the password and uses up the account's
+/// cannot keep the owner's recovery from getting codes.
+async fn throttle_sends(
+    state: &AppState,
+    account_id: &str,
+    hour_scope: &str,
+    phone: Option<&str>,
+) -> Result<(), AppError> {
     let ip = client_ip()?;
     rate_limit::hit(
         state,
@@ -107,10 +115,27 @@ async fn throttle_sends(state: &AppState, account_id: &str) -> Result<(), AppErr
     rate_limit::hit(state, &format!("code_send:{account_id}"), SENDS_SHORT_TERM).await?;
     rate_limit::hit(
         state,
-        &format!("code_send_hour:{account_id}"),
+        &format!("code_send_hour:{hour_scope}"),
         SENDS_PER_HOUR,
     )
-    .await
+    .await?;
+    if let Some(phone) = phone {
+        // One number, whichever accounts and addresses ask (text bombing, SMS pumping).
+        let number = state.keys.mac_hex(format!("phone|{phone}").as_bytes());
+        rate_limit::hit(
+            state,
+            &format!("code_send:phone:{number}"),
+            SENDS_SHORT_TERM,
+        )
+        .await?;
+        rate_limit::hit(
+            state,
+            &format!("code_send_hour:phone:{number}"),
+            SENDS_PER_HOUR,
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 fn unavailable() -> AppError {
@@ -121,17 +146,21 @@ fn invalid_code() -> AppError {
     AppError::field("code", MfaMsg::SentCodeInvalid.into())
 }
 
-/// Sends a code to the phone or the account's address and keeps it for this session.
+/// Sends the code `new` describes to the phone or the account's address and keeps it for the
+/// session; `hour_scope` as for [`throttle_sends`].
 async fn send(
     state: &AppState,
-    session_id_hash: &str,
-    account_id: &str,
+    new: NewCode<'_>,
     locale: Locale,
-    channel: CodeChannel,
-    purpose: Purpose,
-    phone: Option<&str>,
+    hour_scope: &str,
 ) -> Result<(), AppError> {
-    throttle_sends(state, account_id).await?;
+    let NewCode {
+        account_id,
+        channel,
+        phone,
+        ..
+    } = new;
+    throttle_sends(state, account_id, hour_scope, phone).await?;
     let code = new_code();
     let message = match (channel, phone) {
         (CodeChannel::Text, Some(phone)) => CodeMessage::Text(OutgoingSms {
@@ -145,13 +174,6 @@ async fn send(
                 .ok_or(AppError::Unauthorized)?;
             CodeMessage::Email(emails::code(locale, &account.email, &code))
         }
-    };
-    let new = NewCode {
-        account_id,
-        session_id_hash,
-        channel,
-        purpose,
-        phone,
     };
     sent_codes::insert(&state.db, &state.keys, &new, &code, &message, state.now()).await?;
     state.wake_outbox();
@@ -175,16 +197,23 @@ fn second_step_account(session: &SessionHandle) -> Result<(String, Step), AppErr
     }
 }
 
+/// Whether a second-factor code on `channel` may be sent at `step`. Recovery starts from an
+/// emailed link, so an emailed code would prove the same mailbox twice: it needs another factor.
+fn usable(state: &AppState, factors: &AccountFactors, step: Step, channel: CodeChannel) -> bool {
+    factors.offers(state, channel)
+        && !(matches!(step, Step::Recovering(_)) && channel == CodeChannel::Email)
+}
+
 /// The channels this session's account can be sent a second-factor code on.
 pub async fn code_channels(
     state: &AppState,
     session: &SessionHandle,
 ) -> Result<Vec<CodeChannel>, AppError> {
-    let (account_id, _) = second_step_account(session)?;
+    let (account_id, step) = second_step_account(session)?;
     let factors = account_factors(state, &account_id).await?;
     Ok([CodeChannel::Text, CodeChannel::Email]
         .into_iter()
-        .filter(|channel| factors.offers(state, *channel))
+        .filter(|channel| usable(state, &factors, step, *channel))
         .collect())
 }
 
@@ -199,20 +228,22 @@ pub async fn send_factor_code(
     let (account_id, step) = second_step_account(session)?;
     let session_id = session.id_hash().ok_or(AppError::Unauthorized)?;
     let factors = account_factors(state, &account_id).await?;
-    if !factors.offers(state, channel) {
+    if !usable(state, &factors, step, channel) {
         return Err(unavailable());
     }
     let phone = factors.phone.as_ref().map(|(phone, _)| phone.as_str());
-    send(
-        state,
-        &session_id,
-        &account_id,
-        locale,
+    let new = NewCode {
+        account_id: &account_id,
+        session_id_hash: &session_id,
         channel,
-        Purpose::Factor,
-        phone.filter(|_| channel == CodeChannel::Text),
-    )
-    .await?;
+        purpose: Purpose::Factor,
+        phone: phone.filter(|_| channel == CodeChannel::Text),
+    };
+    let hour_scope = match step {
+        Step::Recovering(_) => format!("recovery:{session_id}"),
+        _ => account_id.clone(),
+    };
+    send(state, new, locale, &hour_scope).await?;
     Ok(step)
 }
 
@@ -220,6 +251,7 @@ pub async fn send_factor_code(
 pub async fn verify_sign_in(
     state: &AppState,
     session: &SessionHandle,
+    locale: Locale,
     channel: CodeChannel,
     code: &str,
 ) -> Result<(), AppError> {
@@ -233,6 +265,7 @@ pub async fn verify_sign_in(
         return Err(unavailable());
     }
     throttle(state, &account_id, FactorBudget::Account).await?;
+    ensure_on(state, &account_id, channel.method(), FactorBudget::Account).await?;
     let wanted = Wanted {
         session_id_hash: &session_id,
         account_id: &account_id,
@@ -244,7 +277,7 @@ pub async fn verify_sign_in(
     if redeemed.is_none() {
         tracing::info!(account_id = %account_id, channel = channel.as_str(), "wrong, expired or used sent code");
         let error = invalid_code();
-        record_failure(state, &account_id, channel.method(), &error).await;
+        record_failure(state, &account_id, locale, channel.method(), &error).await;
         return Err(error);
     }
     complete_sign_in(state, session, account_id, channel.method()).await
@@ -258,7 +291,9 @@ pub async fn redeem_factor_code(
     account_id: &str,
     channel: CodeChannel,
     code: &str,
+    budget: FactorBudget<'_>,
 ) -> Result<(), AppError> {
+    ensure_on(state, account_id, channel.method(), budget).await?;
     let wanted = Wanted {
         session_id_hash,
         account_id,
@@ -309,16 +344,14 @@ pub async fn start_binding(
             None
         }
     };
-    send(
-        state,
-        &session_id,
-        &account_id,
-        locale,
+    let new = NewCode {
+        account_id: &account_id,
+        session_id_hash: &session_id,
         channel,
-        Purpose::Bind,
-        phone.as_deref(),
-    )
-    .await?;
+        purpose: Purpose::Bind,
+        phone: phone.as_deref(),
+    };
+    send(state, new, locale, &account_id).await?;
     Ok(step)
 }
 
@@ -351,11 +384,6 @@ pub async fn confirm_binding(
     let account = accounts::store::find_by_id(&state.db, &account_id)
         .await?
         .ok_or(AppError::Unauthorized)?;
-    let old_phone = account_factors(state, &account_id)
-        .await?
-        .phone
-        .map(|(phone, _)| phone)
-        .filter(|old| Some(old) != redeemed.phone.as_ref());
     let notice = match &redeemed.phone {
         Some(phone) => emails::phone_added(locale, &account.email, &phone_ending(phone)),
         None => emails::email_codes_added(locale, &account.email),
@@ -366,10 +394,7 @@ pub async fn confirm_binding(
         phone: redeemed.phone.as_deref(),
         keep_session: &session_id,
         notice: &notice,
-        old_phone_notice: old_phone.map(|to| OutgoingSms {
-            to,
-            body: texts(locale).phone_removed_sms.to_owned(),
-        }),
+        old_phone_text: texts(locale).phone_removed_sms,
         origin: &Origin::current(),
     };
     sent_codes::bind(&state.db, &state.keys, binding, now).await?;

@@ -73,6 +73,7 @@ pub async fn factors(db: &Db, account_id: &str) -> Result<Vec<CodeFactor>, AppEr
 }
 
 /// A code about to be sent.
+#[derive(Debug, Clone, Copy)]
 pub struct NewCode<'a> {
     /// The account it is for.
     pub account_id: &'a str,
@@ -110,6 +111,8 @@ pub async fn insert(
 ) -> Result<(), AppError> {
     let id = crypto::random_hex(16);
     let mut tx = db.begin_write().await?;
+    // Two sends at once (PostgreSQL runs writers side by side) must not both leave a live code.
+    accounts::store::lock(db, &mut tx, new.account_id).await?;
     sqlx::query(
         "DELETE FROM sent_codes
          WHERE session_id_hash = $1 AND channel = $2 AND purpose = $3 AND used_at IS NULL",
@@ -252,14 +255,16 @@ pub struct CodeBinding<'a> {
     pub keep_session: &'a str,
     /// The notice to the account's address.
     pub notice: &'a OutgoingEmail,
-    /// A text to the phone being replaced, if there is one.
-    pub old_phone_notice: Option<OutgoingSms>,
+    /// The text for the phone being replaced, if a phone is.
+    pub old_phone_text: &'a str,
     /// Where the request came from, for the account history.
     pub origin: &'a Origin,
 }
 
 /// Binds (or, for a phone, replaces) the factor in one transaction that also ends the account's
-/// other sessions, marks it enrolled, queues the notices and records the history entry.
+/// other sessions, marks it enrolled, queues the notices (to the old phone too) and records the
+/// history entry. Refused (`Unauthorized`) if the binding session was ended meanwhile, so a
+/// session that another change signed out cannot undo it.
 pub async fn bind(
     db: &Db,
     keys: &Keys,
@@ -268,6 +273,24 @@ pub async fn bind(
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     accounts::store::lock(db, &mut tx, binding.account_id).await?;
+    let alive: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM sessions WHERE id_hash = $1 AND account_id = $2")
+            .bind(binding.keep_session)
+            .bind(binding.account_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if alive.is_none() {
+        tx.rollback().await?;
+        return Err(AppError::Unauthorized);
+    }
+    let old_phone: Option<String> =
+        sqlx::query_scalar("SELECT phone FROM code_factors WHERE account_id = $1 AND channel = $2")
+            .bind(binding.account_id)
+            .bind(binding.channel.as_str())
+            .fetch_optional(&mut *tx)
+            .await?
+            .flatten()
+            .filter(|old: &String| Some(old.as_str()) != binding.phone);
     sqlx::query(
         "INSERT INTO code_factors (account_id, channel, phone, confirmed_at, updated_at)
          VALUES ($1, $2, $3, $4, $4)
@@ -281,10 +304,15 @@ pub async fn bind(
     .await?;
     session::store::end_other_sessions(&mut tx, binding.account_id, binding.keep_session).await?;
     accounts::store::mark_enrolled(&mut tx, binding.account_id, now).await?;
+    accounts::factor_lockout::lift(&mut *tx, binding.account_id, binding.channel.method()).await?;
     outbox::enqueue(&mut *tx, keys, binding.notice, now).await?;
-    if let Some(sms) = &binding.old_phone_notice {
-        let key = format!("phone-replaced:{}:{now}", binding.account_id);
-        outbox::enqueue_for_event(&mut *tx, keys, "sms", sms, &key, now).await?;
+    if let Some(old_phone) = old_phone {
+        let sms = OutgoingSms {
+            to: old_phone,
+            body: binding.old_phone_text.to_owned(),
+        };
+        let key = format!("phone-replaced:{}", crypto::random_hex(16));
+        outbox::enqueue_for_event(&mut *tx, keys, "sms", &sms, &key, now).await?;
     }
     let event = NewEvent {
         account_id: binding.account_id,

@@ -173,9 +173,19 @@ pub async fn get_code_channels() -> Result<Vec<super::model::CodeChannel>, AppEr
 #[server(prefix = "/_fn", endpoint = "verify_sent_code")]
 pub async fn verify_sent_code(channel: String, code: String) -> Result<(), AppError> {
     use super::model::CodeChannel;
-    use crate::{infra::state::use_app_state, session::store::use_session};
+    use crate::{
+        infra::{request::request_locale, state::use_app_state},
+        session::store::use_session,
+    };
     let channel = CodeChannel::parse(&channel).ok_or(AppError::BadRequest)?;
-    super::code_factors::verify_sign_in(&use_app_state()?, &use_session()?, channel, &code).await?;
+    super::code_factors::verify_sign_in(
+        &use_app_state()?,
+        &use_session()?,
+        request_locale(),
+        channel,
+        &code,
+    )
+    .await?;
     leptos_axum::redirect("/account");
     Ok(())
 }

@@ -12,12 +12,12 @@ use super::{
 };
 use crate::{
     accounts::{
-        self,
+        self, factor_lockout,
         history::{self, NewEvent, Origin},
         model::{AccountEventKind, AuthMethod, Email, OneTimeCode},
     },
     error::AppError,
-    i18n::{long_date, Locale},
+    i18n::{long_date, Locale, Msg},
     infra::{crypto, outbox, passwords::secret, rate_limit, state::AppState},
     session::{
         access::{recently_signed_in, require_step, signed_in_account},
@@ -169,7 +169,14 @@ pub async fn verify_sign_in_code(
     if let Err(error) =
         check_app_code(state, &account_id, locale, code, FactorBudget::Account).await
     {
-        record_failure(state, &account_id, AuthMethod::AuthenticatorApp, &error).await;
+        record_failure(
+            state,
+            &account_id,
+            locale,
+            AuthMethod::AuthenticatorApp,
+            &error,
+        )
+        .await;
         return Err(error);
     }
     complete_sign_in(state, session, account_id, AuthMethod::AuthenticatorApp).await
@@ -186,7 +193,7 @@ async fn check_app_code(
 ) -> Result<(), AppError> {
     let code = OneTimeCode::parse(code).map_err(|m| AppError::field("code", m))?;
     throttle(state, account_id, budget).await?;
-    verify_app_code(state, account_id, locale, &code).await
+    verify_app_code(state, account_id, locale, &code, budget).await
 }
 
 /// [`check_app_code`] after the attempt was counted.
@@ -195,7 +202,9 @@ async fn verify_app_code(
     account_id: &str,
     locale: Locale,
     code: &OneTimeCode,
+    budget: FactorBudget<'_>,
 ) -> Result<(), AppError> {
+    ensure_on(state, account_id, AuthMethod::AuthenticatorApp, budget).await?;
     let now = state.now();
     let authenticator = store::confirmed(&state.db, account_id)
         .await?
@@ -217,15 +226,60 @@ async fn verify_app_code(
     Ok(())
 }
 
-/// Records a refused second factor in the account history (wrong codes only: a throttled or
-/// malformed attempt checked nothing).
-pub(super) async fn record_failure(
+/// Refuses a method turned off after too many failures in a row (item 10), except in recovery.
+pub(super) async fn ensure_on(
     state: &AppState,
     account_id: &str,
     method: AuthMethod,
+    budget: FactorBudget<'_>,
+) -> Result<(), AppError> {
+    // Recovery is how a stop is lifted, so it still takes the method: its own few tries per
+    // emailed link bound the guessing.
+    if matches!(budget, FactorBudget::Recovery(_)) {
+        return Ok(());
+    }
+    if factor_lockout::is_off(&state.db, account_id, method).await? {
+        tracing::warn!(account_id = %account_id, method = method.as_str(), "turned-off sign-in method tried");
+        return Err(AppError::field("code", MfaMsg::MethodTurnedOff.into()));
+    }
+    Ok(())
+}
+
+/// Whether a refusal is a failed try of the method: a wrong, used or malformed code, not a
+/// throttled attempt or one with a method that is off or unavailable (those checked nothing).
+fn is_failed_try(error: &AppError) -> bool {
+    matches!(error, AppError::Validation { .. })
+        && !error.messages().iter().any(|(_, message)| {
+            matches!(
+                message,
+                Msg::Mfa(MfaMsg::MethodTurnedOff | MfaMsg::MethodUnavailable)
+            )
+        })
+}
+
+/// Records a refused second factor in the account history and counts it towards the method's
+/// hard stop (failed tries only).
+pub(super) async fn record_failure(
+    state: &AppState,
+    account_id: &str,
+    locale: Locale,
+    method: AuthMethod,
     error: &AppError,
 ) {
-    if matches!(error, AppError::Validation { .. }) {
+    if is_failed_try(error) {
+        let failure = factor_lockout::Failure {
+            account_id,
+            method,
+            locale,
+            origin: &Origin::current(),
+        };
+        match factor_lockout::count_failure(&state.db, &state.keys, failure, state.now()).await {
+            Ok(true) => state.wake_outbox(),
+            Ok(false) => {}
+            Err(count_error) => {
+                tracing::error!(%count_error, "could not count a second-factor failure")
+            }
+        }
         let event = NewEvent {
             account_id,
             kind: AccountEventKind::SecondFactorFailed,
@@ -245,6 +299,7 @@ pub(super) async fn complete_sign_in(
     method: AuthMethod,
 ) -> Result<(), AppError> {
     let now = state.now();
+    factor_lockout::passed(&state.db, &account_id, method).await?;
     tracing::info!(account_id = %account_id, method = method.as_str(), "signed in with two factors");
     let event = NewEvent {
         account_id: &account_id,
@@ -280,6 +335,7 @@ async fn use_backup_code(
     let invalid = || AppError::field("code", MfaMsg::BackupCodeInvalid.into());
     let code = backup_codes::normalise(input).ok_or_else(invalid)?;
     throttle(state, account_id, budget).await?;
+    ensure_on(state, account_id, AuthMethod::BackupCode, budget).await?;
     let lookup = backup_code_lookup(state, account_id, &code);
     let candidate = store::backup_code_candidates(&state.db, account_id, &lookup)
         .await?
@@ -331,7 +387,7 @@ pub async fn verify_sign_in_backup_code(
     {
         Ok(left) => left,
         Err(error) => {
-            record_failure(state, &account_id, AuthMethod::BackupCode, &error).await;
+            record_failure(state, &account_id, locale, AuthMethod::BackupCode, &error).await;
             return Err(error);
         }
     };
@@ -363,6 +419,8 @@ pub async fn sign_in_methods(
     if factors.offers(state, CodeChannel::Email) {
         methods.push(AuthMethod::EmailCode);
     }
+    let off = factor_lockout::turned_off(&state.db, &account_id).await?;
+    methods.retain(|method| !off.contains(method));
     Ok(methods)
 }
 
@@ -491,48 +549,56 @@ pub async fn check_second_factor(
     if backup_codes::looks_like_backup_code(code) {
         let used = use_backup_code(state, account_id, locale, code, budget).await;
         if let Err(error) = used {
-            record_failure(state, account_id, AuthMethod::BackupCode, &error).await;
+            record_failure(state, account_id, locale, AuthMethod::BackupCode, &error).await;
             return Err(error);
         }
+        factor_lockout::passed(&state.db, account_id, AuthMethod::BackupCode).await?;
         return Ok(AuthMethod::BackupCode);
     }
     let Ok(code) = OneTimeCode::parse(code) else {
         return Err(AppError::field("code", MfaMsg::CodeOrBackupInvalid.into()));
     };
     throttle(state, account_id, budget).await?;
-    // A code this session asked for by text or email is checked first; without one waiting, a
-    // 6-digit code is the app's.
-    let (method, checked) =
-        match sent_codes::waiting_channel(&state.db, session_id_hash, state.now()).await? {
-            Some(channel) => match code_factors::redeem_factor_code(
-                state,
-                session_id_hash,
-                account_id,
-                channel,
-                code.as_str(),
-            )
-            .await
-            {
-                Ok(()) => (channel.method(), Ok(())),
-                // Not the sent code: it may be a code from the app, if the account has one.
-                Err(error) => match store::authenticator_confirmed_at(&state.db, account_id).await?
-                {
-                    Some(_) => (
-                        AuthMethod::AuthenticatorApp,
-                        verify_app_code(state, account_id, locale, &code).await,
-                    ),
-                    None => (channel.method(), Err(error)),
-                },
-            },
-            None => (
-                AuthMethod::AuthenticatorApp,
-                verify_app_code(state, account_id, locale, &code).await,
-            ),
-        };
+    // A code this session asked for by text or email (on a channel the account may still use)
+    // is checked first; without one waiting, a 6-digit code is the app's.
+    let factors = code_factors::account_factors(state, account_id).await?;
+    let waiting = sent_codes::waiting_channel(&state.db, session_id_hash, state.now())
+        .await?
+        .filter(|channel| factors.offers(state, *channel));
+    let (method, checked) = match waiting {
+        Some(channel) => match code_factors::redeem_factor_code(
+            state,
+            session_id_hash,
+            account_id,
+            channel,
+            code.as_str(),
+            budget,
+        )
+        .await
+        {
+            Ok(()) => (channel.method(), Ok(())),
+            // Not the sent code: it may be a code from the app, if the account has one (a
+            // second try, counted as one).
+            Err(error) if factors.app_added.is_some() => {
+                throttle(state, account_id, budget).await?;
+                let _ = error;
+                (
+                    AuthMethod::AuthenticatorApp,
+                    verify_app_code(state, account_id, locale, &code, budget).await,
+                )
+            }
+            Err(error) => (channel.method(), Err(error)),
+        },
+        None => (
+            AuthMethod::AuthenticatorApp,
+            verify_app_code(state, account_id, locale, &code, budget).await,
+        ),
+    };
     if let Err(error) = checked {
-        record_failure(state, account_id, method, &error).await;
+        record_failure(state, account_id, locale, method, &error).await;
         return Err(error);
     }
+    factor_lockout::passed(&state.db, account_id, method).await?;
     Ok(method)
 }
 
@@ -565,6 +631,15 @@ pub async fn reauthenticate(
             origin: &Origin::current(),
         };
         history::record_quietly(&state.db, &event, state.now()).await;
+        let failure = factor_lockout::Failure {
+            account_id: &account_id,
+            method: AuthMethod::Password,
+            locale,
+            origin: &Origin::current(),
+        };
+        if factor_lockout::count_failure(&state.db, &state.keys, failure, state.now()).await? {
+            state.wake_outbox();
+        }
         tracing::info!(account_id = %account_id, "re-authentication: wrong password");
         return Err(AppError::field("password", MfaMsg::PasswordWrong.into()));
     }

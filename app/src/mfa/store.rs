@@ -201,6 +201,7 @@ pub async fn confirm(
         .await?;
     session::store::end_other_sessions(&mut tx, account_id, keep_session).await?;
     accounts::store::mark_enrolled(&mut tx, account_id, now).await?;
+    accounts::factor_lockout::lift(&mut *tx, account_id, AuthMethod::AuthenticatorApp).await?;
     outbox::enqueue(&mut *tx, keys, notice, now).await?;
     let event = NewEvent {
         account_id,
@@ -333,6 +334,7 @@ pub async fn replace_backup_codes(
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     accounts::store::lock(db, &mut tx, set.account_id).await?;
+    accounts::factor_lockout::lift(&mut *tx, set.account_id, AuthMethod::BackupCode).await?;
     sqlx::query("DELETE FROM backup_codes WHERE account_id = $1")
         .bind(set.account_id)
         .execute(&mut *tx)

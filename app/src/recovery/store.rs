@@ -3,7 +3,7 @@
 
 use crate::{
     accounts::history::{self, NewEvent, Origin},
-    accounts::model::AccountEventKind,
+    accounts::model::{AccountEventKind, AuthMethod},
     error::AppError,
     infra::{
         crypto::{self, Keys},
@@ -106,6 +106,11 @@ pub async fn complete_reset(
         .bind(reset.login_subject)
         .execute(&mut *tx)
         .await?;
+    // A new password lifts its hard stop (item 10); so does it for the app, which cannot yet be
+    // set up again on a signed-in account.
+    for method in [AuthMethod::Password, AuthMethod::AuthenticatorApp] {
+        crate::accounts::factor_lockout::lift(&mut *tx, reset.account_id, method).await?;
+    }
     for notice in reset.notices {
         outbox::enqueue(&mut *tx, keys, notice, now).await?;
     }

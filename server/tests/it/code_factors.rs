@@ -475,3 +475,86 @@ async fn item13_a_texted_code_passes_the_second_step_of_password_recovery() {
         serde_json::json!({"Recovering": "new_password"})
     );
 }
+
+/// Registers `email` with email codes as its only factor; returns the signed-in cookie.
+async fn email_member(app: &TestApp, email: &str) -> String {
+    let cookie = app.verified(email, PASSWORD).await;
+    let started = app
+        .send(api("start_code_binding", &[("channel", "email")], &cookie))
+        .await;
+    assert_eq!(started.status, 200, "{started:?}");
+    let code = app.emailed_code(email, 1).await;
+    let bound = app
+        .send(api(
+            "confirm_code_binding",
+            &[("channel", "email"), ("code", &code)],
+            &cookie,
+        ))
+        .await;
+    assert_eq!(bound.status, 200, "{bound:?}");
+    bound.session_cookie().expect("signed in")
+}
+
+#[tokio::test]
+async fn item24_recovery_does_not_take_an_emailed_code_since_the_link_already_proved_the_mailbox() {
+    let app = TestApp::new().await;
+    let email = "email-only-recovery@example.com";
+    email_member(&app, email).await;
+    app.clock.advance(11);
+    let recovering = crate::recovery::at_second_factor(&app, email).await;
+    let channels = app.send(api("get_code_channels", &[], &recovering)).await;
+    assert_eq!(channels.json(), serde_json::json!([]));
+    let refused = app
+        .send(api("send_code", &[("channel", "email")], &recovering))
+        .await;
+    assert_eq!(refused.status, 422, "{refused:?}");
+    assert_eq!(message_of(&refused), "MethodUnavailable");
+}
+
+#[tokio::test]
+async fn switching_email_codes_off_stops_new_set_ups_but_does_not_lock_out_accounts_that_use_them()
+{
+    let on = TestApp::new().await;
+    let email = "kept-email-codes@example.com";
+    email_member(&on, email).await;
+    let off = on.with_policy_changed(|policy| policy.email_codes = false);
+    off.clock.advance(11);
+    let waiting = password_step(&off, email).await;
+    let methods = off.send(api("get_sign_in_methods", &[], &waiting)).await;
+    assert_eq!(methods.json(), serde_json::json!(["email_code"]));
+    let sent = off
+        .send(api("send_code", &[("channel", "email")], &waiting))
+        .await;
+    assert_eq!(sent.status, 200, "{sent:?}");
+}
+
+#[tokio::test]
+async fn item20_one_phone_number_gets_at_most_two_codes_in_ten_seconds_whoever_asks() {
+    let app = TestApp::new().await;
+    let target = "+15551239999";
+    for (n, email) in [
+        "pump1@example.com",
+        "pump2@example.com",
+        "pump3@example.com",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let cookie = app.verified(email, PASSWORD).await;
+        let started = app
+            .send(api(
+                "start_code_binding",
+                &[("channel", "sms"), ("phone", target)],
+                &cookie,
+            ))
+            .await;
+        if n < 2 {
+            assert_eq!(started.status, 200, "{email}: {started:?}");
+        } else {
+            retry_after(&started, "a third code to one number within 10 s");
+        }
+    }
+    app.text_code(target, 2).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(app.texts_to(target).len(), 2);
+}

@@ -14,6 +14,7 @@ mod devices;
 mod durability;
 mod enforcement;
 mod enrolment;
+mod factor_lockout;
 mod form_errors;
 mod malformed;
 mod mfa;

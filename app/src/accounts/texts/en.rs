@@ -46,6 +46,11 @@ pub(super) const TEXTS: AccountsTexts = AccountsTexts {
         subject: "Your Caseport password was changed",
         body: "The password of your Caseport account was just changed.\n\nIf this was not you, reset your password now with \"Forgot your password?\" on the sign-in page, and contact Caseport support.\n",
     },
+    password_turned_off: "Your password was turned off after too many failed sign-ins in a row. Choose \"Forgot your password?\" to set a new one.",
+    method_turned_off_email: EmailText {
+        subject: "A sign-in method of your Caseport account was turned off",
+        body: "After {n} failed tries in a row, your {method} can no longer be used to sign in to your Caseport account.\n\nIf these tries were not yours, someone may be trying to get into your account. To use it again: for the password, choose \"Forgot your password?\" on the sign-in page; for anything else, sign in another way and set it up again on the Sign-in and security page. If you need help, contact Caseport support.\n",
+    },
     reauth_link: "Confirm it is you",
     change_password_title: "Change your password",
     change_password_intro: "Enter your current password, then the new one twice.",
@@ -84,6 +89,7 @@ pub(super) const TEXTS: AccountsTexts = AccountsTexts {
         "Password reset",
         "Password changed",
         "Signed out of other devices",
+        "Sign-in method turned off after too many failures",
     ],
     auth_methods: [
         "password",

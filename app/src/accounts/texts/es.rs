@@ -46,6 +46,11 @@ pub(super) const TEXTS: AccountsTexts = AccountsTexts {
         subject: "Se cambió su contraseña de Caseport",
         body: "Se acaba de cambiar la contraseña de su cuenta de Caseport.\n\nSi no fue usted, restablezca ahora su contraseña con \"¿Olvidó su contraseña?\" en la página de inicio de sesión y comuníquese con el soporte de Caseport.\n",
     },
+    password_turned_off: "Su contraseña se desactivó después de demasiados inicios de sesión fallidos seguidos. Elija \"¿Olvidó su contraseña?\" para crear una nueva.",
+    method_turned_off_email: EmailText {
+        subject: "Se desactivó un método de inicio de sesión de su cuenta de Caseport",
+        body: "Después de {n} intentos fallidos seguidos, su {method} ya no puede usarse para iniciar sesión en su cuenta de Caseport.\n\nSi esos intentos no fueron suyos, alguien podría estar intentando entrar en su cuenta. Para volver a usarlo: para la contraseña, elija \"¿Olvidó su contraseña?\" en la página de inicio de sesión; para lo demás, inicie sesión de otra forma y vuelva a configurarlo en la página de Inicio de sesión y seguridad. Si necesita ayuda, comuníquese con el soporte de Caseport.\n",
+    },
     reauth_link: "Confirme que es usted",
     change_password_title: "Cambie su contraseña",
     change_password_intro: "Ingrese su contraseña actual y luego la nueva dos veces.",
@@ -84,6 +89,7 @@ pub(super) const TEXTS: AccountsTexts = AccountsTexts {
         "Se restableció la contraseña",
         "Se cambió la contraseña",
         "Cerró la sesión en otros dispositivos",
+        "Método de inicio de sesión desactivado tras demasiados intentos fallidos",
     ],
     auth_methods: [
         "contraseña",

@@ -24,6 +24,8 @@ pub fn use_texts() -> &'static AccountsTexts {
 pub enum AccountsMsg {
     /// The email address is not a valid address.
     EmailInvalid,
+    /// The password was right but is turned off after 100 failures in a row (item 10).
+    PasswordTurnedOff,
     /// The password is shorter than the minimum.
     PasswordTooShort {
         /// Minimum length in characters.
@@ -96,6 +98,7 @@ impl AccountsMsg {
         let count = |n: &usize| u64::try_from(*n).unwrap_or(u64::MAX);
         match self {
             AccountsMsg::EmailInvalid => t.email_invalid.to_owned(),
+            AccountsMsg::PasswordTurnedOff => t.password_turned_off.to_owned(),
             AccountsMsg::PasswordTooShort { min } => {
                 t.password_too_short.format(locale, count(min), &[])
             }
@@ -171,6 +174,9 @@ pub struct AccountsTexts {
     pub show_password: &'static str,
     pub hide_password: &'static str,
     pub password_changed_email: EmailText,
+    pub password_turned_off: &'static str,
+    /// `{method}`: the method's name; `{n}`: the failures.
+    pub method_turned_off_email: EmailText,
     pub reauth_link: &'static str,
     pub change_password_title: &'static str,
     pub change_password_intro: &'static str,
@@ -199,7 +205,7 @@ pub struct AccountsTexts {
     pub history_when: &'static str,
     pub history_where: &'static str,
     /// One per `AccountEventKind::ALL`, in that order.
-    pub event_kinds: [&'static str; 11],
+    pub event_kinds: [&'static str; 12],
     /// One per `AuthMethod::ALL`, in that order.
     pub auth_methods: [&'static str; 5],
     pub copy_account_number: &'static str,
@@ -251,6 +257,7 @@ mod tests {
     fn every_message_differs_between_languages_and_carries_its_values() {
         let samples = [
             AccountsMsg::EmailInvalid,
+            AccountsMsg::PasswordTurnedOff,
             AccountsMsg::PasswordTooShort { min: 12 },
             AccountsMsg::PasswordHint { min: 12, max: 128 },
             AccountsMsg::PasswordCommon,

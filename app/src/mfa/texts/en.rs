@@ -80,6 +80,7 @@ pub(super) const TEXTS: MfaTexts = MfaTexts {
     sent_code_invalid: "That code is not correct, has expired or was already used. Enter the latest code we sent, or send a new one.",
     phone_invalid: "Enter a phone number that can receive text messages, for example 202 555 0123 or +44 20 7946 0958.",
     method_unavailable: "That way of signing in is not available for your account. Choose another one.",
+    method_turned_off: "This way of signing in was turned off after too many wrong codes in a row. Choose another method, or set it up again.",
     other_ways_heading: "Other ways to get codes",
     setup_phone_link: "Get codes by text message instead",
     setup_email_link: "Get codes by email instead (the least secure choice)",
@@ -114,7 +115,7 @@ pub(super) const TEXTS: MfaTexts = MfaTexts {
     code_sms: "Caseport code: {code}. It expires in 10 minutes. Do not share it: Caseport will never ask you for it.",
     code_email: EmailText {
         subject: "Your Caseport code",
-        body: "Your Caseport code is {code}. It expires in 10 minutes and works once.\n\nDo not share it: Caseport will never ask you for it. If you did not try to sign in, someone may know your password: change it now.\n",
+        body: "Your Caseport code is {code}. It expires in 10 minutes and works once.\n\nDo not share it: Caseport will never ask you for it. If you did not ask for it, someone may know your password: change it now.\n",
     },
     phone_added_email: EmailText {
         subject: "A phone was added to your Caseport account",

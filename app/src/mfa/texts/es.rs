@@ -80,6 +80,7 @@ pub(super) const TEXTS: MfaTexts = MfaTexts {
     sent_code_invalid: "Ese código no es correcto, ha vencido o ya se usó. Escriba el último código que le enviamos o pida uno nuevo.",
     phone_invalid: "Escriba un número de teléfono que pueda recibir mensajes de texto, por ejemplo 202 555 0123 o +44 20 7946 0958.",
     method_unavailable: "Esa forma de iniciar sesión no está disponible para su cuenta. Elija otra.",
+    method_turned_off: "Esta forma de iniciar sesión se desactivó después de demasiados códigos incorrectos seguidos. Elija otro método o vuelva a configurarlo.",
     other_ways_heading: "Otras formas de recibir códigos",
     setup_phone_link: "Recibir los códigos por mensaje de texto",
     setup_email_link: "Recibir los códigos por correo electrónico (la opción menos segura)",
@@ -114,7 +115,7 @@ pub(super) const TEXTS: MfaTexts = MfaTexts {
     code_sms: "Código de Caseport: {code}. Vence en 10 minutos. No lo comparta: Caseport nunca se lo pedirá.",
     code_email: EmailText {
         subject: "Su código de Caseport",
-        body: "Su código de Caseport es {code}. Vence en 10 minutos y sirve una sola vez.\n\nNo lo comparta: Caseport nunca se lo pedirá. Si usted no intentó iniciar sesión, alguien podría saber su contraseña: cámbiela ahora.\n",
+        body: "Su código de Caseport es {code}. Vence en 10 minutos y sirve una sola vez.\n\nNo lo comparta: Caseport nunca se lo pedirá. Si usted no lo pidió, alguien podría saber su contraseña: cámbiela ahora.\n",
     },
     phone_added_email: EmailText {
         subject: "Se agregó un teléfono a su cuenta de Caseport",

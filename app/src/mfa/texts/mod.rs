@@ -40,6 +40,8 @@ pub enum MfaMsg {
     PhoneInvalid,
     /// The method is not available to this account or on this service.
     MethodUnavailable,
+    /// The method was turned off after 100 failures in a row (item 10).
+    MethodTurnedOff,
 }
 
 impl From<MfaMsg> for Msg {
@@ -62,6 +64,7 @@ impl MfaMsg {
             MfaMsg::SentCodeInvalid => t.sent_code_invalid,
             MfaMsg::PhoneInvalid => t.phone_invalid,
             MfaMsg::MethodUnavailable => t.method_unavailable,
+            MfaMsg::MethodTurnedOff => t.method_turned_off,
         }
         .to_owned()
     }
@@ -137,6 +140,7 @@ pub struct MfaTexts {
     pub sent_code_invalid: &'static str,
     pub phone_invalid: &'static str,
     pub method_unavailable: &'static str,
+    pub method_turned_off: &'static str,
     pub other_ways_heading: &'static str,
     pub setup_phone_link: &'static str,
     pub setup_email_link: &'static str,
@@ -196,6 +200,7 @@ mod tests {
             MfaMsg::SentCodeInvalid,
             MfaMsg::PhoneInvalid,
             MfaMsg::MethodUnavailable,
+            MfaMsg::MethodTurnedOff,
         ] {
             assert_ne!(msg.text(Locale::En), msg.text(Locale::Es), "{msg:?}");
         }

@@ -326,6 +326,15 @@ impl TestApp {
         })
     }
 
+    /// The same application (database, clock, mail) with another policy.
+    pub fn with_policy_changed(&self, change: impl FnOnce(&mut Policy)) -> Self {
+        self.with_state(|state| {
+            let mut policy = (*state.policy).clone();
+            change(&mut policy);
+            state.policy = Arc::new(policy);
+        })
+    }
+
     /// The same application with its state changed by `change`, and a router for that state.
     fn with_state(&self, change: impl FnOnce(&mut AppState)) -> Self {
         let mut state = self.state.clone();
