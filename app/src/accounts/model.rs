@@ -607,11 +607,13 @@ pub enum AccountEventKind {
     SessionsRevoked,
     /// A sign-in method was turned off after 100 failures in a row.
     FactorDisabled,
+    /// A sign-in method was removed.
+    FactorRemoved,
 }
 
 impl AccountEventKind {
     /// Every kind, for round-trip tests.
-    pub const ALL: [AccountEventKind; 12] = [
+    pub const ALL: [AccountEventKind; 13] = [
         AccountEventKind::SignedIn,
         AccountEventKind::SignInFailed,
         AccountEventKind::SecondFactorFailed,
@@ -624,6 +626,7 @@ impl AccountEventKind {
         AccountEventKind::PasswordChanged,
         AccountEventKind::SessionsRevoked,
         AccountEventKind::FactorDisabled,
+        AccountEventKind::FactorRemoved,
     ];
 
     /// The name stored in the database.
@@ -641,6 +644,7 @@ impl AccountEventKind {
             AccountEventKind::PasswordChanged => "password_changed",
             AccountEventKind::SessionsRevoked => "sessions_revoked",
             AccountEventKind::FactorDisabled => "factor_disabled",
+            AccountEventKind::FactorRemoved => "factor_removed",
         }
     }
 

@@ -64,3 +64,22 @@ pub fn phone_added(locale: Locale, to: &str, ending: &str) -> OutgoingEmail {
 pub fn email_codes_added(locale: Locale, to: &str) -> OutgoingEmail {
     render(texts(locale).email_codes_added_email, to)
 }
+
+/// A sign-in method was removed from the account.
+pub fn factor_removed(
+    locale: Locale,
+    to: &str,
+    method: crate::accounts::model::AuthMethod,
+) -> OutgoingEmail {
+    let email = texts(locale).factor_removed_email;
+    let names = crate::accounts::texts::texts(locale).auth_methods;
+    let name = crate::accounts::model::AuthMethod::ALL
+        .iter()
+        .position(|m| *m == method)
+        .map_or("", |i| names[i]);
+    OutgoingEmail {
+        to: to.to_owned(),
+        subject: email.subject.to_owned(),
+        body: crate::i18n::fill(email.body, &[("method", &name)]),
+    }
+}

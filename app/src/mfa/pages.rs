@@ -7,7 +7,7 @@ use super::{
     server_fns::{
         get_new_backup_codes, get_security_overview, get_sign_in_methods, get_totp_enrolment,
         AcknowledgeBackupCodes, ConfirmTotpEnrolment, GenerateBackupCodes, Reauthenticate,
-        VerifyBackupCode, VerifyTotp,
+        RemoveFactor, VerifyBackupCode, VerifyTotp,
     },
     texts::use_texts,
 };
@@ -241,15 +241,27 @@ fn SecurityDetails(overview: Resource<Result<SecurityOverview, AppError>>) -> im
     let s = use_texts();
     let loading = use_common().loading;
     let generate = ServerAction::<GenerateBackupCodes>::new();
-    let error: Signal<Option<AppError>> =
-        Signal::derive(move || generate.value().get().and_then(|r| r.err()));
+    let remove = ServerAction::<RemoveFactor>::new();
+    let error: Signal<Option<AppError>> = Signal::derive(move || {
+        remove
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .or_else(|| generate.value().get().and_then(|r| r.err()))
+    });
     let saved = query_flag("saved");
+    let removed = query_flag("removed");
     view! {
         <h1>{s.security_title}</h1>
         <p class="usa-prose">{s.security_intro}</p>
         {move || saved.get().then(|| view! {
             <div class="usa-alert usa-alert--success" role="status">
                 <div class="usa-alert__body"><p class="usa-alert__text">{s.saved_notice}</p></div>
+            </div>
+        })}
+        {move || removed.get().then(|| view! {
+            <div class="usa-alert usa-alert--success" role="status">
+                <div class="usa-alert__body"><p class="usa-alert__text">{s.removed_notice}</p></div>
             </div>
         })}
         <ErrorSummary error/>
@@ -269,6 +281,20 @@ fn SecurityDetails(overview: Resource<Result<SecurityOverview, AppError>>) -> im
                             let added = fill(s.email_codes_added, &[("date", date)]);
                             if overview.email_codes_offered { added } else { format!("{added}. {}", s.email_codes_not_used) }
                         });
+                        // Removing needs a recent sign-in and another factor left.
+                        let factors = usize::from(overview.authenticator_added.is_some())
+                            + usize::from(has_phone)
+                            + usize::from(email_codes.is_some());
+                        let removable = overview.recently_authenticated && factors > 1;
+                        let remove_button = move |method: AuthMethod, label: &'static str| {
+                            removable.then(|| view! {
+                                <ActionForm action=remove attr:class="caseport-inline-form">
+                                    <input type="hidden" name="method" value=method.as_str()/>
+                                    <button type="submit" class="usa-button usa-button--unstyled">{label}</button>
+                                </ActionForm>
+                            })
+                        };
+                        let has_app = overview.authenticator_added.is_some();
                         let phone_link = (overview.texts_available && overview.recently_authenticated).then(|| view! {
                             <p><a class="usa-link" href="/account/security/phone">{if has_phone { s.change_phone } else { s.add_phone }}</a></p>
                         });
@@ -294,9 +320,9 @@ fn SecurityDetails(overview: Resource<Result<SecurityOverview, AppError>>) -> im
                             <section aria-labelledby="methods-heading">
                                 <h2 id="methods-heading">{s.methods_heading}</h2>
                                 <ul class="usa-list">
-                                    <li id="factor-app">{app}</li>
-                                    {phone.map(|phone| view! { <li id="factor-phone">{phone}</li> })}
-                                    {email_codes.map(|email| view! { <li id="factor-email">{email}</li> })}
+                                    <li id="factor-app">{app} {has_app.then(|| remove_button(AuthMethod::AuthenticatorApp, s.remove_app))}</li>
+                                    {phone.map(|phone| view! { <li id="factor-phone">{phone} {remove_button(AuthMethod::TextMessage, s.remove_phone)}</li> })}
+                                    {email_codes.map(|email| view! { <li id="factor-email">{email} {remove_button(AuthMethod::EmailCode, s.remove_email_codes)}</li> })}
                                 </ul>
                                 {phone_link}
                             </section>

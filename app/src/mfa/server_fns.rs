@@ -240,3 +240,25 @@ pub async fn confirm_code_binding(channel: String, code: String) -> Result<(), A
     });
     Ok(())
 }
+
+/// Removes a sign-in method (`authenticator_app`, `text_message` or `email_code`); needs a recent
+/// full sign-in, and never removes the last one.
+#[server(prefix = "/_fn", endpoint = "remove_factor")]
+pub async fn remove_factor(method: String) -> Result<(), AppError> {
+    use crate::{
+        infra::{request::request_locale, state::use_app_state},
+        session::store::use_session,
+    };
+    let method = match AuthMethod::parse(&method) {
+        Some(
+            method @ (AuthMethod::AuthenticatorApp
+            | AuthMethod::TextMessage
+            | AuthMethod::EmailCode),
+        ) => method,
+        _ => return Err(AppError::BadRequest),
+    };
+    super::service::remove_factor(&use_app_state()?, &use_session()?, request_locale(), method)
+        .await?;
+    leptos_axum::redirect("/account/security?removed=1");
+    Ok(())
+}

@@ -694,3 +694,37 @@ pub async fn seed_authenticator(
     let ciphertext = state.keys.encrypt(secret, account_id);
     store::insert_confirmed(&state.db, account_id, ciphertext, state.now()).await
 }
+
+/// Removes the app, the phone or email codes from the account (needs a recent full sign-in; never
+/// the last one): the other sessions end and the owner is told.
+pub async fn remove_factor(
+    state: &AppState,
+    session: &SessionHandle,
+    locale: Locale,
+    method: AuthMethod,
+) -> Result<(), AppError> {
+    let now = state.now();
+    let account_id = recently_signed_in(session, now)?;
+    let session_id = session.id_hash().ok_or(AppError::Unauthorized)?;
+    let account = accounts::store::find_by_id(&state.db, &account_id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let notice = super::emails::factor_removed(locale, &account.email, method);
+    let removal = store::Removal {
+        account_id: &account_id,
+        method,
+        keep_session: &session_id,
+        notice: &notice,
+        origin: &Origin::current(),
+    };
+    match store::remove_factor(&state.db, &state.keys, removal, now).await? {
+        Ok(()) => {}
+        Err(store::RemovalRefusal::NotBound) => return Err(AppError::NotFound),
+        Err(store::RemovalRefusal::LastFactor) => {
+            return Err(AppError::field("method", MfaMsg::LastFactor.into()))
+        }
+    }
+    state.wake_outbox();
+    tracing::info!(account_id = %account_id, method = method.as_str(), "sign-in method removed");
+    Ok(())
+}

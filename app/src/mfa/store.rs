@@ -458,3 +458,96 @@ pub async fn use_backup_code(
     tx.commit().await?;
     Ok(Some(left))
 }
+
+/// Removing a factor from an account.
+pub struct Removal<'a> {
+    /// The account.
+    pub account_id: &'a str,
+    /// The factor: the app, the phone or email codes.
+    pub method: AuthMethod,
+    /// The session doing it (the only one of the account that survives).
+    pub keep_session: &'a str,
+    /// The notice to the account's address.
+    pub notice: &'a OutgoingEmail,
+    /// Where the request came from, for the account history.
+    pub origin: &'a Origin,
+}
+
+/// Why a factor was not removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RemovalRefusal {
+    /// The account does not have it.
+    NotBound,
+    /// It is the account's only factor (backup codes do not count: they are for when one is lost).
+    LastFactor,
+}
+
+/// Removes the factor in one transaction that refuses to remove the last one, and otherwise also
+/// lifts its hard stop, ends the account's other sessions, queues the notice and records it.
+pub async fn remove_factor(
+    db: &Db,
+    keys: &Keys,
+    removal: Removal<'_>,
+    now: i64,
+) -> Result<Result<(), RemovalRefusal>, AppError> {
+    let mut tx = db.begin_write().await?;
+    accounts::store::lock(db, &mut tx, removal.account_id).await?;
+    let apps: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM totp_authenticators WHERE account_id = $1 AND confirmed_at IS NOT NULL",
+    )
+    .bind(removal.account_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let channels: Vec<String> =
+        sqlx::query_scalar("SELECT channel FROM code_factors WHERE account_id = $1")
+            .bind(removal.account_id)
+            .fetch_all(&mut *tx)
+            .await?;
+    let channel = match removal.method {
+        AuthMethod::TextMessage => Some("sms"),
+        AuthMethod::EmailCode => Some("email"),
+        _ => None,
+    };
+    let bound = match channel {
+        Some(channel) => channels.iter().any(|c| c == channel),
+        None => removal.method == AuthMethod::AuthenticatorApp && apps > 0,
+    };
+    let refusal = if !bound {
+        Some(RemovalRefusal::NotBound)
+    } else if i64::from(apps > 0) + channels.len() as i64 <= 1 {
+        Some(RemovalRefusal::LastFactor)
+    } else {
+        None
+    };
+    if let Some(refusal) = refusal {
+        tx.rollback().await?;
+        return Ok(Err(refusal));
+    }
+    match channel {
+        Some(channel) => {
+            sqlx::query("DELETE FROM code_factors WHERE account_id = $1 AND channel = $2")
+                .bind(removal.account_id)
+                .bind(channel)
+                .execute(&mut *tx)
+                .await?;
+        }
+        None => {
+            sqlx::query("DELETE FROM totp_authenticators WHERE account_id = $1")
+                .bind(removal.account_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    accounts::factor_lockout::lift(&mut *tx, removal.account_id, removal.method).await?;
+    session::store::end_other_sessions(&mut tx, removal.account_id, removal.keep_session).await?;
+    outbox::enqueue(&mut *tx, keys, removal.notice, now).await?;
+    let event = NewEvent {
+        account_id: removal.account_id,
+        kind: AccountEventKind::FactorRemoved,
+        method: Some(removal.method),
+        origin: removal.origin,
+    };
+    history::record(&mut *tx, &event, now).await?;
+    tx.commit().await?;
+    Ok(Ok(()))
+}

@@ -38,6 +38,7 @@ fn plausible_body() -> Vec<u8> {
         ("q", "someone@example.com"),
         ("current_password", PASSWORD),
         ("channel", "sms"),
+        ("method", "text_message"),
     ] {
         fields.push((name, value));
     }

@@ -558,3 +558,112 @@ async fn item20_one_phone_number_gets_at_most_two_codes_in_ten_seconds_whoever_a
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert_eq!(app.texts_to(target).len(), 2);
 }
+
+#[tokio::test]
+async fn item17_removing_a_factor_needs_a_recent_sign_in_never_takes_the_last_one_and_notifies() {
+    let app = TestApp::new().await;
+    let email = "remove-factor@example.com";
+    let cookie = phone_member(&app, email).await;
+    let last = app
+        .send(api("remove_factor", &[("method", "text_message")], &cookie))
+        .await;
+    assert_eq!(last.status, 422, "the only factor stays: {last:?}");
+    assert_eq!(message_of(&last), "LastFactor");
+    let missing = app
+        .send(api(
+            "remove_factor",
+            &[("method", "authenticator_app")],
+            &cookie,
+        ))
+        .await;
+    assert_eq!(missing.status, 404, "{missing:?}");
+    let odd = app
+        .send(api("remove_factor", &[("method", "password")], &cookie))
+        .await;
+    assert_eq!(odd.status, 400, "{odd:?}");
+
+    // An account with an app and a phone.
+    let member = "remove-phone@example.com";
+    let (signed_in, _) = app.signed_up(member, PASSWORD).await;
+    let phone = "+15551230077";
+    app.clock.advance(11);
+    let started = app
+        .send(api(
+            "start_code_binding",
+            &[("channel", "sms"), ("phone", phone)],
+            &signed_in,
+        ))
+        .await;
+    assert_eq!(started.status, 200, "{started:?}");
+    let code = app.text_code(phone, 1).await;
+    let bound = app
+        .send(api(
+            "confirm_code_binding",
+            &[("channel", "sms"), ("code", &code)],
+            &signed_in,
+        ))
+        .await;
+    assert_eq!(bound.status, 200, "{bound:?}");
+    let other = password_step(&app, member).await;
+
+    for _ in 0..2 {
+        app.clock.advance(10 * 60);
+        assert_eq!(app.profile_status(&signed_in).await, 200);
+    }
+    app.clock.advance(60);
+    let stale = app
+        .send(api(
+            "remove_factor",
+            &[("method", "text_message")],
+            &signed_in,
+        ))
+        .await;
+    assert_eq!(stale.status, 403, "{stale:?}");
+    assert_eq!(stale.json(), serde_json::json!("reauth_required"));
+
+    let asked = app
+        .send(api("send_code", &[("channel", "sms")], &signed_in))
+        .await;
+    assert_eq!(asked.status, 200);
+    let code = app.text_code(phone, 2).await;
+    let confirmed = app
+        .send(api(
+            "reauthenticate",
+            &[("password", PASSWORD), ("code", &code)],
+            &signed_in,
+        ))
+        .await;
+    assert_eq!(confirmed.status, 200, "{confirmed:?}");
+    let fresh = confirmed.session_cookie().unwrap();
+    let removed = app
+        .send(api("remove_factor", &[("method", "text_message")], &fresh))
+        .await;
+    assert_eq!(removed.status, 200, "{removed:?}");
+    assert_eq!(app.step_of(Some(&other)).await, "SignedOut", "item 32");
+    app.wait_for_mail_to(member, "was removed from your Caseport account")
+        .await;
+    let overview = app
+        .send(api("get_security_overview", &[], &fresh))
+        .await
+        .json();
+    assert!(overview["phone"].is_null(), "{overview}");
+    let kinds: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT kind, method FROM account_events ORDER BY occurred_at DESC, id DESC LIMIT 1",
+    )
+    .fetch_all(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        kinds,
+        vec![("factor_removed".to_owned(), Some("text_message".to_owned()))]
+    );
+    // The app is now the last one.
+    let last = app
+        .send(api(
+            "remove_factor",
+            &[("method", "authenticator_app")],
+            &fresh,
+        ))
+        .await;
+    assert_eq!(last.status, 422, "{last:?}");
+}

@@ -90,6 +90,7 @@ pub(super) const TEXTS: AccountsTexts = AccountsTexts {
         "Password changed",
         "Signed out of other devices",
         "Sign-in method turned off after too many failures",
+        "Sign-in method removed",
     ],
     auth_methods: [
         "password",

@@ -90,6 +90,7 @@ pub(super) const TEXTS: AccountsTexts = AccountsTexts {
         "Se cambió la contraseña",
         "Cerró la sesión en otros dispositivos",
         "Método de inicio de sesión desactivado tras demasiados intentos fallidos",
+    "Método de inicio de sesión eliminado",
     ],
     auth_methods: [
         "contraseña",

@@ -42,6 +42,8 @@ pub enum MfaMsg {
     MethodUnavailable,
     /// The method was turned off after 100 failures in a row (item 10).
     MethodTurnedOff,
+    /// The only sign-in method cannot be removed.
+    LastFactor,
 }
 
 impl From<MfaMsg> for Msg {
@@ -65,6 +67,7 @@ impl MfaMsg {
             MfaMsg::PhoneInvalid => t.phone_invalid,
             MfaMsg::MethodUnavailable => t.method_unavailable,
             MfaMsg::MethodTurnedOff => t.method_turned_off,
+            MfaMsg::LastFactor => t.last_factor,
         }
         .to_owned()
     }
@@ -141,6 +144,13 @@ pub struct MfaTexts {
     pub phone_invalid: &'static str,
     pub method_unavailable: &'static str,
     pub method_turned_off: &'static str,
+    pub last_factor: &'static str,
+    pub remove_app: &'static str,
+    pub remove_phone: &'static str,
+    pub remove_email_codes: &'static str,
+    pub removed_notice: &'static str,
+    /// `{method}`: the method's name.
+    pub factor_removed_email: EmailText,
     pub other_ways_heading: &'static str,
     pub setup_phone_link: &'static str,
     pub setup_email_link: &'static str,
@@ -201,6 +211,7 @@ mod tests {
             MfaMsg::PhoneInvalid,
             MfaMsg::MethodUnavailable,
             MfaMsg::MethodTurnedOff,
+            MfaMsg::LastFactor,
         ] {
             assert_ne!(msg.text(Locale::En), msg.text(Locale::Es), "{msg:?}");
         }
