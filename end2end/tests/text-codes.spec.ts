@@ -15,6 +15,7 @@ import {
   isHydrated,
   newEmail,
   openPage,
+  registerAndEnrol,
   signOut,
   strongPassword,
   submitRegistration,
@@ -98,5 +99,37 @@ test('a phone set up at registration gets texted codes that sign the person in',
     await button(page, 'Verify').click();
     await waitForPath(page, '/account');
     await expectHeading(page, TEXT.accountHeading);
+  });
+});
+
+test('a signed-in person adds a phone to their app, then removes it again', async ({ page }) => {
+  test.setTimeout(120_000);
+  await registerAndEnrol(page);
+  const phone = testPhone();
+
+  await test.step('Sign-in and security offers a phone, set up with a texted code', async () => {
+    await openPage(page, '/account/security');
+    await page.getByRole('link', { name: 'Add a phone for text messages' }).click();
+    await waitForPath(page, '/account/security/phone');
+    await expectHeading(page, 'Get codes by text message');
+    await audit(page, '/account/security/phone');
+    await field(page, 'Phone number').fill(phone.e164);
+    const since = Date.now();
+    await button(page, 'Send code').click();
+    await expect(page.locator('#code-sent')).toContainText('We sent a code by text message');
+    await field(page, 'Code from the text message').fill(await waitForTextCode(phone.e164, since));
+    await button(page, 'Confirm and continue').click();
+    await waitForPath(page, '/account/security');
+    await expect(page.locator('#factor-phone')).toContainText(`ending in ${phone.e164.slice(-4)}`);
+    await expect(page.locator('#factor-app')).toContainText('Authentication app, added');
+    await audit(page, '/account/security (two methods)');
+  });
+
+  await test.step('removing the phone leaves the app', async () => {
+    await button(page, 'Remove the phone').click();
+    await waitForPath(page, '/account/security');
+    await expect(page.getByText('The sign-in method was removed')).toBeVisible();
+    await expect(page.locator('#factor-phone')).toHaveCount(0);
+    await expect(button(page, 'Remove the authentication app')).toHaveCount(0);
   });
 });

@@ -453,6 +453,21 @@ pub async fn security_overview(
     })
 }
 
+/// The account of a session whose last full sign-in is recent (else `ReauthRequired`), with the
+/// session's id hash, for sensitive changes.
+async fn recent_account(
+    state: &AppState,
+    session: &SessionHandle,
+    now: i64,
+) -> Result<(String, String, accounts::store::AccountRow), AppError> {
+    let account_id = recently_signed_in(session, now)?;
+    let session_id = session.id_hash().ok_or(AppError::Unauthorized)?;
+    let account = accounts::store::find_by_id(&state.db, &account_id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    Ok((account_id, session_id, account))
+}
+
 /// How long a new set of backup codes can be shown after it was made.
 const REVEAL_SECS: i64 = 15 * 60;
 
@@ -468,11 +483,7 @@ pub async fn generate_backup_codes(
     locale: Locale,
 ) -> Result<(), AppError> {
     let now = state.now();
-    let account_id = recently_signed_in(session, now)?;
-    let session_id = session.id_hash().ok_or(AppError::Unauthorized)?;
-    let account = accounts::store::find_by_id(&state.db, &account_id)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
+    let (account_id, session_id, account) = recent_account(state, session, now).await?;
     let codes = backup_codes::new_set(&mut OsRng);
     let mut stored = Vec::with_capacity(codes.len());
     for code in &codes {
@@ -704,11 +715,7 @@ pub async fn remove_factor(
     method: AuthMethod,
 ) -> Result<(), AppError> {
     let now = state.now();
-    let account_id = recently_signed_in(session, now)?;
-    let session_id = session.id_hash().ok_or(AppError::Unauthorized)?;
-    let account = accounts::store::find_by_id(&state.db, &account_id)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
+    let (account_id, session_id, account) = recent_account(state, session, now).await?;
     let notice = super::emails::factor_removed(locale, &account.email, method);
     let removal = store::Removal {
         account_id: &account_id,

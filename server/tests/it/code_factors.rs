@@ -13,25 +13,30 @@ fn api(endpoint: &str, form: &[(&str, &str)], cookie: &str) -> Req {
 async fn phone_member(app: &TestApp, email: &str) -> String {
     let cookie = app.verified(email, PASSWORD).await;
     let texts_before = app.texts_to(PHONE).len();
-    let started = app
-        .send(api(
-            "start_code_binding",
-            &[("channel", "sms"), ("phone", "(555) 123-0001")],
-            &cookie,
-        ))
-        .await;
-    assert_eq!(started.status, 200, "{started:?}");
-    let code = app.text_code(PHONE, texts_before + 1).await;
-    let bound = app
-        .send(api(
-            "confirm_code_binding",
-            &[("channel", "sms"), ("code", &code)],
-            &cookie,
-        ))
-        .await;
+    let bound = bind_phone(app, &cookie, PHONE, texts_before).await;
     assert_eq!(bound.status, 200, "{bound:?}");
     app.wait_for_mail_to(email, "A phone was added").await;
     bound.session_cookie().expect("signed in after set-up")
+}
+
+/// Binds `phone` from the signed-in (recently) or setting-up session `cookie`, with the code
+/// texted to it once `texts_before + 1` texts went there; returns the confirming response.
+async fn bind_phone(app: &TestApp, cookie: &str, phone: &str, texts_before: usize) -> TestResponse {
+    let started = app
+        .send(api(
+            "start_code_binding",
+            &[("channel", "sms"), ("phone", phone)],
+            cookie,
+        ))
+        .await;
+    assert_eq!(started.status, 200, "{started:?}");
+    let code = app.text_code(phone, texts_before + 1).await;
+    app.send(api(
+        "confirm_code_binding",
+        &[("channel", "sms"), ("code", &code)],
+        cookie,
+    ))
+    .await
 }
 
 /// The password step of a sign-in; returns the cookie waiting for the second step.
@@ -364,24 +369,11 @@ async fn item22_email_codes_work_alone_but_are_refused_once_a_phone_is_bound() {
     // account's other sessions.
     app.clock.advance(11);
     let fresh = in_with_email.session_cookie().unwrap();
-    let started = app
-        .send(api(
-            "start_code_binding",
-            &[("channel", "sms"), ("phone", PHONE)],
-            &fresh,
-        ))
-        .await;
-    assert_eq!(started.status, 200, "{started:?}");
-    let text = app.text_code(PHONE, 1).await;
-    let bound = app
-        .send(api(
-            "confirm_code_binding",
-            &[("channel", "sms"), ("code", &text)],
-            &fresh,
-        ))
-        .await;
+    let bound = bind_phone(&app, &fresh, PHONE, 0).await;
     assert_eq!(bound.status, 200, "{bound:?}");
     assert_eq!(app.step_of(Some(&signed_in)).await, "SignedOut");
+    // The "phone added" notice is queued with the binding: let it arrive before counting mail.
+    app.wait_for_mail_to(email, "A phone was added").await;
     let waiting = password_step(&app, email).await;
     let methods = app.send(api("get_sign_in_methods", &[], &waiting)).await;
     assert_eq!(methods.json(), serde_json::json!(["text_message"]));
@@ -587,22 +579,7 @@ async fn item17_removing_a_factor_needs_a_recent_sign_in_never_takes_the_last_on
     let (signed_in, _) = app.signed_up(member, PASSWORD).await;
     let phone = "+15551230077";
     app.clock.advance(11);
-    let started = app
-        .send(api(
-            "start_code_binding",
-            &[("channel", "sms"), ("phone", phone)],
-            &signed_in,
-        ))
-        .await;
-    assert_eq!(started.status, 200, "{started:?}");
-    let code = app.text_code(phone, 1).await;
-    let bound = app
-        .send(api(
-            "confirm_code_binding",
-            &[("channel", "sms"), ("code", &code)],
-            &signed_in,
-        ))
-        .await;
+    let bound = bind_phone(&app, &signed_in, phone, 0).await;
     assert_eq!(bound.status, 200, "{bound:?}");
     let other = password_step(&app, member).await;
 
