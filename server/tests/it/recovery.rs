@@ -475,26 +475,29 @@ async fn item24_reset_requests_take_the_same_time_for_known_and_unknown_addresse
     })
     .await;
     app.signed_up("timed@example.com", PASSWORD).await;
-    let mut known_times = Vec::new();
-    let mut unknown_times = Vec::new();
-    for trial in 0..200 {
-        let mut order = [
-            ("timed@example.com", &mut known_times),
-            ("untimed@example.com", &mut unknown_times),
-        ];
-        if trial % 2 == 1 {
-            order.reverse();
+    alone(async {
+        let mut known_times = Vec::new();
+        let mut unknown_times = Vec::new();
+        for trial in 0..200 {
+            let mut order = [
+                ("timed@example.com", &mut known_times),
+                ("untimed@example.com", &mut unknown_times),
+            ];
+            if trial % 2 == 1 {
+                order.reverse();
+            }
+            for (email, times) in order {
+                let started = std::time::Instant::now();
+                let response = app
+                    .send(Req::api("request_password_reset", &[("email", email)]))
+                    .await;
+                times.push(started.elapsed().as_secs_f64());
+                assert_eq!(response.status, 200);
+            }
         }
-        for (email, times) in order {
-            let started = std::time::Instant::now();
-            let response = app
-                .send(Req::api("request_password_reset", &[("email", email)]))
-                .await;
-            times.push(started.elapsed().as_secs_f64());
-            assert_eq!(response.status, 200);
-        }
-    }
-    assert_same_median_time(&mut known_times, &mut unknown_times);
+        assert_same_median_time(&mut known_times, &mut unknown_times);
+    })
+    .await;
 }
 
 #[tokio::test]

@@ -20,10 +20,26 @@ use axum::{
 use std::{
     net::{IpAddr, SocketAddr},
     path::PathBuf,
-    sync::Arc,
+    sync::{Arc, LazyLock},
     time::Duration,
 };
 use tower::ServiceExt;
+
+/// Held shared by every request a test sends and exclusively by a timing comparison, so that
+/// comparison measures the server alone rather than the load of the tests running beside it.
+static QUIET: LazyLock<tokio::sync::RwLock<()>> = LazyLock::new(|| tokio::sync::RwLock::new(()));
+
+tokio::task_local! {
+    /// Set inside [`alone`]: the measurement holds [`QUIET`] already.
+    static HOLDS_QUIET: ();
+}
+
+/// Runs `measure` while no other test of this binary has a request in flight (requests that
+/// start meanwhile wait), for comparisons of response times.
+pub async fn alone<F: std::future::Future>(measure: F) -> F::Output {
+    let _quiet = QUIET.write().await;
+    HOLDS_QUIET.scope((), measure).await
+}
 
 /// The origin the test server believes it is served from.
 pub const ORIGIN: &str = "https://caseport.test";
@@ -348,6 +364,10 @@ impl TestApp {
 
     /// Sends a request through the whole router.
     pub async fn send(&self, req: Req) -> TestResponse {
+        let _shared = match HOLDS_QUIET.try_with(|_| ()) {
+            Ok(()) => None,
+            Err(_) => Some(QUIET.read().await),
+        };
         let mut builder = Request::builder().method(req.method.clone()).uri(&req.path);
         if req.same_origin {
             builder = builder
