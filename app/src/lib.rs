@@ -89,11 +89,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("sign-in/methods") view=mfa::pages::SignInMethodsPage ssr=SsrMode::Async/>
                     <Route path=path!("sign-in/backup-code") view=mfa::pages::SignInBackupCodePage ssr=SsrMode::Async/>
                     <Route path=path!("sign-in/app") view=mfa::pages::SignInAppPage ssr=SsrMode::Async/>
+                    <Route path=path!("sign-in/passkey") view=mfa::passkey_pages::SignInPasskeyPage ssr=SsrMode::Async/>
                     <Route path=path!("sign-in/text") view=mfa::code_pages::SignInTextPage ssr=SsrMode::Async/>
                     <Route path=path!("sign-in/email-code") view=mfa::code_pages::SignInEmailCodePage ssr=SsrMode::Async/>
                     <Route path=path!("setup-phone") view=mfa::code_pages::SetupPhonePage ssr=SsrMode::Async/>
                     <Route path=path!("setup-email-codes") view=mfa::code_pages::SetupEmailCodesPage ssr=SsrMode::Async/>
                     <Route path=path!("account/security/phone") view=mfa::code_pages::SecurityPhonePage ssr=SsrMode::Async/>
+                    <Route path=path!("account/security/passkey") view=mfa::passkey_pages::AddPasskeyPage ssr=SsrMode::Async/>
                     <Route path=path!("account") view=cases::pages::AccountHomePage ssr=SsrMode::Async/>
                     <Route path=path!("account/add-case") view=cases::pages::AddCasePage ssr=SsrMode::Async/>
                     <Route path=path!("account/security") view=mfa::pages::SecurityPage ssr=SsrMode::Async/>

@@ -500,7 +500,7 @@ pub async fn housekeep(state: &AppState) -> Result<Vec<(&'static str, u64)>, sql
     let idle_cutoff = now - state.policy.session_idle_secs;
     let absolute_cutoff = now - state.policy.session_absolute_secs;
     let failure_cutoff = now - app::infra::rate_limit::ACCOUNT_FAILURE_WINDOW_SECS;
-    let jobs: [(&'static str, &str, &[i64]); 11] = [
+    let jobs: [(&'static str, &str, &[i64]); 12] = [
         (
             "sessions",
             "DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2",
@@ -525,6 +525,11 @@ pub async fn housekeep(state: &AppState) -> Result<Vec<(&'static str, u64)>, sql
         (
             "sent_codes",
             "DELETE FROM sent_codes WHERE expires_at < $1 OR used_at IS NOT NULL",
+            &[now],
+        ),
+        (
+            "passkey_ceremonies",
+            "DELETE FROM passkey_ceremonies WHERE expires_at < $1",
             &[now],
         ),
         (

@@ -668,16 +668,19 @@ pub enum AuthMethod {
     TextMessage,
     /// A code sent to the account's email address (the weakest factor).
     EmailCode,
+    /// A passkey or security key (WebAuthn), the strongest factor.
+    Passkey,
 }
 
 impl AuthMethod {
     /// Every method, for round-trip tests.
-    pub const ALL: [AuthMethod; 5] = [
+    pub const ALL: [AuthMethod; 6] = [
         AuthMethod::Password,
         AuthMethod::AuthenticatorApp,
         AuthMethod::BackupCode,
         AuthMethod::TextMessage,
         AuthMethod::EmailCode,
+        AuthMethod::Passkey,
     ];
 
     /// The name stored in the database.
@@ -688,6 +691,7 @@ impl AuthMethod {
             AuthMethod::BackupCode => "backup_code",
             AuthMethod::TextMessage => "text_message",
             AuthMethod::EmailCode => "email_code",
+            AuthMethod::Passkey => "passkey",
         }
     }
 

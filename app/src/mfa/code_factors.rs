@@ -53,12 +53,14 @@ pub struct AccountFactors {
     pub phone: Option<(String, i64)>,
     /// When email codes were turned on.
     pub email_added: Option<i64>,
+    /// How many passkeys and security keys the account has.
+    pub passkeys: i64,
 }
 
 impl AccountFactors {
     /// Whether the account has a factor stronger than email codes.
     pub fn has_strong_factor(&self) -> bool {
-        self.app_added.is_some() || self.phone.is_some()
+        self.app_added.is_some() || self.phone.is_some() || self.passkeys > 0
     }
 
     /// Whether codes on `channel` can be used by this account on this service now.
@@ -79,6 +81,7 @@ pub async fn account_factors(
 ) -> Result<AccountFactors, AppError> {
     let mut factors = AccountFactors {
         app_added: store::authenticator_confirmed_at(&state.db, account_id).await?,
+        passkeys: super::passkey_store::count(&state.db, account_id).await?,
         ..AccountFactors::default()
     };
     for factor in sent_codes::factors(&state.db, account_id).await? {

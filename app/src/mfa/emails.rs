@@ -83,3 +83,13 @@ pub fn factor_removed(
         body: crate::i18n::fill(email.body, &[("method", &name)]),
     }
 }
+
+/// A passkey or security key named `name` now signs in to the account.
+pub fn passkey_added(locale: Locale, to: &str, name: &str) -> OutgoingEmail {
+    let email = texts(locale).passkey_added_email;
+    OutgoingEmail {
+        to: to.to_owned(),
+        subject: email.subject.to_owned(),
+        body: crate::i18n::fill(email.body, &[("name", &name)]),
+    }
+}

@@ -1,4 +1,5 @@
-//! Second factors: authenticator apps (TOTP), codes by text message or email, and backup codes;
+//! Second factors: authenticator apps (TOTP), codes by text message or email, passkeys and
+//! security keys (WebAuthn), and backup codes;
 //! confirming it is you before sensitive changes; the Sign-in and security page.
 
 #[cfg(feature = "ssr")]
@@ -10,6 +11,13 @@ pub mod code_pages;
 pub mod emails;
 pub mod model;
 pub mod pages;
+#[cfg(feature = "hydrate")]
+pub mod passkey_browser;
+pub mod passkey_pages;
+#[cfg(feature = "ssr")]
+pub mod passkey_store;
+#[cfg(feature = "ssr")]
+pub mod passkeys;
 #[cfg(feature = "ssr")]
 pub mod sent_codes;
 pub mod server_fns;

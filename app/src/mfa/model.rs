@@ -121,6 +121,50 @@ pub struct SecurityOverview {
     /// Whether the last full sign-in is recent enough for changes (else the page offers to
     /// confirm it is them first).
     pub recently_authenticated: bool,
+    /// The account's passkeys and security keys, oldest first.
+    pub passkeys: Vec<PasskeySummary>,
+    /// Whether this service can take passkeys (its address is a domain name, not an IP address).
+    pub passkeys_available: bool,
+}
+
+/// A passkey or security key as the Sign-in and security page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasskeySummary {
+    /// Row id (for renaming and removing).
+    pub id: String,
+    /// The name its owner gave it.
+    pub name: String,
+    /// When it was added, in words.
+    pub added: String,
+    /// When it was last used to sign in, in words.
+    pub last_used: Option<String>,
+}
+
+/// The most passkeys and security keys one account may have.
+pub const MAX_PASSKEYS: usize = 10;
+
+/// A passkey's name as its owner typed it: trimmed, 1 to 60 characters, no control characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasskeyName(String);
+
+impl PasskeyName {
+    /// The longest name, in characters.
+    pub const MAX_CHARS: usize = 60;
+
+    /// Checks a typed name.
+    pub fn parse(input: &str) -> Result<Self, crate::i18n::Msg> {
+        let name = input.trim();
+        let length = name.chars().count();
+        if length == 0 || length > Self::MAX_CHARS || name.chars().any(char::is_control) {
+            return Err(crate::mfa::texts::MfaMsg::PasskeyNameInvalid.into());
+        }
+        Ok(Self(name.to_owned()))
+    }
+
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
 /// How many backup codes are left.
@@ -169,6 +213,32 @@ pub fn safe_return_path(next: Option<&str>) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_passkey_name_is_trimmed_and_between_1_and_60_characters_without_control_characters() {
+        assert_eq!(
+            PasskeyName::parse("  Blue key ").unwrap().as_str(),
+            "Blue key"
+        );
+        assert_eq!(
+            PasskeyName::parse(&"é".repeat(60))
+                .unwrap()
+                .as_str()
+                .chars()
+                .count(),
+            60
+        );
+        for bad in [
+            "",
+            "   ",
+            &"x".repeat(61),
+            "tab\there",
+            "line\nbreak",
+            "nul\0",
+        ] {
+            assert!(PasskeyName::parse(bad).is_err(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn channels_round_trip_and_phones_show_only_their_last_four_digits() {

@@ -4,10 +4,11 @@
 use super::{
     code_pages::{SendCodeButtons, SentCodeSignIn},
     model::{CodeChannel, NewBackupCodes, SecurityOverview, TotpEnrolment},
+    passkey_pages::{PasskeyList, PasskeySignIn},
     server_fns::{
         get_new_backup_codes, get_security_overview, get_sign_in_methods, get_totp_enrolment,
         AcknowledgeBackupCodes, ConfirmTotpEnrolment, GenerateBackupCodes, Reauthenticate,
-        RemoveFactor, VerifyBackupCode, VerifyTotp,
+        RemoveFactor, RenamePasskey, VerifyBackupCode, VerifyTotp,
     },
     texts::use_texts,
 };
@@ -98,6 +99,7 @@ pub fn SignInCodePage() -> impl IntoView {
             <Suspense fallback=move || view! { <p>{loading}</p> }>
                 {move || Suspend::new(async move {
                     match methods.await.map(|m| m.first().copied()) {
+                        Ok(Some(AuthMethod::Passkey)) => view! { <PasskeySignIn/> }.into_any(),
                         Ok(Some(AuthMethod::TextMessage)) => view! { <SentCodeSignIn channel=CodeChannel::Text/> }.into_any(),
                         Ok(Some(AuthMethod::EmailCode)) => view! { <SentCodeSignIn channel=CodeChannel::Email/> }.into_any(),
                         Ok(Some(AuthMethod::BackupCode)) => view! { <BackupCodeSignIn/> }.into_any(),
@@ -168,6 +170,7 @@ fn MethodList(methods: Resource<Result<Vec<AuthMethod>, AppError>>) -> impl Into
                         let items = methods
                             .into_iter()
                             .filter_map(|method| match method {
+                                AuthMethod::Passkey => Some(("/sign-in/passkey", s.method_passkey, s.method_passkey_hint)),
                                 AuthMethod::AuthenticatorApp => Some(("/sign-in/app", s.method_app, s.method_app_hint)),
                                 AuthMethod::TextMessage => Some(("/sign-in/text", s.method_text, s.method_text_hint)),
                                 AuthMethod::BackupCode => Some(("/sign-in/backup-code", s.method_backup, s.method_backup_hint)),
@@ -242,15 +245,19 @@ fn SecurityDetails(overview: Resource<Result<SecurityOverview, AppError>>) -> im
     let loading = use_common().loading;
     let generate = ServerAction::<GenerateBackupCodes>::new();
     let remove = ServerAction::<RemoveFactor>::new();
+    let rename = ServerAction::<RenamePasskey>::new();
     let error: Signal<Option<AppError>> = Signal::derive(move || {
         remove
             .value()
             .get()
             .and_then(|r| r.err())
+            .or_else(|| rename.value().get().and_then(|r| r.err()))
             .or_else(|| generate.value().get().and_then(|r| r.err()))
     });
     let saved = query_flag("saved");
     let removed = query_flag("removed");
+    let passkey_added = query_flag("passkey_added");
+    let renamed = query_flag("renamed");
     view! {
         <h1>{s.security_title}</h1>
         <p class="usa-prose">{s.security_intro}</p>
@@ -262,6 +269,16 @@ fn SecurityDetails(overview: Resource<Result<SecurityOverview, AppError>>) -> im
         {move || removed.get().then(|| view! {
             <div class="usa-alert usa-alert--success" role="status">
                 <div class="usa-alert__body"><p class="usa-alert__text">{s.removed_notice}</p></div>
+            </div>
+        })}
+        {move || passkey_added.get().then(|| view! {
+            <div class="usa-alert usa-alert--success" role="status">
+                <div class="usa-alert__body"><p class="usa-alert__text" id="passkey-added">{s.passkey_added_notice}</p></div>
+            </div>
+        })}
+        {move || renamed.get().then(|| view! {
+            <div class="usa-alert usa-alert--success" role="status">
+                <div class="usa-alert__body"><p class="usa-alert__text">{s.saved_notice}</p></div>
             </div>
         })}
         <ErrorSummary error/>
@@ -284,7 +301,8 @@ fn SecurityDetails(overview: Resource<Result<SecurityOverview, AppError>>) -> im
                         // Removing needs a recent sign-in and another factor left.
                         let factors = usize::from(overview.authenticator_added.is_some())
                             + usize::from(has_phone)
-                            + usize::from(email_codes.is_some());
+                            + usize::from(email_codes.is_some())
+                            + overview.passkeys.len();
                         let removable = overview.recently_authenticated && factors > 1;
                         let remove_button = move |method: AuthMethod, label: &'static str| {
                             removable.then(|| view! {
@@ -326,6 +344,7 @@ fn SecurityDetails(overview: Resource<Result<SecurityOverview, AppError>>) -> im
                                 </ul>
                                 {phone_link}
                             </section>
+                            <PasskeyList overview=overview.clone() removable remove rename/>
                             <section aria-labelledby="backup-heading">
                                 <h2 id="backup-heading">{s.backup_heading}</h2>
                                 <p class="usa-prose">{s.backup_explainer}</p>

@@ -241,10 +241,10 @@ pub async fn confirm_code_binding(channel: String, code: String) -> Result<(), A
     Ok(())
 }
 
-/// Removes a sign-in method (`authenticator_app`, `text_message` or `email_code`); needs a recent
-/// full sign-in, and never removes the last one.
+/// Removes a sign-in method (`authenticator_app`, `text_message`, `email_code`, or `passkey` with
+/// the passkey's `id`); needs a recent full sign-in, and never removes the last one.
 #[server(prefix = "/_fn", endpoint = "remove_factor")]
-pub async fn remove_factor(method: String) -> Result<(), AppError> {
+pub async fn remove_factor(method: String, id: Option<String>) -> Result<(), AppError> {
     use crate::{
         infra::{request::request_locale, state::use_app_state},
         session::store::use_session,
@@ -253,12 +253,80 @@ pub async fn remove_factor(method: String) -> Result<(), AppError> {
         Some(
             method @ (AuthMethod::AuthenticatorApp
             | AuthMethod::TextMessage
-            | AuthMethod::EmailCode),
+            | AuthMethod::EmailCode
+            | AuthMethod::Passkey),
         ) => method,
         _ => return Err(AppError::BadRequest),
     };
-    super::service::remove_factor(&use_app_state()?, &use_session()?, request_locale(), method)
-        .await?;
+    let passkey_id = match (method, id.as_deref()) {
+        (AuthMethod::Passkey, None) => return Err(AppError::BadRequest),
+        (AuthMethod::Passkey, id) => id,
+        _ => None,
+    };
+    super::service::remove_factor(
+        &use_app_state()?,
+        &use_session()?,
+        request_locale(),
+        method,
+        passkey_id,
+    )
+    .await?;
     leptos_axum::redirect("/account/security?removed=1");
+    Ok(())
+}
+
+/// Starts adding a passkey named `name` (needs a recent full sign-in): the options for the
+/// browser, as JSON.
+#[server(prefix = "/_fn", endpoint = "start_passkey_registration")]
+pub async fn start_passkey_registration(name: String) -> Result<String, AppError> {
+    use crate::{infra::state::use_app_state, session::store::use_session};
+    super::passkeys::start_registration(&use_app_state()?, &use_session()?, &name).await
+}
+
+/// Adds the passkey the browser made (its `toJSON()` answer) to the signed-in account.
+#[server(prefix = "/_fn", endpoint = "finish_passkey_registration")]
+pub async fn finish_passkey_registration(answer: String) -> Result<(), AppError> {
+    use crate::{
+        infra::{request::request_locale, state::use_app_state},
+        session::store::use_session,
+    };
+    super::passkeys::finish_registration(
+        &use_app_state()?,
+        &use_session()?,
+        request_locale(),
+        &answer,
+    )
+    .await
+}
+
+/// Starts the second sign-in step with a passkey: the options for the browser, as JSON.
+#[server(prefix = "/_fn", endpoint = "start_passkey_sign_in")]
+pub async fn start_passkey_sign_in() -> Result<String, AppError> {
+    use crate::{infra::state::use_app_state, session::store::use_session};
+    super::passkeys::start_sign_in(&use_app_state()?, &use_session()?).await
+}
+
+/// The second sign-in step with the passkey's answer (its `toJSON()`); signs the person in.
+#[server(prefix = "/_fn", endpoint = "finish_passkey_sign_in")]
+pub async fn finish_passkey_sign_in(answer: String) -> Result<(), AppError> {
+    use crate::{
+        infra::{request::request_locale, state::use_app_state},
+        session::store::use_session,
+    };
+    super::passkeys::finish_sign_in(
+        &use_app_state()?,
+        &use_session()?,
+        request_locale(),
+        &answer,
+    )
+    .await
+}
+
+/// Renames one of the signed-in account's passkeys.
+#[server(prefix = "/_fn", endpoint = "rename_passkey")]
+pub async fn rename_passkey(id: String, name: String) -> Result<(), AppError> {
+    use crate::{infra::state::use_app_state, session::store::use_session};
+    super::passkeys::rename(&use_app_state()?, &use_session()?, &id, &name).await?;
+    leptos_axum::redirect("/account/security?renamed=1");
     Ok(())
 }

@@ -403,6 +403,9 @@ pub async fn sign_in_methods(
     let account_id = require_step(session, Step::AwaitingSecondFactor)?;
     let factors = code_factors::account_factors(state, &account_id).await?;
     let mut methods = Vec::new();
+    if factors.passkeys > 0 && super::passkeys::relying_party(state).is_some() {
+        methods.push(AuthMethod::Passkey);
+    }
     if factors.app_added.is_some() {
         methods.push(AuthMethod::AuthenticatorApp);
     }
@@ -450,12 +453,14 @@ pub async fn security_overview(
             running_low: counts.unused <= backup_codes::LOW_WATERMARK,
         }),
         recently_authenticated: recently_signed_in(session, now).is_ok(),
+        passkeys: super::passkeys::summaries(state, &account_id, locale).await?,
+        passkeys_available: super::passkeys::relying_party(state).is_some(),
     })
 }
 
 /// The account of a session whose last full sign-in is recent (else `ReauthRequired`), with the
 /// session's id hash, for sensitive changes.
-async fn recent_account(
+pub(super) async fn recent_account(
     state: &AppState,
     session: &SessionHandle,
     now: i64,
@@ -706,13 +711,14 @@ pub async fn seed_authenticator(
     store::insert_confirmed(&state.db, account_id, ciphertext, state.now()).await
 }
 
-/// Removes the app, the phone or email codes from the account (needs a recent full sign-in; never
+/// Removes the app, the phone, email codes or one passkey from the account (needs a recent full sign-in; never
 /// the last one): the other sessions end and the owner is told.
 pub async fn remove_factor(
     state: &AppState,
     session: &SessionHandle,
     locale: Locale,
     method: AuthMethod,
+    passkey_id: Option<&str>,
 ) -> Result<(), AppError> {
     let now = state.now();
     let (account_id, session_id, account) = recent_account(state, session, now).await?;
@@ -720,6 +726,7 @@ pub async fn remove_factor(
     let removal = store::Removal {
         account_id: &account_id,
         method,
+        passkey_id,
         keep_session: &session_id,
         notice: &notice,
         origin: &Origin::current(),

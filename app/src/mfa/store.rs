@@ -463,8 +463,10 @@ pub async fn use_backup_code(
 pub struct Removal<'a> {
     /// The account.
     pub account_id: &'a str,
-    /// The factor: the app, the phone or email codes.
+    /// The factor: the app, the phone, email codes, or the passkey `passkey_id`.
     pub method: AuthMethod,
+    /// Which passkey, when `method` is [`AuthMethod::Passkey`].
+    pub passkey_id: Option<&'a str>,
     /// The session doing it (the only one of the account that survives).
     pub keep_session: &'a str,
     /// The notice to the account's address.
@@ -503,18 +505,27 @@ pub async fn remove_factor(
             .bind(removal.account_id)
             .fetch_all(&mut *tx)
             .await?;
+    let passkeys: Vec<String> = sqlx::query_scalar("SELECT id FROM passkeys WHERE account_id = $1")
+        .bind(removal.account_id)
+        .fetch_all(&mut *tx)
+        .await?;
     let channel = match removal.method {
         AuthMethod::TextMessage => Some("sms"),
         AuthMethod::EmailCode => Some("email"),
         _ => None,
     };
-    let bound = match channel {
-        Some(channel) => channels.iter().any(|c| c == channel),
-        None => removal.method == AuthMethod::AuthenticatorApp && apps > 0,
+    let bound = match (removal.method, channel) {
+        (_, Some(channel)) => channels.iter().any(|c| c == channel),
+        (AuthMethod::AuthenticatorApp, None) => apps > 0,
+        (AuthMethod::Passkey, None) => removal
+            .passkey_id
+            .is_some_and(|id| passkeys.iter().any(|p| p == id)),
+        _ => false,
     };
+    let factors = i64::from(apps > 0) + channels.len() as i64 + passkeys.len() as i64;
     let refusal = if !bound {
         Some(RemovalRefusal::NotBound)
-    } else if i64::from(apps > 0) + channels.len() as i64 <= 1 {
+    } else if factors <= 1 {
         Some(RemovalRefusal::LastFactor)
     } else {
         None
@@ -523,22 +534,35 @@ pub async fn remove_factor(
         tx.rollback().await?;
         return Ok(Err(refusal));
     }
-    match channel {
-        Some(channel) => {
+    let last_of_its_kind = match (channel, removal.passkey_id) {
+        (Some(channel), _) => {
             sqlx::query("DELETE FROM code_factors WHERE account_id = $1 AND channel = $2")
                 .bind(removal.account_id)
                 .bind(channel)
                 .execute(&mut *tx)
                 .await?;
+            true
         }
-        None => {
+        (None, Some(passkey_id)) if removal.method == AuthMethod::Passkey => {
+            sqlx::query("DELETE FROM passkeys WHERE account_id = $1 AND id = $2")
+                .bind(removal.account_id)
+                .bind(passkey_id)
+                .execute(&mut *tx)
+                .await?;
+            passkeys.len() == 1
+        }
+        _ => {
             sqlx::query("DELETE FROM totp_authenticators WHERE account_id = $1")
                 .bind(removal.account_id)
                 .execute(&mut *tx)
                 .await?;
+            true
         }
+    };
+    // A hard stop on passkeys stays while the account still has one.
+    if last_of_its_kind {
+        accounts::factor_lockout::lift(&mut *tx, removal.account_id, removal.method).await?;
     }
-    accounts::factor_lockout::lift(&mut *tx, removal.account_id, removal.method).await?;
     session::store::end_other_sessions(&mut tx, removal.account_id, removal.keep_session).await?;
     outbox::enqueue(&mut *tx, keys, removal.notice, now).await?;
     let event = NewEvent {

@@ -39,6 +39,8 @@ fn plausible_body() -> Vec<u8> {
         ("current_password", PASSWORD),
         ("channel", "sms"),
         ("method", "text_message"),
+        ("answer", "{}"),
+        ("name", "Laptop"),
     ] {
         fields.push((name, value));
     }

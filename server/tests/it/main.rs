@@ -24,6 +24,7 @@ mod outbox;
 mod overload;
 mod pages;
 mod paper_filings;
+mod passkeys;
 mod ping;
 mod recovery;
 mod registration;

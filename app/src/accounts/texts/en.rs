@@ -98,6 +98,7 @@ pub(super) const TEXTS: AccountsTexts = AccountsTexts {
         "backup code",
         "text message code",
         "email code",
+        "passkey or security key",
     ],
     copy_account_number: "Copy account number",
     copied: "Copied.",

@@ -98,6 +98,7 @@ pub(super) const TEXTS: AccountsTexts = AccountsTexts {
         "código de respaldo",
         "código por mensaje de texto",
         "código por correo electrónico",
+        "llave de acceso o llave de seguridad",
     ],
     copy_account_number: "Copiar número de cuenta",
     copied: "Copiado.",

@@ -207,7 +207,7 @@ pub struct AccountsTexts {
     /// One per `AccountEventKind::ALL`, in that order.
     pub event_kinds: [&'static str; 13],
     /// One per `AuthMethod::ALL`, in that order.
-    pub auth_methods: [&'static str; 5],
+    pub auth_methods: [&'static str; 6],
     pub copy_account_number: &'static str,
     pub copied: &'static str,
     pub security_question_texts: [&'static str; 8],

@@ -44,6 +44,16 @@ pub enum MfaMsg {
     MethodTurnedOff,
     /// The only sign-in method cannot be removed.
     LastFactor,
+    /// The passkey or security key was not accepted (or the browser gave up, or it took too long).
+    PasskeyFailed,
+    /// A passkey's name is empty, too long or has control characters.
+    PasskeyNameInvalid,
+    /// The passkey or security key is registered already.
+    PasskeyTaken,
+    /// The account has as many passkeys as it may.
+    PasskeyLimit,
+    /// This browser cannot use passkeys.
+    PasskeyUnsupported,
 }
 
 impl From<MfaMsg> for Msg {
@@ -68,6 +78,11 @@ impl MfaMsg {
             MfaMsg::MethodUnavailable => t.method_unavailable,
             MfaMsg::MethodTurnedOff => t.method_turned_off,
             MfaMsg::LastFactor => t.last_factor,
+            MfaMsg::PasskeyFailed => t.passkey_failed,
+            MfaMsg::PasskeyNameInvalid => t.passkey_name_invalid,
+            MfaMsg::PasskeyTaken => t.passkey_taken,
+            MfaMsg::PasskeyLimit => t.passkey_limit,
+            MfaMsg::PasskeyUnsupported => t.passkey_unsupported,
         }
         .to_owned()
     }
@@ -192,6 +207,34 @@ pub struct MfaTexts {
     pub phone_added_email: EmailText,
     pub email_codes_added_email: EmailText,
     pub phone_removed_sms: &'static str,
+    pub passkey_failed: &'static str,
+    pub passkey_name_invalid: &'static str,
+    pub passkey_taken: &'static str,
+    pub passkey_limit: &'static str,
+    pub passkey_unsupported: &'static str,
+    pub passkey_sign_in_title: &'static str,
+    pub passkey_sign_in_intro: &'static str,
+    pub passkey_use: &'static str,
+    pub passkey_needs_script: &'static str,
+    pub passkeys_heading: &'static str,
+    pub passkeys_unavailable: &'static str,
+    /// `{date}`: when it was added; `{used}`: when it was last used (or `passkey_never_used`).
+    pub passkey_details: &'static str,
+    pub passkey_never_used: &'static str,
+    pub passkey_add_link: &'static str,
+    pub passkey_add_title: &'static str,
+    pub passkey_add_intro: &'static str,
+    pub passkey_name_label: &'static str,
+    pub passkey_name_hint: &'static str,
+    pub passkey_create: &'static str,
+    pub passkey_added_notice: &'static str,
+    pub passkey_rename: &'static str,
+    pub passkey_new_name: &'static str,
+    pub passkey_remove: &'static str,
+    pub method_passkey: &'static str,
+    pub method_passkey_hint: &'static str,
+    /// `{name}`: the name given to the passkey.
+    pub passkey_added_email: EmailText,
 }
 
 #[cfg(test)]
@@ -212,6 +255,11 @@ mod tests {
             MfaMsg::MethodUnavailable,
             MfaMsg::MethodTurnedOff,
             MfaMsg::LastFactor,
+            MfaMsg::PasskeyFailed,
+            MfaMsg::PasskeyNameInvalid,
+            MfaMsg::PasskeyTaken,
+            MfaMsg::PasskeyLimit,
+            MfaMsg::PasskeyUnsupported,
         ] {
             assert_ne!(msg.text(Locale::En), msg.text(Locale::Es), "{msg:?}");
         }
@@ -226,5 +274,6 @@ mod tests {
             es.email_codes_added_email.body
         );
         assert_ne!(en.phone_removed_sms, es.phone_removed_sms);
+        assert_ne!(en.passkey_added_email.body, es.passkey_added_email.body);
     }
 }

@@ -3,6 +3,8 @@
 //! helpers that drive the router the way a browser's forms and scripts do.
 #![allow(dead_code)]
 
+pub mod soft_passkey;
+
 use app::infra::{
     clock::{Clock, ManualClock},
     crypto::{random_hex, Keys},
