@@ -35,6 +35,11 @@ if (!databaseURL) {
 
 const binary = path.join(REPO_ROOT, 'target', 'release', 'caseport');
 
+// WebAuthn refuses IP addresses, so the passkey spec talks to a second instance of the app at
+// http://localhost, on the same database and data directory (two instances, as in production).
+const passkeyPort = Number(base.port || 80) + 1;
+const passkeyBaseURL = `http://localhost:${passkeyPort}`;
+
 const chromium = {
   ...devices['Desktop Chrome'],
   browserName: 'chromium' as const,
@@ -51,6 +56,40 @@ const chromium = {
     ],
   },
 };
+
+/** One instance of the app: served at `publicURL`, listening on `address`. Playwright starts the
+ * instances one after the other, so only the first one migrates a new database. */
+function appServer(publicURL: string, address: string) {
+  return {
+    // Run from the repository root so that Leptos.toml and CASEPORT_SITE_ROOT=target/site resolve.
+    // `migrate` first: the contract does not promise that `serve` migrates a new database itself,
+    // and migrating an up-to-date database is a no-op.
+    command: `"${binary}" migrate && exec "${binary}" serve`,
+    cwd: REPO_ROOT,
+    url: `${publicURL}/healthz`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    // Set CASEPORT_E2E_SERVER_LOG=1 to see the app's own log lines in the test output.
+    stdout: process.env.CASEPORT_E2E_SERVER_LOG ? 'pipe' : 'ignore',
+    stderr: 'pipe',
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
+    env: {
+      CASEPORT_LISTEN: address,
+      CASEPORT_BASE_URL: publicURL,
+      CASEPORT_DATA_DIR: runDir,
+      CASEPORT_DATABASE_URL: databaseURL,
+      CASEPORT_SMTP_URL: `smtp://${SMTP_HOST}:${SMTP_PORT}`,
+      // Texts go to the test-owned provider (support/sms-sink.ts) over HTTP, as to a real one.
+      CASEPORT_SMS_URL: `http://${SMS_HOST}:${SMS_PORT}/messages`,
+      CASEPORT_SMS_TOKEN: SMS_TOKEN,
+      CASEPORT_SITE_ROOT: 'target/site',
+      CASEPORT_ENVIRONMENT: 'development',
+      // Lets a test move the server's clock (POST /__test/clock) to pass an idle timeout or a
+      // waiting period without waiting; refused in production.
+      CASEPORT_TEST_CLOCK: 'on',
+    },
+  };
+}
 
 export default defineConfig({
   testDir: './tests',
@@ -73,44 +112,23 @@ export default defineConfig({
   projects: [
     {
       name: 'hydrated',
+      testIgnore: /passkeys\.spec\.ts$/,
       use: { ...chromium, javaScriptEnabled: true },
+    },
+    {
+      // Passkeys through Chromium's virtual authenticator, on the instance served at localhost.
+      name: 'passkeys',
+      testMatch: /passkeys\.spec\.ts$/,
+      use: { ...chromium, javaScriptEnabled: true, baseURL: passkeyBaseURL },
     },
     {
       // Server-rendered HTML only: every form posts to its server function, which redirects, and
       // every link is a full page load. The shared fixtures (support/fixtures.ts) check that no page
       // is ever hydrated and that the app's WebAssembly is never requested.
       name: 'no-js',
-      testMatch: /(journey|language|navigation|cases|officer|paper-filing|staff-invitation|backup-codes|forgot-password|devices|idle-timeout|text-codes|email-codes)\.spec\.ts$/,
+      testMatch: /(journey|language|navigation|cases|officer|paper-filing|staff-invitation|backup-codes|forgot-password|devices|idle-timeout|text-codes|email-codes|account-reset)\.spec\.ts$/,
       use: { ...chromium, javaScriptEnabled: false },
     },
   ],
-  webServer: {
-    // Run from the repository root so that Leptos.toml and CASEPORT_SITE_ROOT=target/site resolve.
-    // `migrate` first: the contract does not promise that `serve` migrates a new database itself,
-    // and migrating an up-to-date database is a no-op.
-    command: `"${binary}" migrate && exec "${binary}" serve`,
-    cwd: REPO_ROOT,
-    url: `${baseURL}/healthz`,
-    reuseExistingServer: false,
-    timeout: 120_000,
-    // Set CASEPORT_E2E_SERVER_LOG=1 to see the app's own log lines in the test output.
-    stdout: process.env.CASEPORT_E2E_SERVER_LOG ? 'pipe' : 'ignore',
-    stderr: 'pipe',
-    gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
-    env: {
-      CASEPORT_LISTEN: listen,
-      CASEPORT_BASE_URL: baseURL,
-      CASEPORT_DATA_DIR: runDir,
-      CASEPORT_DATABASE_URL: databaseURL,
-      CASEPORT_SMTP_URL: `smtp://${SMTP_HOST}:${SMTP_PORT}`,
-      // Texts go to the test-owned provider (support/sms-sink.ts) over HTTP, as to a real one.
-      CASEPORT_SMS_URL: `http://${SMS_HOST}:${SMS_PORT}/messages`,
-      CASEPORT_SMS_TOKEN: SMS_TOKEN,
-      CASEPORT_SITE_ROOT: 'target/site',
-      CASEPORT_ENVIRONMENT: 'development',
-      // Lets a test move the server's clock (POST /__test/clock) to pass an idle timeout or a
-      // waiting period without waiting; refused in production.
-      CASEPORT_TEST_CLOCK: 'on',
-    },
-  },
+  webServer: [appServer(baseURL, listen), appServer(passkeyBaseURL, `127.0.0.1:${passkeyPort}`)],
 });

@@ -4,7 +4,8 @@
 #   formatting, clippy (server, app with its tests, wasm frontend), unit/database/HTTP tests on
 #   SQLite, the server tests again on a throwaway PostgreSQL cluster (on a RAM disk), the release
 #   build (scripts/build-site.sh), every Playwright spec on SQLite, the journey in Firefox ESR, and
-#   the specs that exercise storage (journey, security, cases, the API client, the officer console) again on PostgreSQL.
+#   the specs that exercise storage (journey, security, cases, the API client, the officer console,
+#   passkeys on a second app instance) again on PostgreSQL.
 # Ends with `suite: N passed, 0 failed` (N = stages passed) or `suite: N passed, 1 failed`.
 #
 # Everything is built with the release profile, so the whole suite compiles one profile.
@@ -226,7 +227,7 @@ stage_passed
 # database; they ran once above.
 stage "10/10 Playwright on PostgreSQL: the specs that exercise storage"
 "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres caseport_e2e
-(cd end2end && CASEPORT_E2E_DATABASE_URL="$PG_E2E_URL" npx playwright test tests/journey.spec.ts tests/security.spec.ts tests/cases.spec.ts tests/torch-client.spec.ts tests/officer.spec.ts tests/paper-filing.spec.ts)
+(cd end2end && CASEPORT_E2E_DATABASE_URL="$PG_E2E_URL" npx playwright test tests/journey.spec.ts tests/security.spec.ts tests/cases.spec.ts tests/torch-client.spec.ts tests/officer.spec.ts tests/paper-filing.spec.ts tests/passkeys.spec.ts)
 stage_passed
 
 pg_stop

@@ -1,4 +1,5 @@
 //! Caseport's shared application: the HTML shell, the routes and every domain module.
+#![recursion_limit = "256"]
 
 pub mod accounts;
 pub mod cases;
@@ -86,6 +87,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("reset-password/questions") view=recovery::pages::RecoveryQuestionsPage ssr=SsrMode::Async/>
                     <Route path=path!("reset-password/verify") view=recovery::pages::RecoveryCodePage ssr=SsrMode::Async/>
                     <Route path=path!("reset-password/new") view=recovery::pages::NewPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("sign-in/reset-methods") view=recovery::account_reset_pages::ResetMethodsPage ssr=SsrMode::Async/>
+                    <Route path=path!("account-reset/cancel") view=recovery::account_reset_pages::CancelAccountResetPage ssr=SsrMode::Async/>
                     <Route path=path!("sign-in/methods") view=mfa::pages::SignInMethodsPage ssr=SsrMode::Async/>
                     <Route path=path!("sign-in/backup-code") view=mfa::pages::SignInBackupCodePage ssr=SsrMode::Async/>
                     <Route path=path!("sign-in/app") view=mfa::pages::SignInAppPage ssr=SsrMode::Async/>

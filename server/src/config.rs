@@ -89,6 +89,8 @@ pub struct Settings {
     /// bound).
     #[serde(deserialize_with = "on_off")]
     pub email_codes: bool,
+    /// Hours between asking for an account reset (every second factor lost) and its taking effect.
+    pub account_reset_wait_hours: i64,
     /// Reverse proxies whose `X-Forwarded-For` is trusted (comma-separated in the environment).
     #[serde(deserialize_with = "ip_list")]
     pub trusted_proxies: Vec<IpAddr>,
@@ -139,6 +141,7 @@ impl Default for Settings {
             session_absolute_hours: 12,
             security_questions: true,
             email_codes: true,
+            account_reset_wait_hours: 24,
             trusted_proxies: Vec::new(),
             hash_concurrency: default_hash_concurrency(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
@@ -376,6 +379,9 @@ impl Settings {
         }
         if !(1..=24).contains(&self.session_absolute_hours) {
             return invalid("session_absolute_hours must be between 1 and 24");
+        }
+        if !(1..=24 * 30).contains(&self.account_reset_wait_hours) {
+            return invalid("account_reset_wait_hours must be between 1 and 720");
         }
         if !(self.base_url.starts_with("https://") || self.base_url.starts_with("http://")) {
             return invalid("base_url must start with https:// (or http:// for local use)");

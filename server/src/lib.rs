@@ -152,6 +152,7 @@ pub fn policy_from(settings: &Settings) -> Policy {
         security_questions: settings.security_questions,
         rate_limits: settings.rate_limits,
         email_codes: settings.email_codes,
+        account_reset_wait_secs: settings.account_reset_wait_hours * 3600,
         trusted_proxies: settings.trusted_proxies.clone(),
         base_url: settings.base_url.trim_end_matches('/').to_owned(),
         case_status_per_minute: settings.case_status_per_minute,

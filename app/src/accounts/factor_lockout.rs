@@ -171,3 +171,13 @@ where
         .await?;
     Ok(())
 }
+
+/// Lifts the stops (and counts) of every method of the account: support staff unlocked it after
+/// checking who the person is.
+pub async fn lift_all(db: &Db, account_id: &str) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM factor_failures WHERE account_id = $1")
+        .bind(account_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}

@@ -609,11 +609,17 @@ pub enum AccountEventKind {
     FactorDisabled,
     /// A sign-in method was removed.
     FactorRemoved,
+    /// Someone who knew the password asked for every second factor to be reset.
+    AccountResetRequested,
+    /// An account reset was cancelled (by its emailed link or a sign-in with a factor).
+    AccountResetCancelled,
+    /// An account reset took effect: every second factor was removed.
+    AccountResetDone,
 }
 
 impl AccountEventKind {
     /// Every kind, for round-trip tests.
-    pub const ALL: [AccountEventKind; 13] = [
+    pub const ALL: [AccountEventKind; 16] = [
         AccountEventKind::SignedIn,
         AccountEventKind::SignInFailed,
         AccountEventKind::SecondFactorFailed,
@@ -627,6 +633,9 @@ impl AccountEventKind {
         AccountEventKind::SessionsRevoked,
         AccountEventKind::FactorDisabled,
         AccountEventKind::FactorRemoved,
+        AccountEventKind::AccountResetRequested,
+        AccountEventKind::AccountResetCancelled,
+        AccountEventKind::AccountResetDone,
     ];
 
     /// The name stored in the database.
@@ -645,6 +654,9 @@ impl AccountEventKind {
             AccountEventKind::SessionsRevoked => "sessions_revoked",
             AccountEventKind::FactorDisabled => "factor_disabled",
             AccountEventKind::FactorRemoved => "factor_removed",
+            AccountEventKind::AccountResetRequested => "account_reset_requested",
+            AccountEventKind::AccountResetCancelled => "account_reset_cancelled",
+            AccountEventKind::AccountResetDone => "account_reset_done",
         }
     }
 

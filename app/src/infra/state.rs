@@ -25,6 +25,8 @@ pub struct Policy {
     /// Whether codes sent by email may be a second factor (the weakest; offered only while an
     /// account has nothing stronger).
     pub email_codes: bool,
+    /// How long after it is asked for an account reset (every second factor lost) takes effect.
+    pub account_reset_wait_secs: i64,
     /// Peers whose `X-Forwarded-For` is believed; everyone else is identified by the socket address.
     pub trusted_proxies: Vec<IpAddr>,
     /// The canonical origin, e.g. `https://caseport.example` (links in emails, the CSRF check).
@@ -42,6 +44,7 @@ impl Default for Policy {
             security_questions: true,
             rate_limits: true,
             email_codes: true,
+            account_reset_wait_secs: 24 * 60 * 60,
             trusted_proxies: Vec::new(),
             base_url: "http://127.0.0.1:3000".into(),
             case_status_per_minute: 30,

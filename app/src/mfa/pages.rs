@@ -154,6 +154,7 @@ pub fn SignInMethodsPage() -> impl IntoView {
             <h1>{s.methods_title}</h1>
             <p class="usa-prose">{s.methods_intro}</p>
             <MethodList methods/>
+            <p><a class="usa-link" href="/sign-in/reset-methods">{crate::recovery::texts::use_texts().account_reset_link}</a></p>
         </RequireStep>
     }
 }
@@ -278,7 +279,7 @@ fn SecurityDetails(overview: Resource<Result<SecurityOverview, AppError>>) -> im
         })}
         {move || renamed.get().then(|| view! {
             <div class="usa-alert usa-alert--success" role="status">
-                <div class="usa-alert__body"><p class="usa-alert__text">{s.saved_notice}</p></div>
+                <div class="usa-alert__body"><p class="usa-alert__text">{s.passkey_renamed_notice}</p></div>
             </div>
         })}
         <ErrorSummary error/>

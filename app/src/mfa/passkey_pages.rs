@@ -5,28 +5,83 @@
 use super::{
     model::{PasskeySummary, SecurityOverview},
     server_fns::{RemoveFactor, RenamePasskey},
-    texts::use_texts,
+    texts::{use_texts, MfaMsg, MfaTexts},
 };
 use crate::{
     accounts::model::AuthMethod,
-    components::{ErrorSummary, Field, RequireStep},
+    components::RequireStep,
     error::AppError,
-    i18n::fill,
+    i18n::{fill, use_common, Msg},
     session::model::Step,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
 
-/// True once the page runs in the browser with its scripts (the WebAuthn buttons wait for it).
-fn hydrated() -> ReadSignal<bool> {
-    let (ready, set_ready) = signal(false);
-    Effect::new(move |_| set_ready.set(true));
-    ready
+/// What the passkey islands may say, in the reader's language, sent with the page (the browser
+/// carries no message catalogue).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasskeyWords {
+    /// The heading of the error summary.
+    pub problem: String,
+    /// The key was not accepted, or the person cancelled.
+    pub failed: String,
+    /// This browser has no WebAuthn.
+    pub unsupported: String,
+    /// The name is empty, too long or has control characters.
+    pub name_invalid: String,
+    /// The key is registered already.
+    pub taken: String,
+    /// The account has as many keys as it may.
+    pub limit: String,
+    /// The last full sign-in is too old for this change.
+    pub reauth: String,
+    /// The link to confirm it is you.
+    pub reauth_link: String,
+}
+
+impl PasskeyWords {
+    fn new(s: &MfaTexts) -> Self {
+        let locale = crate::i18n::use_locale();
+        Self {
+            problem: use_common().there_is_a_problem.to_owned(),
+            failed: s.passkey_failed.to_owned(),
+            unsupported: s.passkey_unsupported.to_owned(),
+            name_invalid: s.passkey_name_invalid.to_owned(),
+            taken: s.passkey_taken.to_owned(),
+            limit: s.passkey_limit.to_owned(),
+            reauth: AppError::ReauthRequired
+                .messages()
+                .first()
+                .map(|(_, message)| message.text(locale))
+                .unwrap_or_default(),
+            reauth_link: s.confirm_identity_link.to_owned(),
+        }
+    }
+
+    /// The words for `error`; `None` for "confirm it is you first" (shown with its link).
+    fn for_error(&self, error: &AppError) -> Option<String> {
+        if matches!(error, AppError::ReauthRequired) {
+            return None;
+        }
+        let message = error
+            .messages()
+            .into_iter()
+            .next()
+            .map(|(_, message)| message);
+        Some(match message {
+            Some(Msg::Mfa(MfaMsg::PasskeyNameInvalid)) => self.name_invalid.clone(),
+            Some(Msg::Mfa(MfaMsg::PasskeyTaken)) => self.taken.clone(),
+            Some(Msg::Mfa(MfaMsg::PasskeyLimit)) => self.limit.clone(),
+            Some(Msg::Mfa(MfaMsg::PasskeyUnsupported)) => self.unsupported.clone(),
+            _ => self.failed.clone(),
+        })
+    }
 }
 
 #[cfg(feature = "hydrate")]
 fn refusal(refusal: super::passkey_browser::BrowserRefusal) -> AppError {
-    use super::{passkey_browser::BrowserRefusal, texts::MfaMsg};
+    use super::passkey_browser::BrowserRefusal;
     let message = match refusal {
         BrowserRefusal::Unsupported => MfaMsg::PasskeyUnsupported,
         BrowserRefusal::NoCredential => MfaMsg::PasskeyFailed,
@@ -52,13 +107,13 @@ async fn add_passkey(name: String) -> Result<(), AppError> {
     super::server_fns::finish_passkey_registration(answer).await
 }
 
-/// Runs a passkey ceremony from a button: `busy` while it runs, then `done` or the error.
+/// Runs a passkey ceremony from a button: `busy` while it runs, then a full load of `done`, or
+/// the error.
 #[cfg(feature = "hydrate")]
 fn run_ceremony<F>(
     ceremony: F,
     busy: RwSignal<bool>,
     error: RwSignal<Option<AppError>>,
-    navigate: impl Fn(&str, leptos_router::NavigateOptions) + 'static,
     done: &'static str,
 ) where
     F: std::future::Future<Output = Result<(), AppError>> + 'static,
@@ -69,10 +124,38 @@ fn run_ceremony<F>(
         let result = ceremony.await;
         busy.set(false);
         match result {
-            Ok(()) => navigate(done, Default::default()),
+            Ok(()) => {
+                if let Some(window) = web_sys::window() {
+                    let _ = window.location().assign(done);
+                }
+            }
             Err(failure) => error.set(Some(failure)),
         }
     });
+}
+
+/// The error summary of a passkey island.
+#[component]
+fn PasskeyProblem(words: PasskeyWords, error: RwSignal<Option<AppError>>) -> impl IntoView {
+    move || {
+        error.get().map(|error| {
+            let text = words.for_error(&error);
+            let reauth = text.is_none().then(|| view! {
+                <li><a class="usa-link" href="/account/reauthenticate?next=/account/security/passkey">{words.reauth_link.clone()}</a></li>
+            });
+            view! {
+                <div class="usa-alert usa-alert--error usa-error-summary" role="alert" tabindex="-1">
+                    <div class="usa-alert__body">
+                        <h2 class="usa-alert__heading usa-error-summary__heading">{words.problem.clone()}</h2>
+                        <ul class="usa-list usa-list--unstyled">
+                            <li>{text.unwrap_or_else(|| words.reauth.clone())}</li>
+                            {reauth}
+                        </ul>
+                    </div>
+                </div>
+            }
+        })
+    }
 }
 
 /// "Passkeys need JavaScript" for pages rendered without scripts.
@@ -88,35 +171,36 @@ fn NeedsScript() -> impl IntoView {
     }
 }
 
+/// The button of the second sign-in step with a passkey: enabled once scripts run.
+#[island]
+fn PasskeySignInButton(label: String, words: PasskeyWords) -> impl IntoView {
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<AppError>);
+    let (ready, set_ready) = signal(false);
+    Effect::new(move |_| set_ready.set(true));
+    let start = move |_| {
+        #[cfg(feature = "hydrate")]
+        run_ceremony(sign_in_with_passkey(), busy, error, "/account");
+    };
+    view! {
+        <PasskeyProblem words error/>
+        <p>
+            <button type="button" id="passkey" class="usa-button" on:click=start disabled=move || !ready.get() || busy.get()>
+                {label}
+            </button>
+        </p>
+    }
+}
+
 /// The second sign-in step with a passkey or security key.
 #[component]
 pub fn PasskeySignIn() -> impl IntoView {
     let s = use_texts();
-    let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<AppError>);
-    let ready = hydrated();
-    #[cfg(feature = "hydrate")]
-    let navigate = leptos_router::hooks::use_navigate();
-    let start = move |_| {
-        #[cfg(feature = "hydrate")]
-        run_ceremony(
-            sign_in_with_passkey(),
-            busy,
-            error,
-            navigate.clone(),
-            "/account",
-        );
-    };
     view! {
         <h1>{s.passkey_sign_in_title}</h1>
         <p class="usa-prose">{s.passkey_sign_in_intro}</p>
         <NeedsScript/>
-        <ErrorSummary error/>
-        <p>
-            <button type="button" id="passkey" class="usa-button" on:click=start disabled=move || !ready.get() || busy.get()>
-                {s.passkey_use}
-            </button>
-        </p>
+        <PasskeySignInButton label=s.passkey_use.to_owned() words=PasskeyWords::new(s)/>
         <p><a class="usa-link" href="/sign-in/methods">{s.other_method}</a></p>
     }
 }
@@ -141,54 +225,60 @@ pub fn AddPasskeyPage() -> impl IntoView {
     view! {
         <Title text=s.passkey_add_title/>
         <RequireStep required=Step::SignedIn>
-            <AddPasskey/>
+            <h1>{s.passkey_add_title}</h1>
+            <p class="usa-prose">{s.passkey_add_intro}</p>
+            <NeedsScript/>
+            <AddPasskeyForm
+                label=s.passkey_name_label.to_owned()
+                hint=s.passkey_name_hint.to_owned()
+                submit=s.passkey_create.to_owned()
+                words=PasskeyWords::new(s)
+            />
+            <p><a class="usa-link" href="/account/security">{s.security_title}</a></p>
         </RequireStep>
     }
 }
 
-#[component]
-fn AddPasskey() -> impl IntoView {
-    let s = use_texts();
+/// The name of a new passkey and the button that makes it: enabled once scripts run.
+#[island]
+fn AddPasskeyForm(
+    label: String,
+    hint: String,
+    submit: String,
+    words: PasskeyWords,
+) -> impl IntoView {
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<AppError>);
-    let ready = hydrated();
-    #[cfg(feature = "hydrate")]
-    let navigate = leptos_router::hooks::use_navigate();
-    let submit = move |event: leptos::ev::SubmitEvent| {
+    let (ready, set_ready) = signal(false);
+    Effect::new(move |_| set_ready.set(true));
+    let name = RwSignal::new(String::new());
+    let create = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         #[cfg(feature = "hydrate")]
-        {
-            use wasm_bindgen::JsCast;
-            let name = document()
-                .get_element_by_id("name")
-                .and_then(|input| input.dyn_into::<web_sys::HtmlInputElement>().ok())
-                .map(|input| input.value())
-                .unwrap_or_default();
-            run_ceremony(
-                add_passkey(name),
-                busy,
-                error,
-                navigate.clone(),
-                "/account/security?passkey_added=1",
-            );
-        }
+        run_ceremony(
+            add_passkey(name.get_untracked()),
+            busy,
+            error,
+            "/account/security?passkey_added=1",
+        );
     };
-    let reauth = move || matches!(error.get(), Some(AppError::ReauthRequired));
+    let invalid = move || {
+        error
+            .get()
+            .is_some_and(|e| e.field_message("name").is_some())
+            .then_some("true")
+    };
     view! {
-        <h1>{s.passkey_add_title}</h1>
-        <p class="usa-prose">{s.passkey_add_intro}</p>
-        <NeedsScript/>
-        <ErrorSummary error/>
-        {move || reauth().then(|| view! {
-            <p><a class="usa-button usa-button--outline" href="/account/reauthenticate?next=/account/security/passkey">{s.confirm_identity_link}</a></p>
-        })}
-        <form class="usa-form" novalidate on:submit=submit>
-            <Field label=s.passkey_name_label name="name" hint=s.passkey_name_hint error/>
+        <PasskeyProblem words error/>
+        <form class="usa-form" novalidate on:submit=create>
+            <label class="usa-label" for="name">{label}</label>
+            <div class="usa-hint" id="name-hint">{hint}</div>
+            <input class="usa-input" id="name" name="name" maxlength="60" aria-describedby="name-hint"
+                aria-invalid=invalid bind:value=name/>
             <button type="submit" id="passkey" class="usa-button" disabled=move || !ready.get() || busy.get()>
-                {s.passkey_create}
+                {submit}
             </button>
         </form>
-        <p><a class="usa-link" href="/account/security">{s.security_title}</a></p>
     }
 }
 

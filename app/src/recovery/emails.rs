@@ -35,3 +35,34 @@ pub fn no_account(locale: Locale, to: &str, base_url: &str) -> OutgoingEmail {
         body: fill(email.body, &[("base_url", &base_url.trim_end_matches('/'))]),
     }
 }
+
+/// Someone asked for the account's sign-in methods to be reset; it takes effect `when` unless
+/// cancelled at `link`.
+pub fn account_reset_requested(locale: Locale, to: &str, link: &str, when: &str) -> OutgoingEmail {
+    let email = texts(locale).account_reset_requested_email;
+    OutgoingEmail {
+        to: to.to_owned(),
+        subject: email.subject.to_owned(),
+        body: fill(email.body, &[("link", &link), ("when", &when)]),
+    }
+}
+
+/// The account reset was cancelled.
+pub fn account_reset_cancelled(locale: Locale, to: &str) -> OutgoingEmail {
+    let email = texts(locale).account_reset_cancelled_email;
+    OutgoingEmail {
+        to: to.to_owned(),
+        subject: email.subject.to_owned(),
+        body: email.body.to_owned(),
+    }
+}
+
+/// The account reset took effect: every sign-in method is gone.
+pub fn account_reset_done(locale: Locale, to: &str, base_url: &str) -> OutgoingEmail {
+    let email = texts(locale).account_reset_done_email;
+    OutgoingEmail {
+        to: to.to_owned(),
+        subject: email.subject.to_owned(),
+        body: fill(email.body, &[("base_url", &base_url.trim_end_matches('/'))]),
+    }
+}

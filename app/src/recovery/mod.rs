@@ -1,7 +1,14 @@
-//! Password recovery: "Forgot your password?" sends a single-use link; after it the person answers
-//! their security questions, proves a second factor (or a backup code) and only then chooses a new
-//! password, which ends every session. Nothing here signs anyone in.
+//! Recovery. "Forgot your password?" sends a single-use link; after it the person answers their
+//! security questions, proves a second factor (or a backup code) and only then chooses a new
+//! password, which ends every session. Nothing here signs anyone in. Someone who lost every second
+//! factor but knows the password asks for an account reset, which takes effect after a waiting
+//! period unless cancelled.
 
+#[cfg(feature = "ssr")]
+pub mod account_reset;
+pub mod account_reset_pages;
+#[cfg(feature = "ssr")]
+pub mod account_reset_store;
 #[cfg(feature = "ssr")]
 pub mod emails;
 pub mod pages;

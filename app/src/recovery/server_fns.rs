@@ -114,3 +114,45 @@ pub async fn set_new_password(
     leptos_axum::redirect("/sign-in?reset=1");
     Ok(())
 }
+
+/// "I cannot use any of these": asks for the reset of the second factors of the account whose
+/// password this session proved (it takes effect after the waiting period).
+#[server(prefix = "/_fn", endpoint = "request_account_reset")]
+pub async fn request_account_reset() -> Result<(), AppError> {
+    use crate::{
+        infra::{request::request_locale, state::use_app_state},
+        session::store::use_session,
+    };
+    super::account_reset::request(&use_app_state()?, &use_session()?, request_locale()).await?;
+    leptos_axum::redirect("/sign-in/reset-methods");
+    Ok(())
+}
+
+/// When the open account reset of the account signing in takes effect (in words), if one is open,
+/// and the waiting period in hours.
+#[server(prefix = "/_fn", endpoint = "get_pending_account_reset")]
+pub async fn get_pending_account_reset() -> Result<(Option<String>, i64), AppError> {
+    use crate::{
+        infra::{request::request_locale, state::use_app_state},
+        session::store::use_session,
+    };
+    let state = use_app_state()?;
+    let pending = super::account_reset::pending(&state, &use_session()?, request_locale()).await?;
+    Ok((pending, state.policy.account_reset_wait_secs / 3600))
+}
+
+/// The emailed link's "Cancel the reset" (public: the token is the authority).
+#[server(prefix = "/_fn", endpoint = "cancel_account_reset")]
+pub async fn cancel_account_reset(token: String) -> Result<(), AppError> {
+    use crate::infra::{
+        request::{client_ip, request_locale},
+        state::use_app_state,
+    };
+    super::account_reset::cancel_by_link(&use_app_state()?, client_ip()?, request_locale(), &token)
+        .await?;
+    leptos_axum::redirect(&format!(
+        "{}?cancelled=1",
+        super::account_reset::CANCEL_PATH
+    ));
+    Ok(())
+}

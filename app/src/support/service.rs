@@ -112,7 +112,8 @@ pub async fn search(
     })
 }
 
-/// Lifts the sign-in pause of `account_id`; returns its email address (to show it again).
+/// Lifts the sign-in pause of `account_id` and turns its sign-in methods stopped after 100
+/// failures (item 10) back on; returns its email address (to show it again).
 pub async fn unlock(
     state: &AppState,
     principal: &Principal,
@@ -125,6 +126,7 @@ pub async fn unlock(
     let email =
         Email::parse(&account.email).map_err(|_| AppError::internal("stored email malformed"))?;
     rate_limit::reset_account(&state.db, &login_subject(state, &email)).await?;
+    crate::accounts::factor_lockout::lift_all(&state.db, &account.id).await?;
     record(
         state,
         principal,
@@ -133,7 +135,7 @@ pub async fn unlock(
         ip,
     )
     .await?;
-    tracing::info!(account_id = %account.id, by = %principal.account_id, "sign-in pause lifted by support");
+    tracing::info!(account_id = %account.id, by = %principal.account_id, "sign-in pause and turned-off sign-in methods lifted by support");
     Ok(account.email)
 }
 

@@ -91,6 +91,9 @@ pub(super) const TEXTS: AccountsTexts = AccountsTexts {
         "Signed out of other devices",
         "Sign-in method turned off after too many failures",
         "Sign-in method removed",
+        "Reset of every sign-in method asked for",
+        "Reset of the sign-in methods cancelled",
+        "Every sign-in method reset",
     ],
     auth_methods: [
         "password",

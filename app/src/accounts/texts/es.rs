@@ -91,6 +91,9 @@ pub(super) const TEXTS: AccountsTexts = AccountsTexts {
         "Cerró la sesión en otros dispositivos",
         "Método de inicio de sesión desactivado tras demasiados intentos fallidos",
     "Método de inicio de sesión eliminado",
+        "Se pidió restablecer todos los métodos de inicio de sesión",
+        "Se canceló el restablecimiento de los métodos de inicio de sesión",
+        "Se restablecieron todos los métodos de inicio de sesión",
     ],
     auth_methods: [
         "contraseña",

@@ -156,6 +156,7 @@ pub(super) const TEXTS: MfaTexts = MfaTexts {
     passkey_create: "Create passkey",
     passkey_added_notice: "The passkey was added. You can use it the next time you sign in.",
     passkey_rename: "Rename",
+    passkey_renamed_notice: "The passkey was renamed.",
     passkey_new_name: "New name",
     passkey_remove: "Remove",
     method_passkey: "Passkey or security key",

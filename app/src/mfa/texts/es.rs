@@ -155,6 +155,7 @@ pub(super) const TEXTS: MfaTexts = MfaTexts {
     passkey_create: "Crear llave de acceso",
     passkey_added_notice: "Se agregó la llave de acceso. Puede usarla la próxima vez que inicie sesión.",
     passkey_rename: "Cambiar nombre",
+    passkey_renamed_notice: "Se cambió el nombre de la llave de acceso.",
     passkey_new_name: "Nuevo nombre",
     passkey_remove: "Eliminar",
     method_passkey: "Llave de acceso o de seguridad",

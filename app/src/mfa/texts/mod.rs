@@ -229,6 +229,7 @@ pub struct MfaTexts {
     pub passkey_create: &'static str,
     pub passkey_added_notice: &'static str,
     pub passkey_rename: &'static str,
+    pub passkey_renamed_notice: &'static str,
     pub passkey_new_name: &'static str,
     pub passkey_remove: &'static str,
     pub method_passkey: &'static str,

@@ -23,6 +23,8 @@ pub fn use_texts() -> &'static RecoveryTexts {
 pub enum RecoveryMsg {
     /// The reset link is unknown, expired or already used.
     LinkInvalid,
+    /// The link to cancel an account reset is unknown, used, or the reset already took effect.
+    CancelLinkInvalid,
     /// At least one security answer does not match.
     AnswersWrong,
 }
@@ -39,6 +41,7 @@ impl RecoveryMsg {
         let t = texts(locale);
         match self {
             RecoveryMsg::LinkInvalid => t.link_invalid,
+            RecoveryMsg::CancelLinkInvalid => t.cancel_link_invalid,
             RecoveryMsg::AnswersWrong => t.answers_wrong,
         }
         .to_owned()
@@ -75,6 +78,27 @@ pub struct RecoveryTexts {
     pub password_reset_email: EmailText,
     /// `{base_url}`.
     pub no_account_email: EmailText,
+    pub cancel_link_invalid: &'static str,
+    pub account_reset_link: &'static str,
+    pub account_reset_title: &'static str,
+    /// `{hours}`: the waiting period.
+    pub account_reset_intro: &'static str,
+    pub account_reset_button: &'static str,
+    /// `{when}`: when the reset takes effect.
+    pub account_reset_pending: &'static str,
+    pub account_reset_back: &'static str,
+    pub account_reset_cancel_title: &'static str,
+    pub account_reset_cancel_intro: &'static str,
+    pub account_reset_cancel_button: &'static str,
+    pub account_reset_cancelled: &'static str,
+    pub account_reset_sign_in: &'static str,
+    /// `{link}`: the cancel link; `{when}`: when it takes effect.
+    pub account_reset_requested_email: EmailText,
+    /// `{when}`: when it takes effect.
+    pub account_reset_sms: &'static str,
+    pub account_reset_cancelled_email: EmailText,
+    /// `{base_url}`: the service's address.
+    pub account_reset_done_email: EmailText,
 }
 
 #[cfg(test)]
@@ -83,7 +107,11 @@ mod tests {
 
     #[test]
     fn every_message_and_email_differs_between_languages() {
-        for msg in [RecoveryMsg::LinkInvalid, RecoveryMsg::AnswersWrong] {
+        for msg in [
+            RecoveryMsg::LinkInvalid,
+            RecoveryMsg::CancelLinkInvalid,
+            RecoveryMsg::AnswersWrong,
+        ] {
             assert_ne!(msg.text(Locale::En), msg.text(Locale::Es), "{msg:?}");
         }
         let (en, es) = (texts(Locale::En), texts(Locale::Es));
@@ -92,5 +120,13 @@ mod tests {
         assert!(es.password_reset_email.body.contains("{base_url}"));
         assert!(es.no_account_email.body.contains("{base_url}"));
         assert_ne!(en.no_account_email.subject, es.no_account_email.subject);
+        assert!(es.account_reset_requested_email.body.contains("{link}"));
+        assert!(es.account_reset_requested_email.body.contains("{when}"));
+        assert!(es.account_reset_sms.contains("{when}"));
+        assert!(es.account_reset_done_email.body.contains("{base_url}"));
+        assert_ne!(
+            en.account_reset_cancelled_email.body,
+            es.account_reset_cancelled_email.body
+        );
     }
 }

@@ -1,0 +1,100 @@
+//! Pages of the account reset: asking for it at the second sign-in step when no method works, and
+//! cancelling it from the emailed link. Both work without scripts (plain forms).
+
+use super::{
+    server_fns::{get_pending_account_reset, CancelAccountReset, RequestAccountReset},
+    texts::use_texts,
+};
+use crate::{
+    components::{query_flag, ErrorSummary, RequireStep},
+    error::AppError,
+    i18n::{fill, use_common},
+    session::model::Step,
+};
+use leptos::{either::Either, prelude::*};
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// `/sign-in/reset-methods`: "I can't use any of these" — what a reset does, and the button that
+/// asks for it (or when the one asked for takes effect).
+#[component]
+pub fn ResetMethodsPage() -> impl IntoView {
+    let s = use_texts();
+    let pending = Resource::new(|| (), |_| get_pending_account_reset());
+    view! {
+        <Title text=s.account_reset_title/>
+        <RequireStep required=Step::AwaitingSecondFactor>
+            <ResetMethods pending/>
+        </RequireStep>
+    }
+}
+
+#[component]
+fn ResetMethods(pending: Resource<Result<(Option<String>, i64), AppError>>) -> impl IntoView {
+    let s = use_texts();
+    let loading = use_common().loading;
+    let request = ServerAction::<RequestAccountReset>::new();
+    let error: Signal<Option<AppError>> =
+        Signal::derive(move || request.value().get().and_then(|r| r.err()));
+    view! {
+        <h1>{s.account_reset_title}</h1>
+        <ErrorSummary error/>
+        <Suspense fallback=move || view! { <p>{loading}</p> }>
+            {move || Suspend::new(async move {
+                match pending.await {
+                    Ok((Some(when), _)) => Either::Left(view! {
+                        <div class="usa-alert usa-alert--warning" role="status">
+                            <div class="usa-alert__body">
+                                <p class="usa-alert__text" id="reset-pending">{fill(s.account_reset_pending, &[("when", &when)])}</p>
+                            </div>
+                        </div>
+                    }),
+                    Ok((None, hours)) => Either::Right(Either::Left(view! {
+                        <p class="usa-prose">{fill(s.account_reset_intro, &[("hours", &hours)])}</p>
+                        <ActionForm action=request attr:class="usa-form">
+                            <button type="submit" class="usa-button usa-button--secondary">{s.account_reset_button}</button>
+                        </ActionForm>
+                    })),
+                    Err(error) => Either::Right(Either::Right(view! { <ErrorSummary error=Signal::stored(Some(error))/> })),
+                }
+            })}
+        </Suspense>
+        <p><a class="usa-link" href="/sign-in/methods">{s.account_reset_back}</a></p>
+    }
+}
+
+/// `/account-reset/cancel?token=…`: the emailed link's page. Opening it changes nothing (mail
+/// scanners open links); the button posts the token.
+#[component]
+pub fn CancelAccountResetPage() -> impl IntoView {
+    let s = use_texts();
+    #[cfg(feature = "ssr")]
+    crate::infra::request::set_no_referrer();
+    let cancel = ServerAction::<CancelAccountReset>::new();
+    let error: Signal<Option<AppError>> =
+        Signal::derive(move || cancel.value().get().and_then(|r| r.err()));
+    let query = use_query_map();
+    let token = move || query.read().get("token").unwrap_or_default();
+    let cancelled = query_flag("cancelled");
+    view! {
+        <Title text=s.account_reset_cancel_title/>
+        <h1>{s.account_reset_cancel_title}</h1>
+        {move || if cancelled.get() {
+            Either::Left(view! {
+                <div class="usa-alert usa-alert--success" role="status">
+                    <div class="usa-alert__body"><p class="usa-alert__text" id="reset-cancelled">{s.account_reset_cancelled}</p></div>
+                </div>
+                <p><a class="usa-link" href="/sign-in">{s.account_reset_sign_in}</a></p>
+            })
+        } else {
+            Either::Right(view! {
+                <p class="usa-prose">{s.account_reset_cancel_intro}</p>
+                <ErrorSummary error/>
+                <ActionForm action=cancel attr:class="usa-form">
+                    <input type="hidden" name="token" value=token/>
+                    <button type="submit" class="usa-button">{s.account_reset_cancel_button}</button>
+                </ActionForm>
+            })
+        }}
+    }
+}

@@ -1,0 +1,244 @@
+//! Account resets in the database: at most one open request per account, cancelled by its
+//! emailed link or a full sign-in, and carried out in one transaction that removes every second
+//! factor and ends every session.
+
+use crate::{
+    accounts::{
+        self,
+        history::{self, NewEvent, Origin},
+        model::AccountEventKind,
+    },
+    error::AppError,
+    infra::{
+        crypto::{self, Keys},
+        db::Db,
+        outbox::{self, OutgoingEmail},
+        sms::OutgoingSms,
+    },
+    session,
+};
+use sqlx::{Any, Transaction};
+
+/// An open reset request.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OpenReset {
+    /// Row id.
+    pub id: String,
+    /// The account.
+    pub account_id: String,
+    /// When it takes effect.
+    pub effective_at: i64,
+}
+
+/// The account's open reset request, if it has one.
+pub async fn open_for(db: &Db, account_id: &str) -> Result<Option<OpenReset>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT id, account_id, effective_at FROM account_resets
+         WHERE account_id = $1 AND cancelled_at IS NULL AND completed_at IS NULL",
+    )
+    .bind(account_id)
+    .fetch_optional(&db.pool)
+    .await?)
+}
+
+/// A new reset request with the notices that announce it.
+pub struct NewReset<'a> {
+    /// The account.
+    pub account_id: &'a str,
+    /// Keyed hash of the cancel link's token.
+    pub cancel_token_hash: &'a str,
+    /// When it takes effect.
+    pub effective_at: i64,
+    /// The email to the account's address (with the cancel link).
+    pub notice: &'a OutgoingEmail,
+    /// The text to the account's phone, if it has one.
+    pub text: Option<&'a OutgoingSms>,
+    /// Where the request came from.
+    pub origin: &'a Origin,
+}
+
+/// Records a reset request unless the account has one open already (then returns that one's
+/// time and sends nothing): under the account's lock, with its notices and history entry.
+pub async fn request(db: &Db, keys: &Keys, reset: NewReset<'_>, now: i64) -> Result<i64, AppError> {
+    let mut tx = db.begin_write().await?;
+    accounts::store::lock(db, &mut tx, reset.account_id).await?;
+    let open: Option<i64> = sqlx::query_scalar(
+        "SELECT effective_at FROM account_resets
+         WHERE account_id = $1 AND cancelled_at IS NULL AND completed_at IS NULL",
+    )
+    .bind(reset.account_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(effective_at) = open {
+        tx.rollback().await?;
+        return Ok(effective_at);
+    }
+    sqlx::query(
+        "INSERT INTO account_resets (id, account_id, cancel_token_hash, requested_at, effective_at, cancelled_at, completed_at)
+         VALUES ($1, $2, $3, $4, $5, NULL, NULL)",
+    )
+    .bind(crypto::random_hex(16))
+    .bind(reset.account_id)
+    .bind(reset.cancel_token_hash)
+    .bind(now)
+    .bind(reset.effective_at)
+    .execute(&mut *tx)
+    .await?;
+    outbox::enqueue(&mut *tx, keys, reset.notice, now).await?;
+    if let Some(text) = reset.text {
+        let key = format!("account-reset:{}", crypto::random_hex(16));
+        outbox::enqueue_for_event(&mut *tx, keys, "sms", text, &key, now).await?;
+    }
+    record(
+        &mut tx,
+        reset.account_id,
+        AccountEventKind::AccountResetRequested,
+        reset.origin,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(reset.effective_at)
+}
+
+async fn record(
+    tx: &mut Transaction<'static, Any>,
+    account_id: &str,
+    kind: AccountEventKind,
+    origin: &Origin,
+    now: i64,
+) -> Result<(), AppError> {
+    let event = NewEvent {
+        account_id,
+        kind,
+        method: None,
+        origin,
+    };
+    history::record(&mut **tx, &event, now).await
+}
+
+/// How an open request ends without taking effect.
+pub enum Cancel<'a> {
+    /// Through the emailed link: the token's keyed hash.
+    ByLink(&'a str),
+    /// The owner signed in with a second factor meanwhile.
+    BySignIn(&'a str),
+}
+
+/// The open, not yet due request whose cancel link has the token hash `hash`.
+pub async fn open_by_link(db: &Db, hash: &str, now: i64) -> Result<Option<OpenReset>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT id, account_id, effective_at FROM account_resets
+         WHERE cancel_token_hash = $1 AND cancelled_at IS NULL AND completed_at IS NULL AND effective_at > $2",
+    )
+    .bind(hash)
+    .bind(now)
+    .fetch_optional(&db.pool)
+    .await?)
+}
+
+/// Cancels the open request named by `cancel` (the link works while it is open and not due);
+/// queues `notice` and records it. Returns the account, or `None` if nothing was open.
+pub async fn cancel(
+    db: &Db,
+    keys: &Keys,
+    cancel: Cancel<'_>,
+    notice: &OutgoingEmail,
+    origin: &Origin,
+    now: i64,
+) -> Result<Option<String>, AppError> {
+    let mut tx = db.begin_write().await?;
+    let (sql, value) = match cancel {
+        Cancel::ByLink(hash) => (
+            "UPDATE account_resets SET cancelled_at = $1
+             WHERE cancel_token_hash = $2 AND cancelled_at IS NULL AND completed_at IS NULL AND effective_at > $1
+             RETURNING account_id",
+            hash,
+        ),
+        Cancel::BySignIn(account_id) => (
+            "UPDATE account_resets SET cancelled_at = $1
+             WHERE account_id = $2 AND cancelled_at IS NULL AND completed_at IS NULL
+             RETURNING account_id",
+            account_id,
+        ),
+    };
+    let cancelled: Option<String> = sqlx::query_scalar(sql)
+        .bind(now)
+        .bind(value)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some(account_id) = cancelled else {
+        tx.rollback().await?;
+        return Ok(None);
+    };
+    outbox::enqueue(&mut *tx, keys, notice, now).await?;
+    record(
+        &mut tx,
+        &account_id,
+        AccountEventKind::AccountResetCancelled,
+        origin,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Some(account_id))
+}
+
+/// Carries out the account's due request: removes its authentication app, phone, email codes,
+/// passkeys, backup codes and hard stops, marks it as not enrolled (the next sign-in sets up a
+/// factor again), ends every session but `keep_session` (the one signing in), queues `notice` and
+/// records it. False if none was due.
+pub async fn carry_out_if_due(
+    db: &Db,
+    keys: &Keys,
+    account_id: &str,
+    keep_session: &str,
+    notice: &OutgoingEmail,
+    origin: &Origin,
+    now: i64,
+) -> Result<bool, AppError> {
+    let mut tx = db.begin_write().await?;
+    accounts::store::lock(db, &mut tx, account_id).await?;
+    let due = sqlx::query(
+        "UPDATE account_resets SET completed_at = $1
+         WHERE account_id = $2 AND cancelled_at IS NULL AND completed_at IS NULL AND effective_at <= $1",
+    )
+    .bind(now)
+    .bind(account_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if !due {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    for table in [
+        "totp_authenticators",
+        "code_factors",
+        "passkeys",
+        "backup_codes",
+        "factor_failures",
+    ] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE account_id = $1"))
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query("UPDATE accounts SET enrolled_at = NULL WHERE id = $1")
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await?;
+    session::store::end_other_sessions(&mut tx, account_id, keep_session).await?;
+    outbox::enqueue(&mut *tx, keys, notice, now).await?;
+    record(
+        &mut tx,
+        account_id,
+        AccountEventKind::AccountResetDone,
+        origin,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}

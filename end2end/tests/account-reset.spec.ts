@@ -1,0 +1,121 @@
+// Lost every second factor: after the password, "I cannot use any of these" asks for an account
+// reset. It takes effect after the waiting period (the server's clock is moved through the
+// development test hook, which production refuses), announced by email with a link to cancel; then
+// the password leads to setting up a new authentication app. A second account cancels its reset
+// with the emailed link. Runs hydrated (with axe) and with JavaScript off.
+import type { APIRequestContext, Page } from '@playwright/test';
+import { expect, test } from '../support/fixtures';
+import { auditPage } from '../support/axe';
+import {
+  TEXT,
+  button,
+  confirmAuthenticator,
+  expectHeading,
+  field,
+  isHydrated,
+  openPage,
+  readTotpSecret,
+  registerAndEnrol,
+  signOut,
+  waitForPath,
+} from '../support/journey';
+import { waitForMail } from '../support/mail';
+
+async function moveServerClock(request: APIRequestContext, form: Record<string, string>): Promise<void> {
+  const response = await request.post('/__test/clock', { form });
+  expect(response.ok(), `the test clock hook answered ${response.status()}`).toBe(true);
+}
+
+test.afterEach(async ({ request }) => {
+  await moveServerClock(request, { reset: '1' });
+});
+
+async function audit(page: Page, label: string): Promise<void> {
+  if (isHydrated()) await auditPage(page, label);
+}
+
+async function submitPassword(page: Page, email: string, password: string): Promise<void> {
+  await openPage(page, '/sign-in');
+  await field(page, 'Email address').fill(email);
+  await field(page, 'Password').fill(password);
+  await button(page, 'Sign in').click();
+}
+
+async function passwordStep(page: Page, email: string, password: string): Promise<void> {
+  await submitPassword(page, email, password);
+  await waitForPath(page, '/sign-in/code');
+}
+
+/** Asks for a reset from the methods page; returns the emailed cancel link. */
+async function askForReset(page: Page, email: string, password: string): Promise<string> {
+  await passwordStep(page, email, password);
+  await expectHeading(page, TEXT.codeHeading);
+  await page.getByRole('link', { name: 'Choose another method' }).click();
+  await waitForPath(page, '/sign-in/methods');
+  await page.getByRole('link', { name: 'I cannot use any of these' }).click();
+  await waitForPath(page, '/sign-in/reset-methods');
+  await expectHeading(page, 'Reset your sign-in methods');
+  await expect(page.getByText('For your safety this takes 24 hours')).toBeVisible();
+  await audit(page, '/sign-in/reset-methods');
+  const since = Date.now();
+  await button(page, 'Reset my sign-in methods').click();
+  await expect(page.locator('#reset-pending')).toContainText('A reset of your sign-in methods is under way');
+  const mail = await waitForMail(email, since);
+  expect(mail.subject).toBe('A reset of your Caseport sign-in methods was asked for');
+  const link = /(https?:\/\/\S+\/account-reset\/cancel\?token=[A-Za-z0-9_-]+)/.exec(mail.text);
+  expect(link, mail.text).not.toBeNull();
+  return (link as RegExpExecArray)[1];
+}
+
+test('after the waiting period the reset removes every method and the person sets up a new one', async ({
+  page,
+  request,
+}) => {
+  test.setTimeout(120_000);
+  const account = await registerAndEnrol(page);
+  await signOut(page);
+  await askForReset(page, account.email, account.password);
+
+  await test.step('before the waiting period ends the password still asks for a method', async () => {
+    await moveServerClock(request, { advance_secs: String(23 * 3600) });
+    await passwordStep(page, account.email, account.password);
+    await expectHeading(page, TEXT.codeHeading);
+  });
+
+  await test.step('after it, the password leads to setting up a new authentication app', async () => {
+    await moveServerClock(request, { advance_secs: String(3600 + 60) });
+    const since = Date.now();
+    await submitPassword(page, account.email, account.password);
+    await waitForPath(page, '/setup-authenticator');
+    const notice = await waitForMail(account.email, since);
+    expect(notice.subject).toBe('Your Caseport sign-in methods were reset');
+    const secret = await readTotpSecret(page);
+    await confirmAuthenticator(page, secret);
+    await waitForPath(page, '/account');
+    await expectHeading(page, TEXT.accountHeading);
+  });
+});
+
+test('the emailed link cancels a reset', async ({ page, request }) => {
+  test.setTimeout(120_000);
+  const account = await registerAndEnrol(page);
+  await signOut(page);
+  const link = await askForReset(page, account.email, account.password);
+
+  await test.step('the link page cancels it once', async () => {
+    const since = Date.now();
+    await page.goto(link);
+    await expectHeading(page, 'Cancel the reset of your sign-in methods');
+    await audit(page, '/account-reset/cancel');
+    await button(page, 'Cancel the reset').click();
+    await expect(page.locator('#reset-cancelled')).toContainText('The reset was cancelled.');
+    const notice = await waitForMail(account.email, since);
+    expect(notice.subject).toBe('The reset of your Caseport sign-in methods was cancelled');
+  });
+
+  await test.step('after the waiting period the methods are still there', async () => {
+    await moveServerClock(request, { advance_secs: String(25 * 3600) });
+    await passwordStep(page, account.email, account.password);
+    await expectHeading(page, TEXT.codeHeading);
+  });
+});
