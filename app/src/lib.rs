@@ -89,6 +89,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("reset-password/new") view=recovery::pages::NewPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("sign-in/reset-methods") view=recovery::account_reset_pages::ResetMethodsPage ssr=SsrMode::Async/>
                     <Route path=path!("account-reset/cancel") view=recovery::account_reset_pages::CancelAccountResetPage ssr=SsrMode::Async/>
+                    <Route path=path!("account-reset/finish") view=recovery::account_reset_pages::FinishAccountResetPage ssr=SsrMode::Async/>
                     <Route path=path!("sign-in/methods") view=mfa::pages::SignInMethodsPage ssr=SsrMode::Async/>
                     <Route path=path!("sign-in/backup-code") view=mfa::pages::SignInBackupCodePage ssr=SsrMode::Async/>
                     <Route path=path!("sign-in/app") view=mfa::pages::SignInAppPage ssr=SsrMode::Async/>

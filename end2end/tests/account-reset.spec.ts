@@ -1,8 +1,8 @@
 // Lost every second factor: after the password, "I cannot use any of these" asks for an account
-// reset. It takes effect after the waiting period (the server's clock is moved through the
-// development test hook, which production refuses), announced by email with a link to cancel; then
-// the password leads to setting up a new authentication app. A second account cancels its reset
-// with the emailed link. Runs hydrated (with axe) and with JavaScript off.
+// reset, announced by email with a link to cancel. After the waiting period (the server's clock is
+// moved through the development test hook, which production refuses) the same page emails a link
+// that finishes it; then the password leads to setting up a new authentication app. A second
+// account cancels its reset with the emailed link. Runs hydrated (with axe) and with JavaScript off.
 import type { APIRequestContext, Page } from '@playwright/test';
 import { expect, test } from '../support/fixtures';
 import { auditPage } from '../support/axe';
@@ -46,16 +46,20 @@ async function passwordStep(page: Page, email: string, password: string): Promis
   await waitForPath(page, '/sign-in/code');
 }
 
-/** Asks for a reset from the methods page; returns the emailed cancel link. */
-async function askForReset(page: Page, email: string, password: string): Promise<string> {
+/** Signs in with the password and opens "I cannot use any of these" from the methods page. */
+async function openResetPage(page: Page, email: string, password: string): Promise<void> {
   await passwordStep(page, email, password);
-  await expectHeading(page, TEXT.codeHeading);
   await page.getByRole('link', { name: 'Choose another method' }).click();
   await waitForPath(page, '/sign-in/methods');
   await page.getByRole('link', { name: 'I cannot use any of these' }).click();
   await waitForPath(page, '/sign-in/reset-methods');
   await expectHeading(page, 'Reset your sign-in methods');
-  await expect(page.getByText('For your safety this takes 24 hours')).toBeVisible();
+}
+
+/** Asks for a reset from the methods page; returns the emailed cancel link. */
+async function askForReset(page: Page, email: string, password: string): Promise<string> {
+  await openResetPage(page, email, password);
+  await expect(page.getByText('For your safety this takes 24 hours', { exact: false })).toBeVisible();
   await audit(page, '/sign-in/reset-methods');
   const since = Date.now();
   await button(page, 'Reset my sign-in methods').click();
@@ -76,19 +80,37 @@ test('after the waiting period the reset removes every method and the person set
   await signOut(page);
   await askForReset(page, account.email, account.password);
 
-  await test.step('before the waiting period ends the password still asks for a method', async () => {
+  await test.step('before the waiting period ends the reset cannot be finished', async () => {
     await moveServerClock(request, { advance_secs: String(23 * 3600) });
-    await passwordStep(page, account.email, account.password);
-    await expectHeading(page, TEXT.codeHeading);
+    await openResetPage(page, account.email, account.password);
+    await expect(page.locator('#reset-pending')).toBeVisible();
+    await expect(button(page, 'Email me the link')).toHaveCount(0);
   });
 
-  await test.step('after it, the password leads to setting up a new authentication app', async () => {
+  await test.step('after it, the emailed link finishes the reset', async () => {
     await moveServerClock(request, { advance_secs: String(3600 + 60) });
+    await openResetPage(page, account.email, account.password);
+    await expect(page.locator('#reset-ready')).toBeVisible();
     const since = Date.now();
+    await button(page, 'Email me the link').click();
+    await expect(page.locator('#finish-sent')).toContainText('We emailed you a link to finish the reset.');
+    const mail = await waitForMail(account.email, since);
+    expect(mail.subject).toBe('Finish resetting your Caseport sign-in methods');
+    const link = /(https?:\/\/\S+\/account-reset\/finish\?token=[A-Za-z0-9_-]+)/.exec(mail.text);
+    expect(link, mail.text).not.toBeNull();
+    await page.goto((link as RegExpExecArray)[1]);
+    await expectHeading(page, 'Finish resetting your sign-in methods');
+    await audit(page, '/account-reset/finish');
+    const finishedAt = Date.now();
+    await button(page, 'Finish the reset').click();
+    await expect(page.locator('#reset-finished')).toContainText('Your sign-in methods were removed.');
+    const notice = await waitForMail(account.email, finishedAt);
+    expect(notice.subject).toBe('Your Caseport sign-in methods were reset');
+  });
+
+  await test.step('the password now leads to setting up a new authentication app', async () => {
     await submitPassword(page, account.email, account.password);
     await waitForPath(page, '/setup-authenticator');
-    const notice = await waitForMail(account.email, since);
-    expect(notice.subject).toBe('Your Caseport sign-in methods were reset');
     const secret = await readTotpSecret(page);
     await confirmAuthenticator(page, secret);
     await waitForPath(page, '/account');
@@ -113,9 +135,10 @@ test('the emailed link cancels a reset', async ({ page, request }) => {
     expect(notice.subject).toBe('The reset of your Caseport sign-in methods was cancelled');
   });
 
-  await test.step('after the waiting period the methods are still there', async () => {
+  await test.step('after the waiting period there is nothing to finish', async () => {
     await moveServerClock(request, { advance_secs: String(25 * 3600) });
-    await passwordStep(page, account.email, account.password);
-    await expectHeading(page, TEXT.codeHeading);
+    await openResetPage(page, account.email, account.password);
+    await expect(button(page, 'Reset my sign-in methods')).toBeVisible();
+    await expect(button(page, 'Email me the link')).toHaveCount(0);
   });
 });

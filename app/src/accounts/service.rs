@@ -530,21 +530,6 @@ pub async fn sign_in(
         store::update_password_hash(&state.db.pool, &account.id, &upgraded, now).await?;
         tracing::info!(account_id = %account.id, "password hash upgraded");
     }
-    let account = if crate::recovery::account_reset::carry_out_if_due(
-        state,
-        session,
-        &account,
-        attempt_locale,
-    )
-    .await?
-    {
-        AccountRow {
-            enrolled_at: None,
-            ..account
-        }
-    } else {
-        account
-    };
     let next = next_state_after_password(&account);
     tracing::info!(account_id = %account.id, ip = %ip, known_device = known_device.is_some(), "password accepted");
     session.rotate_to(&state.db, next.clone(), now).await?;

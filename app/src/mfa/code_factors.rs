@@ -81,7 +81,13 @@ pub async fn account_factors(
 ) -> Result<AccountFactors, AppError> {
     let mut factors = AccountFactors {
         app_added: store::authenticator_confirmed_at(&state.db, account_id).await?,
-        passkeys: super::passkey_store::count(&state.db, account_id).await?,
+        // Passkeys count only where this service can check them (its address has a domain
+        // name); elsewhere the account's other methods stay in use.
+        passkeys: if super::passkeys::relying_party(state).is_some() {
+            super::passkey_store::count(&state.db, account_id).await?
+        } else {
+            0
+        },
         ..AccountFactors::default()
     };
     for factor in sent_codes::factors(&state.db, account_id).await? {

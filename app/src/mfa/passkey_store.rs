@@ -146,8 +146,10 @@ pub struct NewPasskey<'a> {
 /// Why a passkey was not added.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AddRefusal {
-    /// The credential is registered already (to this account or another).
+    /// The credential is registered to this account already.
     Taken,
+    /// The credential is registered to another account (not said to the asker).
+    Foreign,
     /// The account has [`crate::mfa::model::MAX_PASSKEYS`] already.
     Limit,
 }
@@ -163,7 +165,7 @@ pub async fn add(
     let mut tx = db.begin_write().await?;
     accounts::store::lock(db, &mut tx, passkey.account_id).await?;
     let taken: Option<String> =
-        sqlx::query_scalar("SELECT id FROM passkeys WHERE credential_id = $1")
+        sqlx::query_scalar("SELECT account_id FROM passkeys WHERE credential_id = $1")
             .bind(passkey.credential_id)
             .fetch_optional(&mut *tx)
             .await?;
@@ -171,8 +173,12 @@ pub async fn add(
         .bind(passkey.account_id)
         .fetch_one(&mut *tx)
         .await?;
-    let refusal = if taken.is_some() {
-        Some(AddRefusal::Taken)
+    let refusal = if let Some(owner) = taken {
+        Some(if owner == passkey.account_id {
+            AddRefusal::Taken
+        } else {
+            AddRefusal::Foreign
+        })
     } else if existing >= crate::mfa::model::MAX_PASSKEYS as i64 {
         Some(AddRefusal::Limit)
     } else {

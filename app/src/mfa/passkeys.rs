@@ -164,6 +164,10 @@ pub async fn finish_registration(
             return Err(AppError::field("passkey", MfaMsg::PasskeyTaken.into()))
         }
         Err(AddRefusal::Limit) => return Err(AppError::field("name", MfaMsg::PasskeyLimit.into())),
+        Err(AddRefusal::Foreign) => {
+            tracing::warn!(account_id = %account_id, "passkey registered to another account offered");
+            return Err(failed());
+        }
     }
     state.wake_outbox();
     tracing::info!(account_id = %account_id, "passkey added");
@@ -202,11 +206,23 @@ pub async fn finish_sign_in(
     answer: &str,
 ) -> Result<(), AppError> {
     let account_id = require_step(session, Step::AwaitingSecondFactor)?;
-    if let Err(error) = check_sign_in(state, session, &account_id, answer).await {
-        service::record_failure(state, &account_id, locale, AuthMethod::Passkey, &error).await;
-        return Err(error);
+    match check_sign_in(state, session, &account_id, answer).await {
+        Ok(()) => service::complete_sign_in(state, session, account_id, AuthMethod::Passkey).await,
+        Err(Refusal::Checked(error)) => {
+            service::record_failure(state, &account_id, locale, AuthMethod::Passkey, &error).await;
+            Err(error)
+        }
+        Err(Refusal::Unchecked(error)) => Err(error),
     }
-    service::complete_sign_in(state, session, account_id, AuthMethod::Passkey).await
+}
+
+/// Why a passkey answer did not sign in.
+enum Refusal {
+    /// A key's answer was checked and refused: a failed try of the method (item 10).
+    Checked(AppError),
+    /// Nothing was checked (no ceremony, an unreadable answer, throttled, turned off): junk
+    /// cannot be allowed to turn the owner's passkeys off.
+    Unchecked(AppError),
 }
 
 async fn check_sign_in(
@@ -214,44 +230,58 @@ async fn check_sign_in(
     session: &SessionHandle,
     account_id: &str,
     answer: &str,
-) -> Result<(), AppError> {
+) -> Result<(), Refusal> {
     let now = state.now();
-    let session_id = session.id_hash().ok_or(AppError::Unauthorized)?;
-    service::throttle(state, account_id, FactorBudget::Account).await?;
+    let unchecked = Refusal::Unchecked;
+    let session_id = session
+        .id_hash()
+        .ok_or(AppError::Unauthorized)
+        .map_err(unchecked)?;
+    service::throttle(state, account_id, FactorBudget::Account)
+        .await
+        .map_err(unchecked)?;
     service::ensure_on(
         state,
         account_id,
         AuthMethod::Passkey,
         FactorBudget::Account,
     )
-    .await?;
+    .await
+    .map_err(unchecked)?;
     let ceremony = passkey_store::take_ceremony(&state.db, &session_id, Purpose::SignIn, now)
-        .await?
+        .await
+        .map_err(unchecked)?
         .filter(|ceremony| ceremony.account_id == account_id)
-        .ok_or_else(failed)?;
-    let authentication: PasskeyAuthentication =
-        serde_json::from_str(&ceremony.state).map_err(AppError::internal)?;
+        .ok_or_else(|| unchecked(failed()))?;
+    let authentication: PasskeyAuthentication = serde_json::from_str(&ceremony.state)
+        .map_err(|error| unchecked(AppError::internal(error)))?;
     if answer.len() > MAX_ANSWER_BYTES {
-        return Err(failed());
+        return Err(unchecked(failed()));
     }
-    let answer: PublicKeyCredential = serde_json::from_str(answer).map_err(|_| failed())?;
-    let party = relying_party(state).ok_or_else(unavailable)?;
+    let answer: PublicKeyCredential =
+        serde_json::from_str(answer).map_err(|_| unchecked(failed()))?;
+    let party = relying_party(state).ok_or_else(|| unchecked(unavailable()))?;
     let result = party
         .finish_passkey_authentication(&answer, &authentication)
         .map_err(|error| {
             tracing::info!(account_id = %account_id, %error, "passkey sign-in refused");
-            failed()
+            Refusal::Checked(failed())
         })?;
     let used = URL_SAFE_NO_PAD.encode(AsRef::<[u8]>::as_ref(result.cred_id()));
     let row = passkey_store::list(&state.db, account_id)
-        .await?
+        .await
+        .map_err(unchecked)?
         .into_iter()
         .find(|row| row.credential_id == used)
-        .ok_or_else(failed)?;
-    let mut passkey: Passkey = serde_json::from_str(&row.credential).map_err(AppError::internal)?;
+        .ok_or_else(|| Refusal::Checked(failed()))?;
+    let mut passkey: Passkey = serde_json::from_str(&row.credential)
+        .map_err(|error| unchecked(AppError::internal(error)))?;
     passkey.update_credential(&result);
-    let credential = serde_json::to_string(&passkey).map_err(AppError::internal)?;
-    passkey_store::record_use(&state.db, account_id, &row.id, &credential, now).await
+    let credential =
+        serde_json::to_string(&passkey).map_err(|error| unchecked(AppError::internal(error)))?;
+    passkey_store::record_use(&state.db, account_id, &row.id, &credential, now)
+        .await
+        .map_err(unchecked)
 }
 
 /// Renames one of the signed-in account's passkeys.

@@ -743,6 +743,9 @@ pub async fn remove_factor(
         Err(store::RemovalRefusal::LastFactor) => {
             return Err(AppError::field("method", MfaMsg::LastFactor.into()))
         }
+        Err(store::RemovalRefusal::LastCodeFactor) => {
+            return Err(AppError::field("method", MfaMsg::LastCodeFactor.into()))
+        }
     }
     state.wake_outbox();
     tracing::info!(account_id = %account_id, method = method.as_str(), "sign-in method removed");

@@ -482,6 +482,9 @@ pub enum RemovalRefusal {
     NotBound,
     /// It is the account's only factor (backup codes do not count: they are for when one is lost).
     LastFactor,
+    /// It is the last factor that gives codes; passkeys alone cannot yet confirm it is the person
+    /// or recover the account.
+    LastCodeFactor,
 }
 
 /// Removes the factor in one transaction that refuses to remove the last one, and otherwise also
@@ -522,11 +525,14 @@ pub async fn remove_factor(
             .is_some_and(|id| passkeys.iter().any(|p| p == id)),
         _ => false,
     };
-    let factors = i64::from(apps > 0) + channels.len() as i64 + passkeys.len() as i64;
+    let code_factors = i64::from(apps > 0) + channels.len() as i64;
+    let factors = code_factors + passkeys.len() as i64;
     let refusal = if !bound {
         Some(RemovalRefusal::NotBound)
     } else if factors <= 1 {
         Some(RemovalRefusal::LastFactor)
+    } else if removal.method != AuthMethod::Passkey && code_factors <= 1 {
+        Some(RemovalRefusal::LastCodeFactor)
     } else {
         None
     };

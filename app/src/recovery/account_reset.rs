@@ -1,15 +1,18 @@
 //! "I can't use any of my sign-in methods": a person who still knows the password asks for the
-//! account's second factors to be reset. It happens only after a waiting period announced by email
-//! and text, with a link to cancel; signing in with a factor meanwhile cancels it too. Then the
-//! next sign-in sets up a factor again; the account number and cases stay.
+//! account's second factors to be reset. After a waiting period announced by email and text, with
+//! a link to cancel (signing in with a factor meanwhile cancels it too), they ask again after the
+//! password for a link to finish it, sent to the account's address: the password alone never
+//! resets anything. Then the next sign-in sets up a factor again; the account number and cases
+//! stay.
 
 use super::{
     account_reset_store::{self as store, Cancel, NewReset},
     emails,
+    model::AccountResetStatus,
     texts::{texts, RecoveryMsg},
 };
 use crate::{
-    accounts::{self, history::Origin},
+    accounts::{self, history::Origin, model::Role},
     error::AppError,
     i18n::{long_date_time, Locale},
     infra::{crypto, rate_limit, sms::OutgoingSms, state::AppState},
@@ -20,9 +23,23 @@ use std::net::IpAddr;
 
 /// Where the emailed link to cancel a reset leads.
 pub const CANCEL_PATH: &str = "/account-reset/cancel";
+/// Where the emailed link to finish a reset leads.
+pub const FINISH_PATH: &str = "/account-reset/finish";
+/// How long a finish link works.
+const FINISH_LINK_SECS: i64 = 60 * 60;
+/// Finish links sent per account per hour.
+const FINISH_LINKS_PER_ACCOUNT: rate_limit::Limit = rate_limit::Limit {
+    max: 3,
+    window_secs: 3600,
+};
 
-/// Openings of cancel links per client address per hour.
-const CANCELS_PER_IP: rate_limit::Limit = rate_limit::Limit {
+/// Reset requests per account per week (each sends an email and a text).
+const REQUESTS_PER_ACCOUNT: rate_limit::Limit = rate_limit::Limit {
+    max: 3,
+    window_secs: 7 * 24 * 3600,
+};
+/// Cancel and finish links followed per client address per hour.
+const LINKS_PER_IP: rate_limit::Limit = rate_limit::Limit {
     max: 20,
     window_secs: 3600,
 };
@@ -33,8 +50,17 @@ fn token_hash(state: &AppState, token: &str) -> String {
         .mac_hex(format!("account-reset|{token}").as_bytes())
 }
 
-fn wait_hours(state: &AppState) -> i64 {
-    state.policy.account_reset_wait_secs / 3600
+fn link(state: &AppState, path: &str, token: &str) -> String {
+    format!(
+        "{}{path}?token={token}",
+        state.policy.base_url.trim_end_matches('/')
+    )
+}
+
+/// A token from a link's form: trimmed, or `None` when it cannot be one of ours.
+fn plausible_token(token: &str) -> Option<&str> {
+    let token = token.trim();
+    (!token.is_empty() && token.len() <= 100).then_some(token)
 }
 
 /// Asks for the reset of the second factors of the account whose password this session proved;
@@ -45,25 +71,33 @@ pub async fn request(
     locale: Locale,
 ) -> Result<String, AppError> {
     let account_id = require_step(session, Step::AwaitingSecondFactor)?;
+    if accounts::store::role_of(&state.db, &account_id).await? != Some(Role::Applicant) {
+        return Err(AppError::field("reset", RecoveryMsg::StaffReset.into()));
+    }
+    rate_limit::hit(
+        state,
+        &format!("account_reset_request:{account_id}"),
+        REQUESTS_PER_ACCOUNT,
+    )
+    .await?;
     let account = accounts::store::find_by_id(&state.db, &account_id)
         .await?
         .ok_or(AppError::Unauthorized)?;
+    // The owner is told in their own language, whatever the asker's browser says.
+    let owner = accounts::store::locale_of(&state.db, &account_id).await?;
     let now = state.now();
     let effective_at = now + state.policy.account_reset_wait_secs;
     let token = crypto::random_token();
-    let link = format!(
-        "{}{CANCEL_PATH}?token={token}",
-        state.policy.base_url.trim_end_matches('/')
-    );
-    let when = long_date_time(effective_at, locale);
-    let notice = emails::account_reset_requested(locale, &account.email, &link, &when);
+    let when = long_date_time(effective_at, owner);
+    let cancel_link = link(state, CANCEL_PATH, &token);
+    let notice = emails::account_reset_requested(owner, &account.email, &cancel_link, &when);
     let phone = sent_codes::factors(&state.db, &account_id)
         .await?
         .into_iter()
         .find_map(|factor| factor.phone);
     let text = phone.map(|to| OutgoingSms {
         to,
-        body: crate::i18n::fill(texts(locale).account_reset_sms, &[("when", &when)]),
+        body: crate::i18n::fill(texts(owner).account_reset_sms, &[("when", &when)]),
     });
     let reset = NewReset {
         account_id: &account_id,
@@ -79,16 +113,90 @@ pub async fn request(
     Ok(long_date_time(effective_at, locale))
 }
 
-/// When the open reset of the account signing in takes effect, in words, if one is open.
-pub async fn pending(
+/// Where the reset of the account signing in stands.
+pub async fn status(
     state: &AppState,
     session: &SessionHandle,
     locale: Locale,
-) -> Result<Option<String>, AppError> {
+) -> Result<AccountResetStatus, AppError> {
     let account_id = require_step(session, Step::AwaitingSecondFactor)?;
-    Ok(store::open_for(&state.db, &account_id)
+    let open = store::open_for(&state.db, &account_id).await?;
+    Ok(AccountResetStatus {
+        effective: open
+            .as_ref()
+            .map(|reset| long_date_time(reset.effective_at, locale)),
+        ready: open.is_some_and(|reset| reset.effective_at <= state.now()),
+        wait_hours: state.policy.account_reset_wait_secs / 3600,
+    })
+}
+
+/// Once the waiting period is over: emails the account's address a link that finishes the reset
+/// (a new link replaces the last one; it works for an hour), in the owner's language.
+pub async fn send_finish_link(state: &AppState, session: &SessionHandle) -> Result<(), AppError> {
+    let account_id = require_step(session, Step::AwaitingSecondFactor)?;
+    rate_limit::hit(
+        state,
+        &format!("account_reset_finish:{account_id}"),
+        FINISH_LINKS_PER_ACCOUNT,
+    )
+    .await?;
+    let account = accounts::store::find_by_id(&state.db, &account_id)
         .await?
-        .map(|reset| long_date_time(reset.effective_at, locale)))
+        .ok_or(AppError::Unauthorized)?;
+    let now = state.now();
+    let token = crypto::random_token();
+    let finish_link = link(state, FINISH_PATH, &token);
+    let owner = accounts::store::locale_of(&state.db, &account_id).await?;
+    let email =
+        emails::account_reset_finish(owner, &account.email, &finish_link, FINISH_LINK_SECS / 60);
+    let sent = store::set_finish_link(
+        &state.db,
+        &state.keys,
+        &account_id,
+        &token_hash(state, &token),
+        now + FINISH_LINK_SECS,
+        &email,
+        now,
+    )
+    .await?;
+    if !sent {
+        return Err(AppError::field("reset", RecoveryMsg::ResetNotReady.into()));
+    }
+    state.wake_outbox();
+    tracing::info!(account_id = %account_id, "account reset finish link sent");
+    Ok(())
+}
+
+/// Follows the emailed finish link: carries the reset out (every second factor and session goes;
+/// the owner is told). Signs nobody in.
+pub async fn finish_by_link(
+    state: &AppState,
+    ip: IpAddr,
+    locale: Locale,
+    token: &str,
+) -> Result<(), AppError> {
+    rate_limit::hit(
+        state,
+        &format!("account_reset_link:ip:{}", rate_limit::ip_key(ip)),
+        LINKS_PER_IP,
+    )
+    .await?;
+    let dead = || AppError::field("token", RecoveryMsg::FinishLinkInvalid.into());
+    let token = plausible_token(token).ok_or_else(dead)?;
+    let base_url = state.policy.base_url.clone();
+    let account_id = store::carry_out(
+        &state.db,
+        &state.keys,
+        &token_hash(state, token),
+        |address| emails::account_reset_done(locale, address, &base_url),
+        &Origin::current(),
+        state.now(),
+    )
+    .await?
+    .ok_or_else(dead)?;
+    state.wake_outbox();
+    tracing::warn!(account_id = %account_id, "account reset carried out: every second factor removed");
+    Ok(())
 }
 
 /// Cancels the open reset whose emailed link carried `token`; the owner is told.
@@ -100,18 +208,15 @@ pub async fn cancel_by_link(
 ) -> Result<(), AppError> {
     rate_limit::hit(
         state,
-        &format!("account_reset_cancel:ip:{}", rate_limit::ip_key(ip)),
-        CANCELS_PER_IP,
+        &format!("account_reset_link:ip:{}", rate_limit::ip_key(ip)),
+        LINKS_PER_IP,
     )
     .await?;
     let dead = || AppError::field("token", RecoveryMsg::CancelLinkInvalid.into());
-    let token = token.trim();
-    if token.is_empty() || token.len() > 100 {
-        return Err(dead());
-    }
+    let token = plausible_token(token).ok_or_else(dead)?;
     let now = state.now();
     let hash = token_hash(state, token);
-    let open = store::open_by_link(&state.db, &hash, now)
+    let open = store::open_by_link(&state.db, &hash)
         .await?
         .ok_or_else(dead)?;
     let account = accounts::store::find_by_id(&state.db, &open.account_id)
@@ -164,36 +269,4 @@ pub async fn cancel_on_sign_in(state: &AppState, account_id: &str, locale: Local
         Ok(false) => {}
         Err(error) => tracing::error!(%error, "could not cancel an account reset"),
     }
-}
-
-/// After the password: carries out the account's reset if it is due (its factors go, so the
-/// sign-in continues with setting one up). True if it did.
-pub async fn carry_out_if_due(
-    state: &AppState,
-    session: &SessionHandle,
-    account: &accounts::store::AccountRow,
-    locale: Locale,
-) -> Result<bool, AppError> {
-    let now = state.now();
-    match store::open_for(&state.db, &account.id).await? {
-        Some(reset) if reset.effective_at <= now => {}
-        _ => return Ok(false),
-    }
-    let keep = session.id_hash().unwrap_or_default();
-    let notice = emails::account_reset_done(locale, &account.email, &state.policy.base_url);
-    let done = store::carry_out_if_due(
-        &state.db,
-        &state.keys,
-        &account.id,
-        &keep,
-        &notice,
-        &Origin::current(),
-        now,
-    )
-    .await?;
-    if done {
-        state.wake_outbox();
-        tracing::warn!(account_id = %account.id, wait_hours = wait_hours(state), "account reset carried out: every second factor removed");
-    }
-    Ok(done)
 }

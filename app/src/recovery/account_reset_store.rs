@@ -1,6 +1,6 @@
 //! Account resets in the database: at most one open request per account, cancelled by its
-//! emailed link or a full sign-in, and carried out in one transaction that removes every second
-//! factor and ends every session.
+//! emailed link or a full sign-in, and carried out through its finish link in one transaction that
+//! removes every second factor and ends every session.
 
 use crate::{
     accounts::{
@@ -15,7 +15,6 @@ use crate::{
         outbox::{self, OutgoingEmail},
         sms::OutgoingSms,
     },
-    session,
 };
 use sqlx::{Any, Transaction};
 
@@ -125,19 +124,19 @@ pub enum Cancel<'a> {
     BySignIn(&'a str),
 }
 
-/// The open, not yet due request whose cancel link has the token hash `hash`.
-pub async fn open_by_link(db: &Db, hash: &str, now: i64) -> Result<Option<OpenReset>, AppError> {
+/// The open request (due or not: until it is carried out it can be cancelled) whose cancel link
+/// has the token hash `hash`.
+pub async fn open_by_link(db: &Db, hash: &str) -> Result<Option<OpenReset>, AppError> {
     Ok(sqlx::query_as(
         "SELECT id, account_id, effective_at FROM account_resets
-         WHERE cancel_token_hash = $1 AND cancelled_at IS NULL AND completed_at IS NULL AND effective_at > $2",
+         WHERE cancel_token_hash = $1 AND cancelled_at IS NULL AND completed_at IS NULL",
     )
     .bind(hash)
-    .bind(now)
     .fetch_optional(&db.pool)
     .await?)
 }
 
-/// Cancels the open request named by `cancel` (the link works while it is open and not due);
+/// Cancels the open request named by `cancel` (the link works until the reset is carried out);
 /// queues `notice` and records it. Returns the account, or `None` if nothing was open.
 pub async fn cancel(
     db: &Db,
@@ -151,7 +150,7 @@ pub async fn cancel(
     let (sql, value) = match cancel {
         Cancel::ByLink(hash) => (
             "UPDATE account_resets SET cancelled_at = $1
-             WHERE cancel_token_hash = $2 AND cancelled_at IS NULL AND completed_at IS NULL AND effective_at > $1
+             WHERE cancel_token_hash = $2 AND cancelled_at IS NULL AND completed_at IS NULL
              RETURNING account_id",
             hash,
         ),
@@ -184,61 +183,95 @@ pub async fn cancel(
     Ok(Some(account_id))
 }
 
-/// Carries out the account's due request: removes its authentication app, phone, email codes,
-/// passkeys, backup codes and hard stops, marks it as not enrolled (the next sign-in sets up a
-/// factor again), ends every session but `keep_session` (the one signing in), queues `notice` and
-/// records it. False if none was due.
-pub async fn carry_out_if_due(
+/// Gives the account's due request a finish link (replacing an earlier one) and queues the email
+/// that carries it, in one transaction. False if no request of the account is due.
+pub async fn set_finish_link(
     db: &Db,
     keys: &Keys,
     account_id: &str,
-    keep_session: &str,
-    notice: &OutgoingEmail,
-    origin: &Origin,
+    finish_token_hash: &str,
+    expires_at: i64,
+    email: &OutgoingEmail,
     now: i64,
 ) -> Result<bool, AppError> {
     let mut tx = db.begin_write().await?;
-    accounts::store::lock(db, &mut tx, account_id).await?;
-    let due = sqlx::query(
-        "UPDATE account_resets SET completed_at = $1
-         WHERE account_id = $2 AND cancelled_at IS NULL AND completed_at IS NULL AND effective_at <= $1",
+    let set = sqlx::query(
+        "UPDATE account_resets SET finish_token_hash = $1, finish_expires_at = $2
+         WHERE account_id = $3 AND cancelled_at IS NULL AND completed_at IS NULL AND effective_at <= $4",
     )
-    .bind(now)
+    .bind(finish_token_hash)
+    .bind(expires_at)
     .bind(account_id)
+    .bind(now)
     .execute(&mut *tx)
     .await?
     .rows_affected()
         == 1;
-    if !due {
+    if !set {
         tx.rollback().await?;
         return Ok(false);
     }
+    outbox::enqueue(&mut *tx, keys, email, now).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Carries out the due request whose finish link has the token hash `finish_token_hash`: removes
+/// the account's authentication app, phone, email codes, passkeys, backup codes and hard stops,
+/// marks it as not enrolled (the next sign-in sets up a factor again), ends every session of it,
+/// queues `notice(address)` and records it, in one transaction. Returns the account, or `None`
+/// if the link is unknown, expired or used.
+pub async fn carry_out(
+    db: &Db,
+    keys: &Keys,
+    finish_token_hash: &str,
+    notice: impl FnOnce(&str) -> OutgoingEmail,
+    origin: &Origin,
+    now: i64,
+) -> Result<Option<String>, AppError> {
+    let mut tx = db.begin_write().await?;
+    let done: Option<String> = sqlx::query_scalar(
+        "UPDATE account_resets SET completed_at = $1
+         WHERE finish_token_hash = $2 AND finish_expires_at > $1 AND effective_at <= $1
+           AND cancelled_at IS NULL AND completed_at IS NULL
+         RETURNING account_id",
+    )
+    .bind(now)
+    .bind(finish_token_hash)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(account_id) = done else {
+        tx.rollback().await?;
+        return Ok(None);
+    };
+    accounts::store::lock(db, &mut tx, &account_id).await?;
     for table in [
         "totp_authenticators",
         "code_factors",
         "passkeys",
         "backup_codes",
         "factor_failures",
+        "sessions",
     ] {
         sqlx::query(&format!("DELETE FROM {table} WHERE account_id = $1"))
-            .bind(account_id)
+            .bind(&account_id)
             .execute(&mut *tx)
             .await?;
     }
-    sqlx::query("UPDATE accounts SET enrolled_at = NULL WHERE id = $1")
-        .bind(account_id)
-        .execute(&mut *tx)
-        .await?;
-    session::store::end_other_sessions(&mut tx, account_id, keep_session).await?;
-    outbox::enqueue(&mut *tx, keys, notice, now).await?;
+    let address: String =
+        sqlx::query_scalar("UPDATE accounts SET enrolled_at = NULL WHERE id = $1 RETURNING email")
+            .bind(&account_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    outbox::enqueue(&mut *tx, keys, &notice(&address), now).await?;
     record(
         &mut tx,
-        account_id,
+        &account_id,
         AccountEventKind::AccountResetDone,
         origin,
         now,
     )
     .await?;
     tx.commit().await?;
-    Ok(true)
+    Ok(Some(account_id))
 }

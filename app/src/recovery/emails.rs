@@ -66,3 +66,13 @@ pub fn account_reset_done(locale: Locale, to: &str, base_url: &str) -> OutgoingE
         body: fill(email.body, &[("base_url", &base_url.trim_end_matches('/'))]),
     }
 }
+
+/// The link that finishes the account reset, working for `minutes`.
+pub fn account_reset_finish(locale: Locale, to: &str, link: &str, minutes: i64) -> OutgoingEmail {
+    let email = texts(locale).account_reset_finish_email;
+    OutgoingEmail {
+        to: to.to_owned(),
+        subject: email.subject.to_owned(),
+        body: fill(email.body, &[("link", &link), ("minutes", &minutes)]),
+    }
+}

@@ -11,6 +11,7 @@ pub mod account_reset_pages;
 pub mod account_reset_store;
 #[cfg(feature = "ssr")]
 pub mod emails;
+pub mod model;
 pub mod pages;
 pub mod server_fns;
 #[cfg(feature = "ssr")]

@@ -128,17 +128,36 @@ pub async fn request_account_reset() -> Result<(), AppError> {
     Ok(())
 }
 
-/// When the open account reset of the account signing in takes effect (in words), if one is open,
-/// and the waiting period in hours.
-#[server(prefix = "/_fn", endpoint = "get_pending_account_reset")]
-pub async fn get_pending_account_reset() -> Result<(Option<String>, i64), AppError> {
+/// Where the account reset of the person signing in stands.
+#[server(prefix = "/_fn", endpoint = "get_account_reset_status")]
+pub async fn get_account_reset_status() -> Result<super::model::AccountResetStatus, AppError> {
     use crate::{
         infra::{request::request_locale, state::use_app_state},
         session::store::use_session,
     };
-    let state = use_app_state()?;
-    let pending = super::account_reset::pending(&state, &use_session()?, request_locale()).await?;
-    Ok((pending, state.policy.account_reset_wait_secs / 3600))
+    super::account_reset::status(&use_app_state()?, &use_session()?, request_locale()).await
+}
+
+/// Once the waiting period is over: emails the link that finishes the reset.
+#[server(prefix = "/_fn", endpoint = "send_account_reset_finish")]
+pub async fn send_account_reset_finish() -> Result<(), AppError> {
+    use crate::{infra::state::use_app_state, session::store::use_session};
+    super::account_reset::send_finish_link(&use_app_state()?, &use_session()?).await?;
+    leptos_axum::redirect("/sign-in/reset-methods?sent=1");
+    Ok(())
+}
+
+/// The emailed link's "Finish the reset" (public: the token is the authority).
+#[server(prefix = "/_fn", endpoint = "finish_account_reset")]
+pub async fn finish_account_reset(token: String) -> Result<(), AppError> {
+    use crate::infra::{
+        request::{client_ip, request_locale},
+        state::use_app_state,
+    };
+    super::account_reset::finish_by_link(&use_app_state()?, client_ip()?, request_locale(), &token)
+        .await?;
+    leptos_axum::redirect(&format!("{}?done=1", super::account_reset::FINISH_PATH));
+    Ok(())
 }
 
 /// The emailed link's "Cancel the reset" (public: the token is the authority).

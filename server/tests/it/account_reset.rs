@@ -29,23 +29,44 @@ async fn ask_for_reset(app: &TestApp, email: &str) -> String {
     cookie
 }
 
-/// The token of the cancel link in the reset notice to `email`.
-async fn cancel_token(app: &TestApp, email: &str) -> String {
+/// The token of the link to `path` in the newest email to `email` whose text has `subject`.
+async fn link_token(app: &TestApp, email: &str, subject: &str, path: &str) -> String {
     // The body is quoted-printable: join its soft line breaks and decode its `=`.
     let mail = app
-        .wait_for_mail_to(email, "A reset of your Caseport sign-in methods")
+        .wait_for_mail_to(email, subject)
         .await
         .replace("=\r\n", "")
         .replace("=3D", "=");
-    let marker = format!("{ORIGIN}/account-reset/cancel?token=");
+    let marker = format!("{ORIGIN}{path}?token=");
     let start = mail
         .find(&marker)
-        .expect("a cancel link on the configured origin")
+        .unwrap_or_else(|| panic!("a link to {path} on the configured origin in {mail}"))
         + marker.len();
     mail[start..]
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
         .collect()
+}
+
+/// The token of the cancel link in the reset notice to `email`.
+async fn cancel_token(app: &TestApp, email: &str) -> String {
+    link_token(
+        app,
+        email,
+        "A reset of your Caseport sign-in methods",
+        "/account-reset/cancel",
+    )
+    .await
+}
+
+/// Asks for the finish link from the password step `cookie`; returns the response.
+async fn ask_for_finish(app: &TestApp, cookie: &str) -> TestResponse {
+    app.send(api("send_account_reset_finish", &[], cookie))
+        .await
+}
+
+fn recovery_message(response: &TestResponse) -> serde_json::Value {
+    field_message(response)["Recovery"].clone()
 }
 
 async fn events(app: &TestApp, kind: &str) -> i64 {
@@ -64,8 +85,7 @@ fn reset_mails(app: &TestApp, email: &str) -> usize {
 }
 
 #[tokio::test]
-async fn a_reset_takes_effect_only_after_the_waiting_period_then_the_next_sign_in_sets_up_a_factor()
-{
+async fn a_reset_needs_the_waiting_period_and_the_mailbox_then_the_next_sign_in_sets_up_a_factor() {
     let app = TestApp::new().await;
     let email = "lost@example.com";
     let (old_session, _) = app.signed_up(email, PASSWORD).await;
@@ -80,12 +100,13 @@ async fn a_reset_takes_effect_only_after_the_waiting_period_then_the_next_sign_i
         token.len() >= 22,
         "the cancel token has at least 128 bits: {token}"
     );
-    let pending = app
-        .send(api("get_pending_account_reset", &[], &cookie))
+    let status = app
+        .send(api("get_account_reset_status", &[], &cookie))
         .await
         .json();
-    assert!(pending[0].is_string(), "{pending}");
-    assert_eq!(pending[1], 24);
+    assert!(status["effective"].is_string(), "{status}");
+    assert_eq!(status["ready"], false);
+    assert_eq!(status["wait_hours"], 24);
 
     // Asking again while one is open sends nothing new.
     let again = app.send(api("request_account_reset", &[], &cookie)).await;
@@ -94,24 +115,59 @@ async fn a_reset_takes_effect_only_after_the_waiting_period_then_the_next_sign_i
     assert_eq!(reset_mails(&app, email), 1);
     assert_eq!(events(&app, "account_reset_requested").await, 1);
 
-    // Before the waiting period ends, the password still leads to the second factor.
+    // Before the waiting period ends it cannot be finished.
     app.clock.advance(DAY - 60);
     let early = password_step(&app, email).await;
-    assert_eq!(app.step_of(Some(&early)).await, "AwaitingSecondFactor");
+    let refused = ask_for_finish(&app, &early).await;
+    assert_eq!(recovery_message(&refused), "ResetNotReady", "{refused:?}");
+
+    // After it, the password alone still changes nothing: the finish link goes to the mailbox.
+    app.clock.advance(120);
+    let due = password_step(&app, email).await;
+    assert_eq!(app.step_of(Some(&due)).await, "AwaitingSecondFactor");
+    assert_eq!(app.count("totp_authenticators").await, 1);
+    let sent = ask_for_finish(&app, &due).await;
+    assert!(
+        sent.status.is_success() || sent.status.is_redirection(),
+        "{sent:?}"
+    );
+    let finish = link_token(&app, email, "Finish resetting", "/account-reset/finish").await;
+    let wrong = app
+        .send(Req::api(
+            "finish_account_reset",
+            &[("token", "not-the-token")],
+        ))
+        .await;
+    assert_eq!(recovery_message(&wrong), "FinishLinkInvalid", "{wrong:?}");
     assert_eq!(app.count("totp_authenticators").await, 1);
 
-    app.clock.advance(120);
-    let after = password_step(&app, email).await;
-    assert_eq!(app.step_of(Some(&after)).await, "EnrollingTotp");
+    let finished = app
+        .send(Req::api("finish_account_reset", &[("token", &finish)]))
+        .await;
+    assert!(
+        finished.status.is_success() || finished.status.is_redirection(),
+        "{finished:?}"
+    );
+    assert!(
+        finished.session_cookie().is_none(),
+        "finishing signs nobody in"
+    );
     assert_eq!(app.count("totp_authenticators").await, 0);
     assert_eq!(events(&app, "account_reset_done").await, 1);
     app.wait_for_mail_to(email, "were reset").await;
     assert_ne!(
         app.step_of(Some(&old_session)).await,
         "SignedIn",
-        "every other session ended"
+        "every session ended"
+    );
+    assert_eq!(
+        app.step_of(Some(&due)).await,
+        "SignedOut",
+        "every session ended"
     );
 
+    let after = password_step(&app, email).await;
+    assert_eq!(app.step_of(Some(&after)).await, "EnrollingTotp");
     let secret = app.enrolment_secret(&after).await;
     let confirmed = app.confirm_enrolment(&after, &secret).await;
     assert_eq!(confirmed.status, 200, "{confirmed:?}");
@@ -122,15 +178,18 @@ async fn a_reset_takes_effect_only_after_the_waiting_period_then_the_next_sign_i
         .unwrap();
     assert_eq!(kept, number, "the account number stays");
 
-    // A used-up link cancels nothing.
-    let late = app
-        .send(Req::api("cancel_account_reset", &[("token", &token)]))
-        .await;
-    assert_eq!(late.status, 422, "{late:?}");
+    // Both links are used up.
+    for (endpoint, token) in [
+        ("cancel_account_reset", &token),
+        ("finish_account_reset", &finish),
+    ] {
+        let late = app.send(Req::api(endpoint, &[("token", token)])).await;
+        assert_eq!(late.status, 422, "{endpoint}: {late:?}");
+    }
 }
 
 #[tokio::test]
-async fn the_emailed_link_cancels_a_reset_once_and_a_wrong_token_changes_nothing() {
+async fn the_emailed_link_cancels_a_reset_even_once_due_and_a_wrong_token_changes_nothing() {
     let app = TestApp::new().await;
     let email = "cancel@example.com";
     app.signed_up(email, PASSWORD).await;
@@ -143,11 +202,8 @@ async fn the_emailed_link_cancels_a_reset_once_and_a_wrong_token_changes_nothing
             &[("token", "not-the-token")],
         ))
         .await;
-    assert_eq!(wrong.status, 422, "{wrong:?}");
-    assert_eq!(
-        field_message(&wrong),
-        serde_json::json!({"Recovery": "CancelLinkInvalid"})
-    );
+    assert_eq!(recovery_message(&wrong), "CancelLinkInvalid", "{wrong:?}");
+    app.clock.advance(DAY + 60);
     let cancelled = app
         .send(Req::api("cancel_account_reset", &[("token", &token)]))
         .await;
@@ -165,9 +221,9 @@ async fn the_emailed_link_cancels_a_reset_once_and_a_wrong_token_changes_nothing
         .await;
     assert_eq!(twice.status, 422, "{twice:?}");
 
-    app.clock.advance(DAY + 60);
     let cookie = password_step(&app, email).await;
-    assert_eq!(app.step_of(Some(&cookie)).await, "AwaitingSecondFactor");
+    let refused = ask_for_finish(&app, &cookie).await;
+    assert_eq!(recovery_message(&refused), "ResetNotReady", "{refused:?}");
     assert_eq!(app.count("totp_authenticators").await, 1);
     assert_eq!(events(&app, "account_reset_cancelled").await, 1);
 }
@@ -185,15 +241,20 @@ async fn a_sign_in_with_a_factor_cancels_an_open_reset_and_tells_the_owner() {
 
     app.clock.advance(DAY + 60);
     let cookie = password_step(&app, email).await;
-    assert_eq!(app.step_of(Some(&cookie)).await, "AwaitingSecondFactor");
+    let refused = ask_for_finish(&app, &cookie).await;
+    assert_eq!(recovery_message(&refused), "ResetNotReady", "{refused:?}");
     assert_eq!(app.count("totp_authenticators").await, 1);
 }
 
 #[tokio::test]
-async fn a_reset_needs_the_password_step_and_the_phone_is_told_too() {
+async fn a_reset_needs_the_password_step_is_not_for_staff_and_the_phone_is_told_too() {
     let app = TestApp::new().await;
     let anonymous = app.send(Req::api("request_account_reset", &[])).await;
     assert_eq!(anonymous.status, 401, "{anonymous:?}");
+    app.signed_up_as("officer@caseport.test", "officer").await;
+    let officer = password_step(&app, "officer@caseport.test").await;
+    let staff = app.send(api("request_account_reset", &[], &officer)).await;
+    assert_eq!(recovery_message(&staff), "StaffReset", "{staff:?}");
     let email = "phone@example.com";
     let (signed_in, _) = app.signed_up(email, PASSWORD).await;
     let from_signed_in = app

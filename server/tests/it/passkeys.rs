@@ -317,31 +317,22 @@ async fn item17_a_passkey_is_removed_after_a_recent_sign_in_but_never_as_the_las
     let signed_in = sign_in_with(&app, &cookie, &mut key).await;
     let cookie = signed_in.session_cookie().unwrap();
 
-    // With the app removed, the passkey is the last factor and stays.
-    let app_removed = app
+    // The app is the last factor that gives codes: it stays (a passkey alone cannot confirm it is
+    // the person or recover the account yet).
+    let app_kept = app
         .send(api(
             "remove_factor",
             &[("method", "authenticator_app")],
             &cookie,
         ))
         .await;
-    assert!(
-        app_removed.status.is_success() || app_removed.status.is_redirection(),
-        "{app_removed:?}"
-    );
+    assert_eq!(message_of(&app_kept), "LastCodeFactor", "{app_kept:?}");
     let overview = app
         .send(api("get_security_overview", &[], &cookie))
         .await
         .json();
+    assert!(overview["authenticator_added"].is_string(), "{overview}");
     let id = overview["passkeys"][0]["id"].as_str().unwrap().to_owned();
-    let last = app
-        .send(api(
-            "remove_factor",
-            &[("method", "passkey"), ("id", &id)],
-            &cookie,
-        ))
-        .await;
-    assert_eq!(message_of(&last), "LastFactor", "{last:?}");
     let unknown = app
         .send(api(
             "remove_factor",
@@ -388,20 +379,55 @@ async fn item23_one_credential_belongs_to_one_account_and_names_are_checked() {
     let mut key = SoftPasskey::new();
     passkey_member(&app, "first@example.com", &mut key).await;
     let (other, _) = app.signed_up("second@example.com", PASSWORD).await;
-    let taken = add(&app, &other, &mut key, "Borrowed").await;
-    assert_eq!(message_of(&taken), "PasskeyTaken", "{taken:?}");
+    let borrowed = add(&app, &other, &mut key, "Borrowed").await;
+    assert_eq!(
+        message_of(&borrowed),
+        "PasskeyFailed",
+        "another account's key is refused without saying whose it is: {borrowed:?}"
+    );
     assert_eq!(stored_passkeys(&app, "second@example.com").await, 0);
+    let mut own = SoftPasskey::new();
+    let first = add(&app, &other, &mut own, "Mine").await;
+    assert_eq!(first.status, 200, "{first:?}");
+    // The options excluded it, so the relying party refuses it before the store is asked.
+    let again = add(&app, &other, &mut own, "Mine again").await;
+    assert_eq!(message_of(&again), "PasskeyFailed", "{again:?}");
+    assert_eq!(stored_passkeys(&app, "second@example.com").await, 1);
 
     for name in ["", "   ", &"x".repeat(61), "tab\there"] {
         let refused = start_adding(&app, &other, name).await;
         assert_eq!(refused.status, 422, "{name:?}: {refused:?}");
         assert_eq!(message_of(&refused), "PasskeyNameInvalid", "{name:?}");
     }
-    let overview = app
-        .send(api("get_security_overview", &[], &other))
+}
+
+#[tokio::test]
+async fn item10_answers_that_check_nothing_do_not_count_towards_turning_passkeys_off() {
+    let app = TestApp::with_policy(app::infra::state::Policy {
+        rate_limits: false,
+        ..test_policy()
+    })
+    .await;
+    let email = "junk@example.com";
+    let mut key = SoftPasskey::new();
+    passkey_member(&app, email, &mut key).await;
+    let cookie = password_step(&app, email).await;
+    for junk in ["{}", "not json", "[1, 2, 3]"] {
+        let refused = app
+            .send(api("finish_passkey_sign_in", &[("answer", junk)], &cookie))
+            .await;
+        assert_eq!(message_of(&refused), "PasskeyFailed", "{refused:?}");
+    }
+    let counted: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM factor_failures")
+        .fetch_one(&app.state.db.pool)
         .await
-        .json();
-    assert_eq!(overview["passkeys"], serde_json::json!([]));
+        .unwrap();
+    assert_eq!(
+        counted, 0,
+        "no ceremony was answered, so no try of the method was made"
+    );
+    let signed_in = sign_in_with(&app, &cookie, &mut key).await;
+    assert_eq!(signed_in.status, 200, "{signed_in:?}");
 }
 
 #[tokio::test]

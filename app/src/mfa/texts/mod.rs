@@ -44,6 +44,8 @@ pub enum MfaMsg {
     MethodTurnedOff,
     /// The only sign-in method cannot be removed.
     LastFactor,
+    /// The last method that gives codes cannot be removed while only passkeys would be left.
+    LastCodeFactor,
     /// The passkey or security key was not accepted (or the browser gave up, or it took too long).
     PasskeyFailed,
     /// A passkey's name is empty, too long or has control characters.
@@ -78,6 +80,7 @@ impl MfaMsg {
             MfaMsg::MethodUnavailable => t.method_unavailable,
             MfaMsg::MethodTurnedOff => t.method_turned_off,
             MfaMsg::LastFactor => t.last_factor,
+            MfaMsg::LastCodeFactor => t.last_code_factor,
             MfaMsg::PasskeyFailed => t.passkey_failed,
             MfaMsg::PasskeyNameInvalid => t.passkey_name_invalid,
             MfaMsg::PasskeyTaken => t.passkey_taken,
@@ -207,6 +210,7 @@ pub struct MfaTexts {
     pub phone_added_email: EmailText,
     pub email_codes_added_email: EmailText,
     pub phone_removed_sms: &'static str,
+    pub last_code_factor: &'static str,
     pub passkey_failed: &'static str,
     pub passkey_name_invalid: &'static str,
     pub passkey_taken: &'static str,
@@ -256,6 +260,7 @@ mod tests {
             MfaMsg::MethodUnavailable,
             MfaMsg::MethodTurnedOff,
             MfaMsg::LastFactor,
+            MfaMsg::LastCodeFactor,
             MfaMsg::PasskeyFailed,
             MfaMsg::PasskeyNameInvalid,
             MfaMsg::PasskeyTaken,

@@ -25,6 +25,12 @@ pub enum RecoveryMsg {
     LinkInvalid,
     /// The link to cancel an account reset is unknown, used, or the reset already took effect.
     CancelLinkInvalid,
+    /// The link to finish an account reset is unknown, expired, used, or the reset was cancelled.
+    FinishLinkInvalid,
+    /// The account has no reset whose waiting period is over.
+    ResetNotReady,
+    /// Staff accounts are not reset by their holders.
+    StaffReset,
     /// At least one security answer does not match.
     AnswersWrong,
 }
@@ -42,6 +48,9 @@ impl RecoveryMsg {
         match self {
             RecoveryMsg::LinkInvalid => t.link_invalid,
             RecoveryMsg::CancelLinkInvalid => t.cancel_link_invalid,
+            RecoveryMsg::FinishLinkInvalid => t.finish_link_invalid,
+            RecoveryMsg::ResetNotReady => t.reset_not_ready,
+            RecoveryMsg::StaffReset => t.staff_reset,
             RecoveryMsg::AnswersWrong => t.answers_wrong,
         }
         .to_owned()
@@ -79,6 +88,18 @@ pub struct RecoveryTexts {
     /// `{base_url}`.
     pub no_account_email: EmailText,
     pub cancel_link_invalid: &'static str,
+    pub finish_link_invalid: &'static str,
+    pub reset_not_ready: &'static str,
+    pub staff_reset: &'static str,
+    pub account_reset_ready: &'static str,
+    pub account_reset_send_finish: &'static str,
+    pub account_reset_finish_sent: &'static str,
+    pub account_reset_finish_title: &'static str,
+    pub account_reset_finish_intro: &'static str,
+    pub account_reset_finish_button: &'static str,
+    pub account_reset_finished: &'static str,
+    /// `{link}`: the finish link; `{minutes}`: how long it works.
+    pub account_reset_finish_email: EmailText,
     pub account_reset_link: &'static str,
     pub account_reset_title: &'static str,
     /// `{hours}`: the waiting period.
@@ -110,6 +131,9 @@ mod tests {
         for msg in [
             RecoveryMsg::LinkInvalid,
             RecoveryMsg::CancelLinkInvalid,
+            RecoveryMsg::FinishLinkInvalid,
+            RecoveryMsg::ResetNotReady,
+            RecoveryMsg::StaffReset,
             RecoveryMsg::AnswersWrong,
         ] {
             assert_ne!(msg.text(Locale::En), msg.text(Locale::Es), "{msg:?}");
@@ -124,6 +148,8 @@ mod tests {
         assert!(es.account_reset_requested_email.body.contains("{when}"));
         assert!(es.account_reset_sms.contains("{when}"));
         assert!(es.account_reset_done_email.body.contains("{base_url}"));
+        assert!(es.account_reset_finish_email.body.contains("{link}"));
+        assert!(es.account_reset_finish_email.body.contains("{minutes}"));
         assert_ne!(
             en.account_reset_cancelled_email.body,
             es.account_reset_cancelled_email.body
