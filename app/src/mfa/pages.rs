@@ -154,7 +154,7 @@ pub fn SignInMethodsPage() -> impl IntoView {
             <h1>{s.methods_title}</h1>
             <p class="usa-prose">{s.methods_intro}</p>
             <MethodList methods/>
-            <p><a class="usa-link" href="/sign-in/reset-methods">{crate::recovery::texts::use_texts().account_reset_link}</a></p>
+            <p><a class="usa-link" href="/sign-in/reset-methods">{s.account_reset_link}</a></p>
         </RequireStep>
     }
 }

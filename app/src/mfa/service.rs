@@ -308,12 +308,6 @@ pub(super) async fn complete_sign_in(
         origin: &Origin::current(),
     };
     history::record(&state.db.pool, &event, now).await?;
-    crate::recovery::account_reset::cancel_on_sign_in(
-        state,
-        &account_id,
-        crate::infra::request::request_locale(),
-    )
-    .await;
     session.remember_device(accounts::devices::issue(&state.keys, &account_id));
     session
         .rotate_to(&state.db, AuthState::SignedIn { account_id }, now)

@@ -63,6 +63,16 @@ fn plausible_token(token: &str) -> Option<&str> {
     (!token.is_empty() && token.len() <= 100).then_some(token)
 }
 
+/// Cancels the account's open request if the owner signed in with a factor since it was made.
+async fn settle(state: &AppState, account_id: &str) -> Result<(), AppError> {
+    if store::cancel_if_signed_in_since(&state.db, account_id, &Origin::current(), state.now())
+        .await?
+    {
+        tracing::info!(account_id = %account_id, "account reset cancelled by a full sign-in since");
+    }
+    Ok(())
+}
+
 /// Asks for the reset of the second factors of the account whose password this session proved;
 /// returns when it takes effect, in words. Asking again while one is open changes nothing.
 pub async fn request(
@@ -71,6 +81,7 @@ pub async fn request(
     locale: Locale,
 ) -> Result<String, AppError> {
     let account_id = require_step(session, Step::AwaitingSecondFactor)?;
+    settle(state, &account_id).await?;
     if accounts::store::role_of(&state.db, &account_id).await? != Some(Role::Applicant) {
         return Err(AppError::field("reset", RecoveryMsg::StaffReset.into()));
     }
@@ -120,6 +131,7 @@ pub async fn status(
     locale: Locale,
 ) -> Result<AccountResetStatus, AppError> {
     let account_id = require_step(session, Step::AwaitingSecondFactor)?;
+    settle(state, &account_id).await?;
     let open = store::open_for(&state.db, &account_id).await?;
     Ok(AccountResetStatus {
         effective: open
@@ -134,6 +146,7 @@ pub async fn status(
 /// (a new link replaces the last one; it works for an hour), in the owner's language.
 pub async fn send_finish_link(state: &AppState, session: &SessionHandle) -> Result<(), AppError> {
     let account_id = require_step(session, Step::AwaitingSecondFactor)?;
+    settle(state, &account_id).await?;
     rate_limit::hit(
         state,
         &format!("account_reset_finish:{account_id}"),
@@ -238,9 +251,9 @@ pub async fn cancel_by_link(
     Ok(())
 }
 
-/// A full sign-in proves the owner still has a factor: an open reset is cancelled and they are
-/// told. Errors are logged; the sign-in goes on.
-pub async fn cancel_on_sign_in(state: &AppState, account_id: &str, locale: Locale) {
+/// Recovery proved a factor: an open reset is cancelled and the owner told. Errors are logged;
+/// the recovery goes on.
+pub async fn cancel_after_recovery(state: &AppState, account_id: &str, locale: Locale) {
     let result = async {
         if store::open_for(&state.db, account_id).await?.is_none() {
             return Ok(false);

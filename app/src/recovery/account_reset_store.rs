@@ -29,6 +29,47 @@ pub struct OpenReset {
     pub effective_at: i64,
 }
 
+/// A sign-in with a factor after the request proves the owner still has one. Such a request is
+/// cancelled whenever it is looked at ([`cancel_if_signed_in_since`]) and can never be carried
+/// out, so the sign-in itself need not know about resets.
+const SIGNED_IN_SINCE: &str = "EXISTS (SELECT 1 FROM account_events e
+     WHERE e.account_id = account_resets.account_id AND e.kind = 'signed_in'
+       AND e.occurred_at >= account_resets.requested_at)";
+
+/// Cancels the account's open request if the owner signed in with a factor since it was made,
+/// and records that. True if it did.
+pub async fn cancel_if_signed_in_since(
+    db: &Db,
+    account_id: &str,
+    origin: &Origin,
+    now: i64,
+) -> Result<bool, AppError> {
+    let mut tx = db.begin_write().await?;
+    let cancelled: Option<String> = sqlx::query_scalar(&format!(
+        "UPDATE account_resets SET cancelled_at = $1
+         WHERE account_id = $2 AND cancelled_at IS NULL AND completed_at IS NULL AND {SIGNED_IN_SINCE}
+         RETURNING id"
+    ))
+    .bind(now)
+    .bind(account_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if cancelled.is_none() {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    record(
+        &mut tx,
+        account_id,
+        AccountEventKind::AccountResetCancelled,
+        origin,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
 /// The account's open reset request, if it has one.
 pub async fn open_for(db: &Db, account_id: &str) -> Result<Option<OpenReset>, AppError> {
     Ok(sqlx::query_as(
@@ -230,12 +271,12 @@ pub async fn carry_out(
     now: i64,
 ) -> Result<Option<String>, AppError> {
     let mut tx = db.begin_write().await?;
-    let done: Option<String> = sqlx::query_scalar(
+    let done: Option<String> = sqlx::query_scalar(&format!(
         "UPDATE account_resets SET completed_at = $1
          WHERE finish_token_hash = $2 AND finish_expires_at > $1 AND effective_at <= $1
-           AND cancelled_at IS NULL AND completed_at IS NULL
-         RETURNING account_id",
-    )
+           AND cancelled_at IS NULL AND completed_at IS NULL AND NOT {SIGNED_IN_SINCE}
+         RETURNING account_id"
+    ))
     .bind(now)
     .bind(finish_token_hash)
     .fetch_optional(&mut *tx)

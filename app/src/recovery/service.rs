@@ -294,7 +294,7 @@ pub async fn set_new_password(
     store::complete_reset(&state.db, &state.keys, reset, state.now()).await?;
     // Recovery proved a factor (or a backup code): the owner has one, so an open account reset
     // is not needed, and the password whoever asked for it knew no longer works.
-    super::account_reset::cancel_on_sign_in(state, &account_id, locale).await;
+    super::account_reset::cancel_after_recovery(state, &account_id, locale).await;
     state.wake_outbox();
     tracing::info!(account_id = %account_id, "password reset; every session ended");
     session.destroy(&state.db).await

@@ -135,6 +135,7 @@ pub(super) const TEXTS: MfaTexts = MfaTexts {
         body: "Codes sent to this address can now be used to sign in to your Caseport account, and every other session of the account was signed out.\n\nIf this was not you, contact Caseport support right away: someone may know your password.\n",
     },
     phone_removed_sms: "Caseport: this number no longer gets sign-in codes for a Caseport account. If you did not change it, contact Caseport support.",
+    account_reset_link: "I cannot use any of these",
     last_code_factor: "Keep an authentication app, a phone or email codes as well: a passkey alone cannot yet confirm it is you or recover your account.",
     passkey_failed: "Your passkey or security key was not accepted, or the request was cancelled or took too long. Try again, or choose another method.",
     passkey_name_invalid: "Give it a name of 1 to 60 characters.",

@@ -134,6 +134,7 @@ pub(super) const TEXTS: MfaTexts = MfaTexts {
         subject: "Se activaron los códigos por correo en su cuenta de Caseport",
         body: "Los códigos enviados a esta dirección ahora sirven para iniciar sesión en su cuenta de Caseport, y se cerraron todas las demás sesiones de la cuenta.\n\nSi no fue usted, comuníquese de inmediato con el soporte de Caseport: alguien podría saber su contraseña.\n",
     },
+    account_reset_link: "No puedo usar ninguno de estos",
     last_code_factor: "Conserve también una aplicación de autenticación, un teléfono o los códigos por correo electrónico: una llave de acceso sola todavía no puede confirmar que es usted ni recuperar su cuenta.",
     passkey_failed: "No se aceptó su llave de acceso o llave de seguridad, o la solicitud se canceló o tardó demasiado. Inténtelo de nuevo o elija otro método.",
     passkey_name_invalid: "Dele un nombre de 1 a 60 caracteres.",

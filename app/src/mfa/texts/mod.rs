@@ -210,6 +210,7 @@ pub struct MfaTexts {
     pub phone_added_email: EmailText,
     pub email_codes_added_email: EmailText,
     pub phone_removed_sms: &'static str,
+    pub account_reset_link: &'static str,
     pub last_code_factor: &'static str,
     pub passkey_failed: &'static str,
     pub passkey_name_invalid: &'static str,

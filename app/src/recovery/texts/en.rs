@@ -47,7 +47,6 @@ pub(super) const TEXTS: RecoveryTexts = RecoveryTexts {
         body: "To finish removing every sign-in method of your Caseport account, open this link (it works for {minutes} minutes):\n{link}\n\nIf you did not ask for this, do not open it and change your password: someone knows it.\n",
     },
     cancel_link_invalid: "This link no longer works: the reset was already cancelled or has taken effect.",
-    account_reset_link: "I cannot use any of these",
     account_reset_title: "Reset your sign-in methods",
     account_reset_intro: "If you lost every way to prove it is you (your phone, your authentication app, your passkeys and your backup codes), you can ask for them to be removed. For your safety this takes {hours} hours: we tell you by email and text message, with a link to cancel. After that, sign in with your password, come back here, and finish it with a link we email you; then set up a new method. Your account number and cases stay as they are.",
     account_reset_button: "Reset my sign-in methods",

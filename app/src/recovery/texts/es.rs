@@ -47,7 +47,6 @@ pub(super) const TEXTS: RecoveryTexts = RecoveryTexts {
         body: "Para terminar de eliminar todos los métodos de inicio de sesión de su cuenta de Caseport, abra este enlace (funciona durante {minutes} minutos):\n{link}\n\nSi usted no lo pidió, no lo abra y cambie su contraseña: alguien la conoce.\n",
     },
     cancel_link_invalid: "Este enlace ya no funciona: el restablecimiento ya se canceló o ya se aplicó.",
-    account_reset_link: "No puedo usar ninguno de estos",
     account_reset_title: "Restablecer sus métodos de inicio de sesión",
     account_reset_intro: "Si perdió todas las formas de demostrar que es usted (su teléfono, su aplicación de autenticación, sus llaves de acceso y sus códigos de respaldo), puede pedir que se eliminen. Por su seguridad esto tarda {hours} horas: le avisamos por correo electrónico y mensaje de texto, con un enlace para cancelarlo. Después, inicie sesión con su contraseña, vuelva aquí y termínelo con un enlace que le enviaremos; luego configure un método nuevo. Su número de cuenta y sus casos no cambian.",
     account_reset_button: "Restablecer mis métodos de inicio de sesión",

@@ -100,7 +100,6 @@ pub struct RecoveryTexts {
     pub account_reset_finished: &'static str,
     /// `{link}`: the finish link; `{minutes}`: how long it works.
     pub account_reset_finish_email: EmailText,
-    pub account_reset_link: &'static str,
     pub account_reset_title: &'static str,
     /// `{hours}`: the waiting period.
     pub account_reset_intro: &'static str,
