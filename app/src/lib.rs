@@ -90,6 +90,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("sign-in/reset-methods") view=recovery::account_reset_pages::ResetMethodsPage ssr=SsrMode::Async/>
                     <Route path=path!("account-reset/cancel") view=recovery::account_reset_pages::CancelAccountResetPage ssr=SsrMode::Async/>
                     <Route path=path!("account-reset/finish") view=recovery::account_reset_pages::FinishAccountResetPage ssr=SsrMode::Async/>
+                    <Route path=path!("sign-in-alert") view=recovery::sign_in_report_page::SignInReportPage ssr=SsrMode::Async/>
                     <Route path=path!("sign-in/methods") view=mfa::pages::SignInMethodsPage ssr=SsrMode::Async/>
                     <Route path=path!("sign-in/backup-code") view=mfa::pages::SignInBackupCodePage ssr=SsrMode::Async/>
                     <Route path=path!("sign-in/app") view=mfa::pages::SignInAppPage ssr=SsrMode::Async/>
@@ -100,6 +101,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("setup-email-codes") view=mfa::code_pages::SetupEmailCodesPage ssr=SsrMode::Async/>
                     <Route path=path!("account/security/phone") view=mfa::code_pages::SecurityPhonePage ssr=SsrMode::Async/>
                     <Route path=path!("account/security/passkey") view=mfa::passkey_pages::AddPasskeyPage ssr=SsrMode::Async/>
+                    <Route path=path!("account/security/app") view=mfa::pages::NewAppPage ssr=SsrMode::Async/>
                     <Route path=path!("account") view=cases::pages::AccountHomePage ssr=SsrMode::Async/>
                     <Route path=path!("account/add-case") view=cases::pages::AddCasePage ssr=SsrMode::Async/>
                     <Route path=path!("account/security") view=mfa::pages::SecurityPage ssr=SsrMode::Async/>

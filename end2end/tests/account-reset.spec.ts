@@ -137,6 +137,14 @@ test('the emailed link cancels a reset', async ({ page, request }) => {
     expect(notice.subject).toBe('The reset of your Caseport sign-in methods was cancelled');
   });
 
+  await test.step('a used link says so on its own page', async () => {
+    await page.goto(link);
+    await button(page, 'Cancel the reset').click();
+    await expect(page.locator('#dead-link')).toContainText('This link no longer works');
+    expect(new URL(page.url()).search).toBe('?invalid=1');
+    await audit(page, '/account-reset/cancel (dead link)');
+  });
+
   await test.step('after the waiting period there is nothing to finish', async () => {
     await moveServerClock(request, { advance_secs: String(25 * 3600) });
     await openResetPage(page, account.email, account.password);

@@ -15,7 +15,7 @@ use crate::{
 
 /// Server functions that answer callers without a session (by endpoint path). Everything else
 /// refuses an anonymous call with 401 before it reads its input.
-pub const PUBLIC_SERVER_FNS: [&str; 13] = [
+pub const PUBLIC_SERVER_FNS: [&str; 14] = [
     "/_fn/current_step",
     "/_fn/get_registration_settings",
     "/_fn/check_password",
@@ -29,6 +29,7 @@ pub const PUBLIC_SERVER_FNS: [&str; 13] = [
     "/_fn/start_password_reset",
     "/_fn/cancel_account_reset",
     "/_fn/finish_account_reset",
+    "/_fn/report_sign_in",
 ];
 
 /// Who is calling: a fully signed-in account and its current role.

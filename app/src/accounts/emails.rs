@@ -60,3 +60,29 @@ pub fn password_changed(locale: Locale, to: &str) -> OutgoingEmail {
         body: email.body.to_owned(),
     }
 }
+
+/// A full sign-in from a browser the account had not been used on, with the "This wasn't me"
+/// link; `device` and `place` are left "not known" when the request did not say.
+pub fn new_sign_in(
+    locale: Locale,
+    to: &str,
+    when: &str,
+    device: Option<&str>,
+    place: Option<&str>,
+    link: &str,
+) -> OutgoingEmail {
+    let t = texts(locale);
+    OutgoingEmail {
+        to: to.to_owned(),
+        subject: t.new_sign_in_email.subject.to_owned(),
+        body: fill(
+            t.new_sign_in_email.body,
+            &[
+                ("when", &when),
+                ("device", &device.unwrap_or(t.not_known)),
+                ("place", &place.unwrap_or(t.not_known)),
+                ("link", &link),
+            ],
+        ),
+    }
+}

@@ -158,6 +158,31 @@ pub fn count_failure_after_answer(state: &AppState, failure: Failure<'_>, now: i
     });
 }
 
+/// Turns `method` off for the account at once, inside the caller's transaction: its owner said a
+/// sign-in was not theirs, so whoever knows it must not use it again. Lifted like the hard stop.
+pub async fn turn_off<'c, E>(
+    executor: E,
+    account_id: &str,
+    method: AuthMethod,
+    now: i64,
+) -> Result<(), AppError>
+where
+    E: Executor<'c, Database = Any>,
+{
+    sqlx::query(
+        "INSERT INTO factor_failures (account_id, method, consecutive, disabled_at, updated_at)
+         VALUES ($1, $2, 0, $3, $3)
+         ON CONFLICT (account_id, method) DO UPDATE
+           SET disabled_at = COALESCE(factor_failures.disabled_at, $3), updated_at = $3",
+    )
+    .bind(account_id)
+    .bind(method.as_str())
+    .bind(now)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
 /// Lifts the stop (and the count) of `method`: the method was set up again, or (the password)
 /// replaced through recovery.
 pub async fn lift<'c, E>(executor: E, account_id: &str, method: AuthMethod) -> Result<(), AppError>

@@ -22,5 +22,7 @@ pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
+pub mod sign_in_alerts;
+#[cfg(feature = "ssr")]
 pub mod store;
 pub mod texts;

@@ -615,11 +615,14 @@ pub enum AccountEventKind {
     AccountResetCancelled,
     /// An account reset took effect: every second factor was removed.
     AccountResetDone,
+    /// The owner said a new sign-in was not theirs: every session ended, the password was turned
+    /// off and a reset link was emailed.
+    SignInReported,
 }
 
 impl AccountEventKind {
     /// Every kind, for round-trip tests.
-    pub const ALL: [AccountEventKind; 16] = [
+    pub const ALL: [AccountEventKind; 17] = [
         AccountEventKind::SignedIn,
         AccountEventKind::SignInFailed,
         AccountEventKind::SecondFactorFailed,
@@ -636,6 +639,7 @@ impl AccountEventKind {
         AccountEventKind::AccountResetRequested,
         AccountEventKind::AccountResetCancelled,
         AccountEventKind::AccountResetDone,
+        AccountEventKind::SignInReported,
     ];
 
     /// The name stored in the database.
@@ -657,6 +661,7 @@ impl AccountEventKind {
             AccountEventKind::AccountResetRequested => "account_reset_requested",
             AccountEventKind::AccountResetCancelled => "account_reset_cancelled",
             AccountEventKind::AccountResetDone => "account_reset_done",
+            AccountEventKind::SignInReported => "sign_in_reported",
         }
     }
 

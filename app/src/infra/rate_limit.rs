@@ -99,13 +99,18 @@ pub fn hit_local(state: &AppState, bucket: &str, limit: Limit) -> Result<(), App
     state.local_limits.hit(bucket, limit, state.now())
 }
 
-/// [`hit`] against `db` at time `now`, whatever the switch says.
+/// [`hit`] against `db` at time `now`, whatever the switch says. A window that has passed starts
+/// again, and so does one that starts after `now` (the clock stepped back, as after an NTP
+/// correction or a moved test clock): otherwise its hits would keep adding up until the clock
+/// caught up with it, and one address would stay refused for that long.
 pub async fn hit_at(db: &Db, bucket: &str, limit: Limit, now: i64) -> Result<(), AppError> {
     let (hits, started): (i64, i64) = sqlx::query_as(
         "INSERT INTO rate_limits (bucket, window_started_at, hits) VALUES ($1, $2, 1)
          ON CONFLICT (bucket) DO UPDATE SET
-           hits = CASE WHEN rate_limits.window_started_at <= $3 THEN 1 ELSE rate_limits.hits + 1 END,
-           window_started_at = CASE WHEN rate_limits.window_started_at <= $3 THEN $2
+           hits = CASE WHEN rate_limits.window_started_at <= $3 OR rate_limits.window_started_at > $2
+                       THEN 1 ELSE rate_limits.hits + 1 END,
+           window_started_at = CASE WHEN rate_limits.window_started_at <= $3
+                                      OR rate_limits.window_started_at > $2 THEN $2
                                     ELSE rate_limits.window_started_at END
          RETURNING hits, window_started_at",
     )

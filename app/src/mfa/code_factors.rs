@@ -317,7 +317,10 @@ pub async fn redeem_factor_code(
 
 /// The account of a session that may bind a factor: one setting up its first factor, or one
 /// signed in recently; and its step.
-fn binding_session(session: &SessionHandle, now: i64) -> Result<(String, Step), AppError> {
+pub(super) fn binding_session(
+    session: &SessionHandle,
+    now: i64,
+) -> Result<(String, Step), AppError> {
     match require_step(session, Step::EnrollingTotp) {
         Ok(account_id) => Ok((account_id, Step::EnrollingTotp)),
         Err(_) => recently_signed_in(session, now).map(|account_id| (account_id, Step::SignedIn)),

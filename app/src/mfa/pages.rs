@@ -34,21 +34,40 @@ pub fn SetupAuthenticatorPage() -> impl IntoView {
     view! {
         <Title text=s.setup_title/>
         <RequireStep required=Step::EnrollingTotp>
-            <SetupAuthenticator enrolment/>
+            <SetupAuthenticator enrolment title=s.setup_title intro=s.setup_intro/>
+        </RequireStep>
+    }
+}
+
+/// `/account/security/app`: a new authentication app for a signed-in account (after confirming it
+/// is you); it replaces the app set up before.
+#[component]
+pub fn NewAppPage() -> impl IntoView {
+    let s = use_texts();
+    let enrolment = Resource::new(|| (), |_| get_totp_enrolment());
+    view! {
+        <Title text=s.new_app_title/>
+        <RequireStep required=Step::SignedIn>
+            <SetupAuthenticator enrolment title=s.new_app_title intro=s.new_app_intro/>
+            <p><a class="usa-link" href="/account/security">{s.security_title}</a></p>
         </RequireStep>
     }
 }
 
 #[component]
-fn SetupAuthenticator(enrolment: Resource<Result<TotpEnrolment, AppError>>) -> impl IntoView {
+fn SetupAuthenticator(
+    enrolment: Resource<Result<TotpEnrolment, AppError>>,
+    title: &'static str,
+    intro: &'static str,
+) -> impl IntoView {
     let s = use_texts();
     let loading = use_common().loading;
     let confirm = ServerAction::<ConfirmTotpEnrolment>::new();
     let error: Signal<Option<AppError>> =
         Signal::derive(move || confirm.value().get().and_then(|r| r.err()));
     view! {
-        <h1>{s.setup_title}</h1>
-        <p class="usa-prose">{s.setup_intro}</p>
+        <h1>{title}</h1>
+        <p class="usa-prose">{intro}</p>
         <ErrorSummary error/>
         <Suspense fallback=move || view! { <p>{loading}</p> }>
             {move || Suspend::new(async move {
@@ -63,7 +82,10 @@ fn SetupAuthenticator(enrolment: Resource<Result<TotpEnrolment, AppError>>) -> i
                             </li>
                         </ol>
                     }),
-                    Err(error) => Either::Right(view! { <ErrorSummary error=Signal::stored(Some(error))/> }),
+                    Err(AppError::ReauthRequired) => Either::Right(Either::Left(view! {
+                        <p><a class="usa-button usa-button--outline" href="/account/reauthenticate?next=/account/security/app">{s.confirm_identity_link}</a></p>
+                    })),
+                    Err(error) => Either::Right(Either::Right(view! { <ErrorSummary error=Signal::stored(Some(error))/> })),
                 }
             })}
         </Suspense>
@@ -259,6 +281,7 @@ fn SecurityDetails(overview: Resource<Result<SecurityOverview, AppError>>) -> im
     let removed = query_flag("removed");
     let passkey_added = query_flag("passkey_added");
     let renamed = query_flag("renamed");
+    let app_added = query_flag("app_added");
     view! {
         <h1>{s.security_title}</h1>
         <p class="usa-prose">{s.security_intro}</p>
@@ -275,6 +298,11 @@ fn SecurityDetails(overview: Resource<Result<SecurityOverview, AppError>>) -> im
         {move || passkey_added.get().then(|| view! {
             <div class="usa-alert usa-alert--success" role="status">
                 <div class="usa-alert__body"><p class="usa-alert__text" id="passkey-added">{s.passkey_added_notice}</p></div>
+            </div>
+        })}
+        {move || app_added.get().then(|| view! {
+            <div class="usa-alert usa-alert--success" role="status">
+                <div class="usa-alert__body"><p class="usa-alert__text" id="app-added">{s.new_app_notice}</p></div>
             </div>
         })}
         {move || renamed.get().then(|| view! {
@@ -317,6 +345,9 @@ fn SecurityDetails(overview: Resource<Result<SecurityOverview, AppError>>) -> im
                         let phone_link = (overview.texts_available && overview.recently_authenticated).then(|| view! {
                             <p><a class="usa-link" href="/account/security/phone">{if has_phone { s.change_phone } else { s.add_phone }}</a></p>
                         });
+                        let app_link = overview.recently_authenticated.then(|| view! {
+                            <p><a class="usa-link" href="/account/security/app">{if has_app { s.replace_app } else { s.add_app }}</a></p>
+                        });
                         let codes = match &overview.backup_codes {
                             Some(status) => fill(s.backup_left, &[("unused", &status.unused), ("total", &status.total), ("date", &status.made)]),
                             None => s.backup_none.to_owned(),
@@ -343,6 +374,7 @@ fn SecurityDetails(overview: Resource<Result<SecurityOverview, AppError>>) -> im
                                     {phone.map(|phone| view! { <li id="factor-phone">{phone} {remove_button(AuthMethod::TextMessage, s.remove_phone)}</li> })}
                                     {email_codes.map(|email| view! { <li id="factor-email">{email} {remove_button(AuthMethod::EmailCode, s.remove_email_codes)}</li> })}
                                 </ul>
+                                {app_link}
                                 {phone_link}
                             </section>
                             <PasskeyList overview=overview.clone() removable remove rename/>

@@ -12,18 +12,23 @@ pub async fn get_totp_enrolment() -> Result<TotpEnrolment, AppError> {
     super::service::enrolment(&use_app_state()?, &use_session()?).await
 }
 
-/// Confirms the new authenticator with a code from it; signs the person in.
+/// Confirms the new authenticator with a code from it: a first set-up signs the person in, a new
+/// app for a signed-in account replaces the old one.
 #[server(prefix = "/_fn", endpoint = "confirm_totp_enrolment")]
 pub async fn confirm_totp_enrolment(code: String) -> Result<(), AppError> {
-    use crate::{infra::state::use_app_state, session::store::use_session};
-    super::service::confirm_enrolment(
+    use crate::{infra::state::use_app_state, session::model::Step, session::store::use_session};
+    let step = super::service::confirm_enrolment(
         &use_app_state()?,
         &use_session()?,
         crate::infra::request::request_locale(),
         &code,
     )
     .await?;
-    leptos_axum::redirect("/account");
+    leptos_axum::redirect(if step == Step::SignedIn {
+        "/account/security?app_added=1"
+    } else {
+        "/account"
+    });
     Ok(())
 }
 

@@ -15,6 +15,7 @@ use crate::{
         self, factor_lockout,
         history::{self, NewEvent, Origin},
         model::{AccountEventKind, AuthMethod, Email, OneTimeCode},
+        sign_in_alerts,
     },
     error::AppError,
     i18n::{long_date, Locale, Msg},
@@ -40,11 +41,13 @@ fn decrypt_secret(
 }
 
 /// The QR code and key for the authenticator being set up; a new 160-bit secret on first view.
+/// Either the first factor of a new account, or a new app for a recently signed-in one.
 pub async fn enrolment(
     state: &AppState,
     session: &SessionHandle,
 ) -> Result<TotpEnrolment, AppError> {
-    let account_id = require_step(session, Step::EnrollingTotp)?;
+    let (account_id, step) = code_factors::binding_session(session, state.now())?;
+    let first_factor = step == Step::EnrollingTotp;
     let account = accounts::store::find_by_id(&state.db, &account_id)
         .await?
         .ok_or(AppError::Unauthorized)?;
@@ -62,8 +65,8 @@ pub async fn enrolment(
         secret_grouped: totp::grouped(&totp::base32(&secret)),
         otpauth_uri,
         qr_data_uri,
-        texts_available: state.sms.enabled(),
-        email_codes_allowed: state.policy.email_codes,
+        texts_available: first_factor && state.sms.enabled(),
+        email_codes_allowed: first_factor && state.policy.email_codes,
     })
 }
 
@@ -111,32 +114,35 @@ pub(super) async fn throttle(
     }
 }
 
-/// Confirms set-up with a code from the new app, then signs in (new session id).
+/// Confirms set-up with a code from the new app. A first set-up then signs in (new session id);
+/// a recently signed-in person's new app replaces the one they had. Returns the session's step.
 pub async fn confirm_enrolment(
     state: &AppState,
     session: &SessionHandle,
     locale: Locale,
     code: &str,
-) -> Result<(), AppError> {
-    let account_id = require_step(session, Step::EnrollingTotp)?;
+) -> Result<Step, AppError> {
+    let now = state.now();
+    let (account_id, step) = code_factors::binding_session(session, now)?;
     let code = OneTimeCode::parse(code).map_err(|m| AppError::field("code", m))?;
     throttle(state, &account_id, FactorBudget::Account).await?;
-    let now = state.now();
     let session_id = session.id_hash().ok_or(AppError::Unauthorized)?;
     let pending = store::pending(&state.db, &account_id, &session_id)
         .await?
         .ok_or(AppError::field("code", MfaMsg::CodeInvalid.into()))?;
     let secret = decrypt_secret(state, &account_id, &pending.secret_ciphertext)?;
-    let step = totp::verify(&secret, code.as_str(), now, None)
+    let code_step = totp::verify(&secret, code.as_str(), now, None)
         .map_err(|_| AppError::field("code", MfaMsg::CodeInvalid.into()))?;
     let account = accounts::store::find_by_id(&state.db, &account_id)
         .await?
         .ok_or(AppError::Unauthorized)?;
+    let step_is_signed_in = step == Step::SignedIn;
     let binding = store::Binding {
         account_id: &account_id,
         authenticator_id: &pending.id,
         keep_session: &session_id,
-        step,
+        step: code_step,
+        replace: step_is_signed_in,
         notice: &super::emails::factor_added(locale, &account.email),
         origin: &Origin::current(),
     };
@@ -151,11 +157,14 @@ pub async fn confirm_enrolment(
         }
     }
     state.wake_outbox();
-    tracing::info!(account_id = %account_id, "authenticator app enrolled");
-    session.remember_device(accounts::devices::issue(&state.keys, &account_id));
-    session
-        .rotate_to(&state.db, AuthState::SignedIn { account_id }, now)
-        .await
+    tracing::info!(account_id = %account_id, replaced = step_is_signed_in, "authenticator app enrolled");
+    if step == Step::EnrollingTotp {
+        session.remember_device(accounts::devices::issue(&state.keys, &account_id));
+        session
+            .rotate_to(&state.db, AuthState::SignedIn { account_id }, now)
+            .await?;
+    }
+    Ok(step)
 }
 
 /// Checks the authenticator code after the password; a code is accepted once only.
@@ -308,6 +317,10 @@ pub(super) async fn complete_sign_in(
         origin: &Origin::current(),
     };
     history::record(&state.db.pool, &event, now).await?;
+    let device_token = crate::infra::request::request_cookie(accounts::devices::DEVICE_COOKIE);
+    if !sign_in_alerts::known_browser(&state.keys, &account_id, device_token.as_deref()) {
+        sign_in_alerts::alert_owner(state, &account_id, event.origin, now).await?;
+    }
     session.remember_device(accounts::devices::issue(&state.keys, &account_id));
     session
         .rotate_to(&state.db, AuthState::SignedIn { account_id }, now)

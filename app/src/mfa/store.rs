@@ -143,6 +143,9 @@ pub struct Binding<'a> {
     pub keep_session: &'a str,
     /// The step of the confirming code (the first one used).
     pub step: i64,
+    /// Whether the new app replaces one the account has (a signed-in person's new app) rather
+    /// than being refused next to it (a first set-up racing another session's).
+    pub replace: bool,
     /// The "new sign-in method" notice, queued with the binding.
     pub notice: &'a OutgoingEmail,
     /// Where the request came from, for the account history.
@@ -150,7 +153,8 @@ pub struct Binding<'a> {
 }
 
 /// Binds the pending authenticator to the account with its first used step, in one transaction
-/// that refuses if the account already has a confirmed factor, removes every other pending set-up,
+/// that refuses if the account already has a confirmed app (or, when `replace`, removes it),
+/// removes every other pending set-up,
 /// ends the account's other sessions (binding a factor is a credential change) and queues the
 /// notice to the account's address.
 pub async fn confirm(
@@ -164,12 +168,21 @@ pub async fn confirm(
         authenticator_id,
         keep_session,
         step,
+        replace,
         notice,
         origin,
     } = *binding;
     let mut tx = db.begin_write().await?;
     // Lock the account row so two sessions confirming at once are decided one after the other.
     accounts::store::lock(db, &mut tx, account_id).await?;
+    if replace {
+        sqlx::query(
+            "DELETE FROM totp_authenticators WHERE account_id = $1 AND confirmed_at IS NOT NULL",
+        )
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await?;
+    }
     let has_factor: Option<String> = sqlx::query_scalar(
         "SELECT id FROM totp_authenticators WHERE account_id = $1 AND confirmed_at IS NOT NULL",
     )

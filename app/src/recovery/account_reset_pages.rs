@@ -98,6 +98,7 @@ pub fn CancelAccountResetPage() -> impl IntoView {
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
     let cancelled = query_flag("cancelled");
+    let invalid = query_flag("invalid");
     view! {
         <Title text=s.account_reset_cancel_title/>
         <h1>{s.account_reset_cancel_title}</h1>
@@ -108,15 +109,17 @@ pub fn CancelAccountResetPage() -> impl IntoView {
                 </div>
                 <p><a class="usa-link" href="/sign-in">{s.account_reset_sign_in}</a></p>
             })
+        } else if invalid.get() {
+            Either::Right(Either::Left(view! { <DeadLink text=s.cancel_link_invalid/> }))
         } else {
-            Either::Right(view! {
+            Either::Right(Either::Right(view! {
                 <p class="usa-prose">{s.account_reset_cancel_intro}</p>
                 <ErrorSummary error/>
                 <ActionForm action=cancel attr:class="usa-form">
                     <input type="hidden" name="token" value=token/>
                     <button type="submit" class="usa-button">{s.account_reset_cancel_button}</button>
                 </ActionForm>
-            })
+            }))
         }}
     }
 }
@@ -134,6 +137,7 @@ pub fn FinishAccountResetPage() -> impl IntoView {
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
     let done = query_flag("done");
+    let invalid = query_flag("invalid");
     view! {
         <Title text=s.account_reset_finish_title/>
         <h1>{s.account_reset_finish_title}</h1>
@@ -144,15 +148,28 @@ pub fn FinishAccountResetPage() -> impl IntoView {
                 </div>
                 <p><a class="usa-link" href="/sign-in">{s.account_reset_sign_in}</a></p>
             })
+        } else if invalid.get() {
+            Either::Right(Either::Left(view! { <DeadLink text=s.finish_link_invalid/> }))
         } else {
-            Either::Right(view! {
+            Either::Right(Either::Right(view! {
                 <p class="usa-prose">{s.account_reset_finish_intro}</p>
                 <ErrorSummary error/>
                 <ActionForm action=finish attr:class="usa-form">
                     <input type="hidden" name="token" value=token/>
                     <button type="submit" class="usa-button usa-button--secondary">{s.account_reset_finish_button}</button>
                 </ActionForm>
-            })
+            }))
         }}
+    }
+}
+
+/// What an emailed link's page says once its link is dead (used, expired, cancelled or made up).
+#[component]
+pub fn DeadLink(text: &'static str) -> impl IntoView {
+    view! {
+        <div class="usa-alert usa-alert--error" role="alert">
+            <div class="usa-alert__body"><p class="usa-alert__text" id="dead-link">{text}</p></div>
+        </div>
+        <p><a class="usa-link" href="/sign-in">{use_texts().account_reset_sign_in}</a></p>
     }
 }

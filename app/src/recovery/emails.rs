@@ -76,3 +76,26 @@ pub fn account_reset_finish(locale: Locale, to: &str, link: &str, minutes: i64) 
         body: fill(email.body, &[("link", &link), ("minutes", &minutes)]),
     }
 }
+
+/// A sign-in was reported as not the owner's: the account is secured, and here is the way back.
+pub fn account_secured(
+    locale: Locale,
+    to: &str,
+    link: &str,
+    minutes: i64,
+    base_url: &str,
+) -> OutgoingEmail {
+    let email = texts(locale).account_secured_email;
+    OutgoingEmail {
+        to: to.to_owned(),
+        subject: email.subject.to_owned(),
+        body: fill(
+            email.body,
+            &[
+                ("link", &link),
+                ("minutes", &minutes),
+                ("base_url", &base_url.trim_end_matches('/')),
+            ],
+        ),
+    }
+}

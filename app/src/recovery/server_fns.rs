@@ -154,10 +154,14 @@ pub async fn finish_account_reset(token: String) -> Result<(), AppError> {
         request::{client_ip, request_locale},
         state::use_app_state,
     };
-    super::account_reset::finish_by_link(&use_app_state()?, client_ip()?, request_locale(), &token)
-        .await?;
-    leptos_axum::redirect(&format!("{}?done=1", super::account_reset::FINISH_PATH));
-    Ok(())
+    let outcome = super::account_reset::finish_by_link(
+        &use_app_state()?,
+        client_ip()?,
+        request_locale(),
+        &token,
+    )
+    .await;
+    answer_link(outcome, super::account_reset::FINISH_PATH, "done")
 }
 
 /// The emailed link's "Cancel the reset" (public: the token is the authority).
@@ -167,11 +171,40 @@ pub async fn cancel_account_reset(token: String) -> Result<(), AppError> {
         request::{client_ip, request_locale},
         state::use_app_state,
     };
-    super::account_reset::cancel_by_link(&use_app_state()?, client_ip()?, request_locale(), &token)
-        .await?;
-    leptos_axum::redirect(&format!(
-        "{}?cancelled=1",
-        super::account_reset::CANCEL_PATH
-    ));
-    Ok(())
+    let outcome = super::account_reset::cancel_by_link(
+        &use_app_state()?,
+        client_ip()?,
+        request_locale(),
+        &token,
+    )
+    .await;
+    answer_link(outcome, super::account_reset::CANCEL_PATH, "cancelled")
+}
+
+/// The new-sign-in email's "This wasn't me", confirmed on its page (public: the token is the
+/// authority).
+#[server(prefix = "/_fn", endpoint = "report_sign_in")]
+pub async fn report_sign_in(token: String) -> Result<(), AppError> {
+    use crate::infra::{request::client_ip, state::use_app_state};
+    let outcome = super::sign_in_reports::report(&use_app_state()?, client_ip()?, &token).await;
+    answer_link(outcome, super::sign_in_reports::REPORT_PATH, "done")
+}
+
+/// The answer to an emailed link page's button: the page again, saying it is done (`?{done}=1`),
+/// or, for a dead link, saying so (`?invalid=1`). Such a page sends no Referer (its address holds
+/// the token), so the framework's way back to a form with its error would land on the home page;
+/// no token is put back in an address either way.
+#[cfg(feature = "ssr")]
+fn answer_link(outcome: Result<(), AppError>, path: &str, done: &str) -> Result<(), AppError> {
+    match outcome {
+        Ok(()) => {
+            leptos_axum::redirect(&format!("{path}?{done}=1"));
+            Ok(())
+        }
+        Err(error) if error.field_message("token").is_some() => {
+            leptos_axum::redirect(&format!("{path}?invalid=1"));
+            Ok(())
+        }
+        Err(error) => Err(error),
+    }
 }

@@ -35,7 +35,7 @@ const REQUESTS_PER_ADDRESS: rate_limit::Limit = rate_limit::Limit {
     window_secs: 600,
 };
 /// Links opened from one client address per hour.
-const LINKS_PER_IP: rate_limit::Limit = rate_limit::Limit {
+pub(super) const LINKS_PER_IP: rate_limit::Limit = rate_limit::Limit {
     max: 30,
     window_secs: 3600,
 };
@@ -45,7 +45,7 @@ const ANSWER_ATTEMPTS: rate_limit::Limit = rate_limit::Limit {
     window_secs: 900,
 };
 
-fn token_hash(state: &AppState, token: &str) -> String {
+pub(super) fn token_hash(state: &AppState, token: &str) -> String {
     state
         .keys
         .mac_hex(format!("password-reset|{token}").as_bytes())

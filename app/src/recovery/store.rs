@@ -106,8 +106,8 @@ pub async fn complete_reset(
         .bind(reset.login_subject)
         .execute(&mut *tx)
         .await?;
-    // A new password lifts its hard stop (item 10); so does it for the app, which cannot yet be
-    // set up again on a signed-in account.
+    // A new password lifts its stop (item 10, or a reported sign-in); the app's stop goes too,
+    // since recovery just proved a second factor.
     for method in [AuthMethod::Password, AuthMethod::AuthenticatorApp] {
         crate::accounts::factor_lockout::lift(&mut *tx, reset.account_id, method).await?;
     }

@@ -3,6 +3,7 @@
 //! and binding a factor ends the account's other sessions.
 
 use crate::support::*;
+use app::infra::clock::Clock;
 
 /// A verified account with no authenticator yet, and two sessions at the set-up step.
 async fn two_enrolling_sessions(app: &TestApp, email: &str) -> (String, String) {
@@ -195,4 +196,133 @@ async fn item61_loading_the_set_up_page_many_times_at_once_shows_one_secret() {
             "round {round}: one pending secret for the session"
         );
     }
+}
+
+#[tokio::test]
+async fn item17_a_signed_in_person_sets_up_a_new_app_after_a_recent_sign_in_and_the_old_one_stops()
+{
+    let app = TestApp::new().await;
+    let email = "new-app@example.com";
+    let (signed_in, old_secret) = app.signed_up(email, PASSWORD).await;
+    let elsewhere = app.send(Req::sign_in(email, PASSWORD)).await;
+    let elsewhere = elsewhere.session_cookie().unwrap();
+    app.clock.advance(30);
+    let code = totp_at(&old_secret, app.clock.now());
+    let elsewhere = app
+        .send(Req::verify_totp(&code).cookie(Some(&elsewhere)))
+        .await
+        .session_cookie()
+        .unwrap();
+    assert_eq!(app.step_of(Some(&elsewhere)).await, "SignedIn");
+
+    // Not recently signed in: neither the new secret nor its confirmation.
+    for _ in 0..2 {
+        app.clock.advance(10 * 60);
+        assert_eq!(app.profile_status(&signed_in).await, 200);
+    }
+    app.clock.advance(60);
+    let stale = app
+        .send(Req::api("get_totp_enrolment", &[]).cookie(Some(&signed_in)))
+        .await;
+    assert_eq!(stale.status, 403, "{stale:?}");
+    assert_eq!(stale.json(), serde_json::json!("reauth_required"));
+    let stale = app
+        .send(Req::api("confirm_totp_enrolment", &[("code", "123456")]).cookie(Some(&signed_in)))
+        .await;
+    assert_eq!(stale.status, 403, "{stale:?}");
+    // Nobody signed out gets one either.
+    let outsider = app.send(Req::api("get_totp_enrolment", &[])).await;
+    assert_eq!(outsider.status, 401, "{outsider:?}");
+
+    app.clock.advance(30);
+    let code = totp_at(&old_secret, app.clock.now());
+    let confirmed = app
+        .send(
+            Req::api("reauthenticate", &[("password", PASSWORD), ("code", &code)])
+                .cookie(Some(&signed_in)),
+        )
+        .await;
+    assert_eq!(confirmed.status, 200, "{confirmed:?}");
+    let fresh = confirmed.session_cookie().unwrap();
+    let (enrolment, new_secret) = app.totp_enrolment(&fresh).await;
+    assert_ne!(new_secret, old_secret, "a new secret");
+    assert_eq!(
+        enrolment.json()["texts_available"],
+        false,
+        "no first-factor choices"
+    );
+    assert_eq!(enrolment.json()["email_codes_allowed"], false);
+    let (_, again) = app.totp_enrolment(&fresh).await;
+    assert_eq!(again, new_secret, "reloading shows the same secret");
+
+    // A code from the old app does not confirm the new one.
+    app.clock.advance(30);
+    let wrong = app
+        .send(
+            Req::api(
+                "confirm_totp_enrolment",
+                &[("code", &totp_at(&old_secret, app.clock.now()))],
+            )
+            .cookie(Some(&fresh)),
+        )
+        .await;
+    assert_eq!(wrong.status, 422, "{wrong:?}");
+    let notices = |mails: Vec<String>| {
+        mails
+            .iter()
+            .filter(|m| m.contains(&format!("To: {email}")))
+            .filter(|m| m.contains("authentication app was added"))
+            .count()
+    };
+    assert_eq!(notices(app.mails()), 1, "the first set-up's notice");
+    let bound = app.confirm_enrolment(&fresh, &new_secret).await;
+    assert_eq!(bound.status, 200, "{bound:?}");
+    assert_eq!(
+        bound.header("location").as_deref(),
+        Some("/account/security?app_added=1"),
+        "{bound:?}"
+    );
+    assert_eq!(
+        app.step_of(Some(&fresh)).await,
+        "SignedIn",
+        "this session stays"
+    );
+    assert_eq!(app.step_of(Some(&elsewhere)).await, "SignedOut", "item 32");
+    for _ in 0..300 {
+        if notices(app.mails()) == 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert_eq!(notices(app.mails()), 2, "the owner is told of the new app");
+    let apps: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM totp_authenticators WHERE confirmed_at IS NOT NULL",
+    )
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(apps, 1, "the new app replaced the old one");
+    let added: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM account_events WHERE kind = 'factor_added' AND method = 'authenticator_app'",
+    )
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(added, 2, "set-up and replacement are both in the history");
+
+    // Signing in: the old app's code is refused, the new app's works.
+    app.clock.advance(30);
+    let waiting = app
+        .send(Req::sign_in(email, PASSWORD))
+        .await
+        .session_cookie()
+        .unwrap();
+    let old = app
+        .send(Req::verify_totp(&totp_at(&old_secret, app.clock.now())).cookie(Some(&waiting)))
+        .await;
+    assert_eq!(old.status, 422, "the old app no longer works: {old:?}");
+    let new = app
+        .send(Req::verify_totp(&totp_at(&new_secret, app.clock.now())).cookie(Some(&waiting)))
+        .await;
+    assert_eq!(new.status, 200, "{new:?}");
 }

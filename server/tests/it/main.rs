@@ -31,6 +31,7 @@ mod recovery;
 mod registration;
 mod schema;
 mod sessions;
+mod sign_in_alerts;
 mod staff_invitations;
 mod static_files;
 mod support_desk;

@@ -5,7 +5,7 @@
 use crate::support::*;
 use app::infra::clock::Clock;
 
-const NEW_PASSWORD: &str = "a brand new passphrase for recovery";
+pub(crate) const NEW_PASSWORD: &str = "a brand new passphrase for recovery";
 
 fn answer_for(question: &str) -> &'static str {
     match question {
@@ -67,7 +67,7 @@ async fn mailed_token(app: &TestApp, email: &str) -> String {
 }
 
 /// Opens the link: returns (response, the recovery session cookie).
-async fn open_link(app: &TestApp, token: &str) -> (TestResponse, Option<String>) {
+pub(crate) async fn open_link(app: &TestApp, token: &str) -> (TestResponse, Option<String>) {
     let response = app
         .send(Req::api("start_password_reset", &[("token", token)]))
         .await;
@@ -90,7 +90,7 @@ fn assert_dead_link(response: &TestResponse, cookie: Option<String>) {
 }
 
 /// Sets [`NEW_PASSWORD`] in the recovery session `cookie`.
-async fn set_new_password(app: &TestApp, cookie: &str) -> TestResponse {
+pub(crate) async fn set_new_password(app: &TestApp, cookie: &str) -> TestResponse {
     app.send(
         Req::api(
             "set_new_password",
@@ -105,7 +105,7 @@ async fn set_new_password(app: &TestApp, cookie: &str) -> TestResponse {
 }
 
 /// Answers the questions right in the recovery session `cookie`; returns the next cookie.
-async fn answer_questions(app: &TestApp, cookie: &str) -> String {
+pub(crate) async fn answer_questions(app: &TestApp, cookie: &str) -> String {
     let questions = app
         .send(Req::api("get_recovery_questions", &[]).cookie(Some(cookie)))
         .await;

@@ -452,6 +452,38 @@ async fn item11_twenty_one_sign_ins_with_different_emails_from_one_ip_in_a_minut
     );
 }
 
+#[tokio::test]
+async fn item11_a_window_stamped_in_the_future_restarts_when_the_clock_steps_back() {
+    // The clock moves forward (a test clock, or a wrong clock later corrected), the address uses
+    // up its allowance there, and the clock comes back: the address gets a fresh window now
+    // instead of staying refused until the real time reaches the future window.
+    let app = TestApp::new().await;
+    let ip = "203.0.113.7";
+    let today = app.clock.now();
+    app.clock.advance(25 * 3600);
+    for i in 1..=20 {
+        let response = app
+            .send(sign_in(&format!("ahead{i}@example.com"), WRONG, ip))
+            .await;
+        assert_invalid_credentials(&response, &format!("attempt {i} a day ahead"));
+    }
+    let refused = app.send(sign_in("ahead21@example.com", WRONG, ip)).await;
+    retry_after(&refused, "the 21st sign-in a day ahead");
+
+    app.clock.set(today);
+    for i in 1..=20 {
+        let response = app
+            .send(sign_in(&format!("back{i}@example.com"), WRONG, ip))
+            .await;
+        assert_invalid_credentials(&response, &format!("attempt {i} after the clock came back"));
+    }
+    let twenty_first = app.send(sign_in("back21@example.com", WRONG, ip)).await;
+    retry_after(
+        &twenty_first,
+        "the limit still applies in the restarted window",
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Item 12: the client address cannot be spoofed.
 

@@ -46,7 +46,7 @@ pub(super) const TEXTS: AccountsTexts = AccountsTexts {
         subject: "Your Caseport password was changed",
         body: "The password of your Caseport account was just changed.\n\nIf this was not you, reset your password now with \"Forgot your password?\" on the sign-in page, and contact Caseport support.\n",
     },
-    password_turned_off: "Your password was turned off after too many failed sign-ins in a row. Choose \"Forgot your password?\" to set a new one.",
+    password_turned_off: "Your password is turned off to protect your account: after too many failed sign-ins in a row, or because you told us a sign-in was not you. Choose \"Forgot your password?\" to set a new one.",
     method_turned_off_email: EmailText {
         subject: "A sign-in method of your Caseport account was turned off",
         body: "After {n} failed tries in a row, your {method} can no longer be used to sign in to your Caseport account.\n\nIf these tries were not yours, someone may be trying to get into your account. To use it again: for the password, choose \"Forgot your password?\" on the sign-in page; for anything else, sign in another way and set it up again on the Sign-in and security page. If you need help, contact Caseport support.\n",
@@ -94,6 +94,7 @@ pub(super) const TEXTS: AccountsTexts = AccountsTexts {
         "Reset of every sign-in method asked for",
         "Reset of the sign-in methods cancelled",
         "Every sign-in method reset",
+        "A sign-in reported as not yours: signed out everywhere, password turned off",
     ],
     auth_methods: [
         "password",
@@ -161,4 +162,9 @@ pub(super) const TEXTS: AccountsTexts = AccountsTexts {
         subject: "Someone tried to create a Caseport account with your email",
         body: "Someone tried to create a new Caseport account with this email address, which already has an account.\n\nIf it was you, sign in at {base_url}/sign-in instead. If it was not you, you do not need to do anything: your account has not changed.\n",
     },
+    new_sign_in_email: EmailText {
+        subject: "New sign-in to your Caseport account",
+        body: "Your Caseport account was just signed in to from a browser it had not been used on before.\n\nWhen: {when}\nBrowser: {device}\nFrom: {place}\n\nIf this was you, you do not need to do anything.\n\nIf this was not you, someone knows your password and got past your second step. Open this link to sign them out, turn your password off and get a link to choose a new one (it works for 7 days):\n{link}\n",
+    },
+    not_known: "not known",
 };

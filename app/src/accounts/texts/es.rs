@@ -46,7 +46,7 @@ pub(super) const TEXTS: AccountsTexts = AccountsTexts {
         subject: "Se cambió su contraseña de Caseport",
         body: "Se acaba de cambiar la contraseña de su cuenta de Caseport.\n\nSi no fue usted, restablezca ahora su contraseña con \"¿Olvidó su contraseña?\" en la página de inicio de sesión y comuníquese con el soporte de Caseport.\n",
     },
-    password_turned_off: "Su contraseña se desactivó después de demasiados inicios de sesión fallidos seguidos. Elija \"¿Olvidó su contraseña?\" para crear una nueva.",
+    password_turned_off: "Su contraseña está desactivada para proteger su cuenta: por demasiados inicios de sesión fallidos seguidos, o porque nos dijo que un inicio de sesión no fue usted. Elija \"¿Olvidó su contraseña?\" para crear una nueva.",
     method_turned_off_email: EmailText {
         subject: "Se desactivó un método de inicio de sesión de su cuenta de Caseport",
         body: "Después de {n} intentos fallidos seguidos, su {method} ya no puede usarse para iniciar sesión en su cuenta de Caseport.\n\nSi esos intentos no fueron suyos, alguien podría estar intentando entrar en su cuenta. Para volver a usarlo: para la contraseña, elija \"¿Olvidó su contraseña?\" en la página de inicio de sesión; para lo demás, inicie sesión de otra forma y vuelva a configurarlo en la página de Inicio de sesión y seguridad. Si necesita ayuda, comuníquese con el soporte de Caseport.\n",
@@ -94,6 +94,7 @@ pub(super) const TEXTS: AccountsTexts = AccountsTexts {
         "Se pidió restablecer todos los métodos de inicio de sesión",
         "Se canceló el restablecimiento de los métodos de inicio de sesión",
         "Se restablecieron todos los métodos de inicio de sesión",
+        "Inicio de sesión denunciado como ajeno: sesiones cerradas, contraseña desactivada",
     ],
     auth_methods: [
         "contraseña",
@@ -161,4 +162,9 @@ pub(super) const TEXTS: AccountsTexts = AccountsTexts {
         subject: "Alguien intentó crear una cuenta de Caseport con su correo",
         body: "Alguien intentó crear una cuenta nueva de Caseport con este correo electrónico, que ya tiene una cuenta.\n\nSi fue usted, inicie sesión en {base_url}/sign-in. Si no fue usted, no tiene que hacer nada: su cuenta no ha cambiado.\n",
     },
+    new_sign_in_email: EmailText {
+        subject: "Nuevo inicio de sesión en su cuenta de Caseport",
+        body: "Alguien acaba de iniciar sesión en su cuenta de Caseport desde un navegador que no se había usado antes con ella.\n\nCuándo: {when}\nNavegador: {device}\nDesde: {place}\n\nSi fue usted, no tiene que hacer nada.\n\nSi no fue usted, alguien conoce su contraseña y pasó su segundo paso. Abra este enlace para cerrar su sesión, desactivar su contraseña y recibir un enlace para elegir una nueva (funciona durante 7 días):\n{link}\n",
+    },
+    not_known: "desconocido",
 };

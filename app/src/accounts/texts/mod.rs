@@ -205,7 +205,7 @@ pub struct AccountsTexts {
     pub history_when: &'static str,
     pub history_where: &'static str,
     /// One per `AccountEventKind::ALL`, in that order.
-    pub event_kinds: [&'static str; 16],
+    pub event_kinds: [&'static str; 17],
     /// One per `AuthMethod::ALL`, in that order.
     pub auth_methods: [&'static str; 6],
     pub copy_account_number: &'static str,
@@ -247,6 +247,10 @@ pub struct AccountsTexts {
     pub verification_email_body: Plural,
     /// `{base_url}`: where to sign in.
     pub already_registered_email: EmailText,
+    /// `{when}`, `{device}`, `{place}`, `{link}` ("This wasn't me").
+    pub new_sign_in_email: EmailText,
+    /// Stands for the browser or the address in a new sign-in email when it is not known.
+    pub not_known: &'static str,
 }
 
 #[cfg(test)]

@@ -200,6 +200,11 @@ pub struct MfaTexts {
     pub email_codes_not_used: &'static str,
     pub add_phone: &'static str,
     pub change_phone: &'static str,
+    pub add_app: &'static str,
+    pub replace_app: &'static str,
+    pub new_app_title: &'static str,
+    pub new_app_intro: &'static str,
+    pub new_app_notice: &'static str,
     pub send_text_code: &'static str,
     pub send_email_code: &'static str,
     /// `{code}`: the code.

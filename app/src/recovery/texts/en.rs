@@ -66,6 +66,15 @@ pub(super) const TEXTS: RecoveryTexts = RecoveryTexts {
         subject: "The reset of your Caseport sign-in methods was cancelled",
         body: "The reset of the sign-in methods of your Caseport account was cancelled. Your methods stay as they were.\n\nIf you did not ask for the reset, change your password: whoever asked knows it.\n",
     },
+    report_title: "Secure your account",
+    report_intro: "You got this link because your Caseport account was signed in to from a new browser. If that was not you, secure your account now: we will sign out every browser, including the one in the email, turn your password off and email you a link to choose a new one. To use the account again you will need that link, your security answers and a second step.",
+    report_button: "It was not me: secure my account",
+    report_done: "Your account is secured. Every browser was signed out and your password no longer works. We emailed you a link to choose a new one.",
+    report_link_invalid: "This link no longer works: it was used, or it is more than 7 days old. If you still think someone else signed in, choose \"Forgot your password?\" on the sign-in page.",
+    account_secured_email: EmailText {
+        subject: "Your Caseport account was secured",
+        body: "You told us a sign-in to your Caseport account was not you. Every browser was signed out and your password was turned off.\n\nChoose a new password with this link (it works for {minutes} minutes):\n{link}\n\nIf it has expired, choose \"Forgot your password?\" at {base_url}/sign-in. You will also be asked your security answers and for a second step.\n",
+    },
     account_reset_done_email: EmailText {
         subject: "Your Caseport sign-in methods were reset",
         body: "Every sign-in method of your Caseport account was removed, as asked, and every session was signed out. Sign in at {base_url}/sign-in with your password and set up a new method.\n\nIf this was not you, contact Caseport support right away.\n",

@@ -66,6 +66,15 @@ pub(super) const TEXTS: RecoveryTexts = RecoveryTexts {
         subject: "Se canceló el restablecimiento de sus métodos de inicio de sesión de Caseport",
         body: "Se canceló el restablecimiento de los métodos de inicio de sesión de su cuenta de Caseport. Sus métodos no cambian.\n\nSi usted no pidió el restablecimiento, cambie su contraseña: quien lo pidió la conoce.\n",
     },
+    report_title: "Proteja su cuenta",
+    report_intro: "Recibió este enlace porque alguien inició sesión en su cuenta de Caseport desde un navegador nuevo. Si no fue usted, proteja su cuenta ahora: cerraremos la sesión en todos los navegadores, incluido el del correo, desactivaremos su contraseña y le enviaremos un enlace para elegir una nueva. Para volver a usar la cuenta necesitará ese enlace, sus respuestas de seguridad y un segundo paso.",
+    report_button: "No fui yo: proteger mi cuenta",
+    report_done: "Su cuenta está protegida. Se cerró la sesión en todos los navegadores y su contraseña ya no funciona. Le enviamos un enlace para elegir una nueva.",
+    report_link_invalid: "Este enlace ya no funciona: se usó o tiene más de 7 días. Si aún cree que otra persona inició sesión, elija \"¿Olvidó su contraseña?\" en la página de inicio de sesión.",
+    account_secured_email: EmailText {
+        subject: "Su cuenta de Caseport fue protegida",
+        body: "Nos dijo que un inicio de sesión en su cuenta de Caseport no fue usted. Se cerró la sesión en todos los navegadores y se desactivó su contraseña.\n\nElija una contraseña nueva con este enlace (funciona durante {minutes} minutos):\n{link}\n\nSi ya venció, elija \"¿Olvidó su contraseña?\" en {base_url}/sign-in. También se le pedirán sus respuestas de seguridad y un segundo paso.\n",
+    },
     account_reset_done_email: EmailText {
         subject: "Se restablecieron sus métodos de inicio de sesión de Caseport",
         body: "Se eliminaron todos los métodos de inicio de sesión de su cuenta de Caseport, como se pidió, y se cerraron todas las sesiones. Inicie sesión en {base_url}/sign-in con su contraseña y configure un método nuevo.\n\nSi no fue usted, comuníquese de inmediato con el soporte de Caseport.\n",

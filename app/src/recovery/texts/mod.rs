@@ -27,6 +27,8 @@ pub enum RecoveryMsg {
     CancelLinkInvalid,
     /// The link to finish an account reset is unknown, expired, used, or the reset was cancelled.
     FinishLinkInvalid,
+    /// The "This wasn't me" link is unknown, expired or already used.
+    ReportLinkInvalid,
     /// The account has no reset whose waiting period is over.
     ResetNotReady,
     /// Staff accounts are not reset by their holders.
@@ -49,6 +51,7 @@ impl RecoveryMsg {
             RecoveryMsg::LinkInvalid => t.link_invalid,
             RecoveryMsg::CancelLinkInvalid => t.cancel_link_invalid,
             RecoveryMsg::FinishLinkInvalid => t.finish_link_invalid,
+            RecoveryMsg::ReportLinkInvalid => t.report_link_invalid,
             RecoveryMsg::ResetNotReady => t.reset_not_ready,
             RecoveryMsg::StaffReset => t.staff_reset,
             RecoveryMsg::AnswersWrong => t.answers_wrong,
@@ -117,6 +120,13 @@ pub struct RecoveryTexts {
     /// `{when}`: when it takes effect.
     pub account_reset_sms: &'static str,
     pub account_reset_cancelled_email: EmailText,
+    pub report_title: &'static str,
+    pub report_intro: &'static str,
+    pub report_button: &'static str,
+    pub report_done: &'static str,
+    pub report_link_invalid: &'static str,
+    /// `{link}`, `{minutes}`, `{base_url}`.
+    pub account_secured_email: EmailText,
     /// `{base_url}`: the service's address.
     pub account_reset_done_email: EmailText,
 }

@@ -447,6 +447,26 @@ impl TestApp {
         );
     }
 
+    /// The token of the link to `path` (on the configured origin) in the first email to `email`
+    /// containing `text`.
+    pub async fn mailed_link_token(&self, email: &str, text: &str, path: &str) -> String {
+        // The body is quoted-printable: join its soft line breaks and decode its `=`.
+        let mail = self
+            .wait_for_mail_to(email, text)
+            .await
+            .replace("=\r\n", "")
+            .replace("=3D", "=");
+        let marker = format!("{ORIGIN}{path}?token=");
+        let start = mail
+            .find(&marker)
+            .unwrap_or_else(|| panic!("a link to {path} on the configured origin in {mail}"))
+            + marker.len();
+        mail[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect()
+    }
+
     /// Every verification code sent to `email`, oldest first.
     pub fn codes_for(&self, email: &str) -> Vec<String> {
         self.mails()
@@ -670,6 +690,28 @@ impl TestApp {
         self.send(Req::verify_totp(&code).cookie(Some(&cookie)))
             .await
     }
+}
+
+/// Where a server function's answer sends the browser (`Location`, or the header the framework
+/// uses for callers that follow redirects themselves); empty when it sends it nowhere.
+pub fn redirect_target(response: &TestResponse) -> String {
+    response
+        .header("location")
+        .or_else(|| response.header("serverfnredirect"))
+        .unwrap_or_default()
+}
+
+/// An emailed link's button answered for a dead link: its page again, saying so, and no token in
+/// the address.
+pub fn assert_dead_link_page(response: &TestResponse, page: &str) {
+    assert!(
+        response.status.is_success() || response.status.is_redirection(),
+        "{response:?}"
+    );
+    assert!(
+        redirect_target(response).ends_with(&format!("{page}?invalid=1")),
+        "back to {page} saying the link is dead: {response:?}"
+    );
 }
 
 /// The numeric `Retry-After` of a 429, checked against the JSON body.
