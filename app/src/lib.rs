@@ -110,6 +110,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("account/history") view=accounts::pages::AccountHistoryPage ssr=SsrMode::Async/>
                     <Route path=path!("account/devices") view=accounts::pages::DevicesListPage ssr=SsrMode::Async/>
                     <Route path=path!("account/password") view=accounts::pages::ChangePasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("account/delete") view=accounts::pages::DeleteAccountPage ssr=SsrMode::Async/>
                     <Route path=path!("case-status") view=cases::pages::CaseStatusPage ssr=SsrMode::Async/>
                     <Route path=path!("cases/:id") view=cases::pages::CasePage ssr=SsrMode::Async/>
                     <Route path=path!("officer") view=officer::pages::OfficerQueuePage ssr=SsrMode::Async/>

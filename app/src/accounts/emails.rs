@@ -86,3 +86,13 @@ pub fn new_sign_in(
         ),
     }
 }
+
+/// The account was deleted at its owner's request (sent to the address it had).
+pub fn account_deleted(locale: Locale, to: &str) -> OutgoingEmail {
+    let email = texts(locale).account_deleted_email;
+    OutgoingEmail {
+        to: to.to_owned(),
+        subject: email.subject.to_owned(),
+        body: email.body.to_owned(),
+    }
+}

@@ -7,6 +7,8 @@ pub mod access_notices;
 #[cfg(feature = "ssr")]
 pub mod active_sessions;
 #[cfg(feature = "ssr")]
+pub mod deletion;
+#[cfg(feature = "ssr")]
 pub mod devices;
 #[cfg(feature = "ssr")]
 pub mod emails;

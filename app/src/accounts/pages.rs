@@ -7,7 +7,8 @@ use super::{
     },
     server_fns::{
         get_account_history, get_devices, get_profile, get_registration_settings, ChangePassword,
-        Register, ResendVerificationCode, SignIn, SignOutDevice, SignOutOtherDevices, VerifyEmail,
+        DeleteAccount, Register, ResendVerificationCode, SignIn, SignOutDevice,
+        SignOutOtherDevices, VerifyEmail,
     },
     texts::{use_texts, AccountsMsg},
 };
@@ -356,9 +357,15 @@ pub fn SignInPage() -> impl IntoView {
     let signed_out = query_flag("signed_out");
     let expired = query_flag("expired");
     let reset = query_flag("reset");
+    let deleted = query_flag("deleted");
     view! {
         <Title text=s.sign_in_title/>
         <h1>{s.sign_in_title}</h1>
+        {move || deleted.get().then(|| view! {
+            <div class="usa-alert usa-alert--success" role="status">
+                <div class="usa-alert__body"><p class="usa-alert__text" id="account-deleted">{s.account_deleted}</p></div>
+            </div>
+        })}
         {move || reset.get().then(|| view! {
             <div class="usa-alert usa-alert--success" role="status">
                 <div class="usa-alert__body"><p class="usa-alert__text">{s.password_was_reset}</p></div>
@@ -416,6 +423,7 @@ fn ProfileDetails(profile: Resource<Result<Profile, AppError>>) -> impl IntoView
                                 <p class="usa-hint">{s.account_number_hint}</p>
                             </dd>
                         </dl>
+                        <p><a class="usa-link" href="/account/delete">{s.delete_link}</a></p>
                     }),
                     Err(error) => Either::Right(view! { <ErrorSummary error=Signal::stored(Some(error))/> }),
                 }
@@ -691,5 +699,38 @@ fn ChangePasswordForm(
                 }
             })}
         </Suspense>
+    }
+}
+
+/// `/account/delete`: what deleting the account removes and keeps, and the form that does it
+/// (after a recent full sign-in).
+#[component]
+pub fn DeleteAccountPage() -> impl IntoView {
+    let s = use_texts();
+    let delete = ServerAction::<DeleteAccount>::new();
+    let error: Signal<Option<AppError>> =
+        Signal::derive(move || delete.value().get().and_then(|r| r.err()));
+    let needs_reauth = move || matches!(error.get(), Some(AppError::ReauthRequired));
+    view! {
+        <Title text=s.delete_title/>
+        <RequireStep required=Step::SignedIn>
+            <h1>{s.delete_title}</h1>
+            <ErrorSummary error/>
+            {move || needs_reauth().then(|| view! {
+                <p><a class="usa-button usa-button--outline" href="/account/reauthenticate?next=/account/delete">{s.reauth_link}</a></p>
+            })}
+            <p class="usa-prose">{s.delete_intro}</p>
+            <h2>{s.delete_removed_heading}</h2>
+            <ul class="usa-list">{s.delete_removed.map(|item| view! { <li>{item}</li> })}</ul>
+            <h2>{s.delete_kept_heading}</h2>
+            <ul class="usa-list">{s.delete_kept.map(|item| view! { <li>{item}</li> })}</ul>
+            <ActionForm action=delete attr:class="usa-form" attr:novalidate=true>
+                <div class="usa-checkbox">
+                    <input class="usa-checkbox__input" id="understood" type="checkbox" name="understood" value="on"/>
+                    <label class="usa-checkbox__label" for="understood">{s.delete_understood}</label>
+                </div>
+                <button type="submit" class="usa-button usa-button--secondary">{s.delete_submit}</button>
+            </ActionForm>
+        </RequireStep>
     }
 }

@@ -202,3 +202,14 @@ pub async fn get_registration_settings() -> Result<RegistrationSettings, AppErro
         security_questions: state.policy.security_questions,
     })
 }
+
+/// Deletes the signed-in account (after a recent full sign-in and the ticked box); the person
+/// lands on the sign-in page, told it is done.
+#[server(prefix = "/_fn", endpoint = "delete_account")]
+pub async fn delete_account(understood: Option<String>) -> Result<(), AppError> {
+    use crate::{infra::state::use_app_state, session::store::use_session};
+    super::deletion::delete_account(&use_app_state()?, &use_session()?, understood.is_some())
+        .await?;
+    leptos_axum::redirect("/sign-in?deleted=1");
+    Ok(())
+}

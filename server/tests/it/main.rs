@@ -5,6 +5,7 @@
 mod support;
 
 mod access;
+mod account_deletion;
 mod account_reset;
 mod accounts;
 mod backup_codes;

@@ -83,6 +83,10 @@ pub enum AccountsMsg {
     AccessNoticeExpired,
     /// The code matched but the notice was already used.
     AccessNoticeUsed,
+    /// "I understand this cannot be undone" was not ticked.
+    DeletionNotConfirmed,
+    /// Staff accounts are closed by the service, not deleted by their holders.
+    StaffDeletion,
 }
 
 impl From<AccountsMsg> for Msg {
@@ -127,6 +131,8 @@ impl AccountsMsg {
             AccountsMsg::AccessNoticeInvalid => t.access_notice_invalid.to_owned(),
             AccountsMsg::AccessNoticeExpired => t.access_notice_expired.to_owned(),
             AccountsMsg::AccessNoticeUsed => t.access_notice_used.to_owned(),
+            AccountsMsg::DeletionNotConfirmed => t.deletion_not_confirmed.to_owned(),
+            AccountsMsg::StaffDeletion => t.staff_deletion.to_owned(),
         }
     }
 }
@@ -251,6 +257,19 @@ pub struct AccountsTexts {
     pub new_sign_in_email: EmailText,
     /// Stands for the browser or the address in a new sign-in email when it is not known.
     pub not_known: &'static str,
+    pub delete_link: &'static str,
+    pub delete_title: &'static str,
+    pub delete_intro: &'static str,
+    pub delete_removed_heading: &'static str,
+    pub delete_removed: [&'static str; 4],
+    pub delete_kept_heading: &'static str,
+    pub delete_kept: [&'static str; 3],
+    pub delete_understood: &'static str,
+    pub delete_submit: &'static str,
+    pub deletion_not_confirmed: &'static str,
+    pub staff_deletion: &'static str,
+    pub account_deleted: &'static str,
+    pub account_deleted_email: EmailText,
 }
 
 #[cfg(test)]
@@ -274,6 +293,8 @@ mod tests {
             AccountsMsg::AccessNoticeInvalid,
             AccountsMsg::AccessNoticeExpired,
             AccountsMsg::AccessNoticeUsed,
+            AccountsMsg::DeletionNotConfirmed,
+            AccountsMsg::StaffDeletion,
         ];
         for msg in samples {
             let (en, es) = (msg.text(Locale::En), msg.text(Locale::Es));
