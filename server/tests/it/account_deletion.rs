@@ -64,11 +64,7 @@ async fn deleting_needs_a_recent_sign_in_and_the_box_then_removes_the_account_an
     assert_eq!(field_message(&unticked)["Accounts"], "DeletionNotConfirmed");
 
     // Not recently signed in: confirm it is you first.
-    for _ in 0..2 {
-        app.clock.advance(10 * 60);
-        assert_eq!(app.profile_status(&owner).await, 200);
-    }
-    app.clock.advance(60);
+    app.outlast_recent_sign_in(&owner).await;
     let stale = app.send(delete(&owner, true)).await;
     assert_eq!(stale.status, 403, "{stale:?}");
     assert_eq!(stale.json(), serde_json::json!("reauth_required"));

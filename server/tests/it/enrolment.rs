@@ -216,11 +216,7 @@ async fn item17_a_signed_in_person_sets_up_a_new_app_after_a_recent_sign_in_and_
     assert_eq!(app.step_of(Some(&elsewhere)).await, "SignedIn");
 
     // Not recently signed in: neither the new secret nor its confirmation.
-    for _ in 0..2 {
-        app.clock.advance(10 * 60);
-        assert_eq!(app.profile_status(&signed_in).await, 200);
-    }
-    app.clock.advance(60);
+    app.outlast_recent_sign_in(&signed_in).await;
     let stale = app
         .send(Req::api("get_totp_enrolment", &[]).cookie(Some(&signed_in)))
         .await;

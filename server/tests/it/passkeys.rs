@@ -141,11 +141,7 @@ async fn item17_adding_a_passkey_needs_a_recent_sign_in_and_tells_the_owner() {
     let (cookie, secret) = app.signed_up(email, PASSWORD).await;
     let mails_before = app.mails().len();
     // Stay active (reads count) past the 20-minute window.
-    for _ in 0..2 {
-        app.clock.advance(10 * 60);
-        assert_eq!(app.profile_status(&cookie).await, 200);
-    }
-    app.clock.advance(60);
+    app.outlast_recent_sign_in(&cookie).await;
     let refused = start_adding(&app, &cookie, "Laptop").await;
     assert_eq!(refused.status, 403, "{refused:?}");
     assert_eq!(refused.json(), serde_json::json!("reauth_required"));

@@ -635,6 +635,16 @@ impl TestApp {
         response.json().as_str().unwrap_or_default().to_owned()
     }
 
+    /// Moves the clock past the 20-minute window of a recent full sign-in (item 33) while keeping
+    /// the session `cookie` alive (a request every 10 minutes, under the idle timeout).
+    pub async fn outlast_recent_sign_in(&self, cookie: &str) {
+        for _ in 0..2 {
+            self.clock.advance(10 * 60);
+            assert_eq!(self.profile_status(cookie).await, 200, "still signed in");
+        }
+        self.clock.advance(60);
+    }
+
     /// The status of `get_profile` for the session `cookie` (200 signed in, 401 not).
     pub async fn profile_status(&self, cookie: &str) -> u16 {
         self.send(Req::api("get_profile", &[]).cookie(Some(cookie)))
