@@ -6,7 +6,9 @@ use super::{
     emails,
     model::{phone_ending, CodeChannel},
     sent_codes::{self, CodeBinding, CodeMessage, NewCode, Purpose, Wanted},
-    service::{complete_sign_in, ensure_on, record_failure, throttle, FactorBudget},
+    service::{
+        complete_sign_in, ensure_on, finish_first_set_up, record_failure, throttle, FactorBudget,
+    },
     store,
     texts::{texts, MfaMsg},
 };
@@ -22,7 +24,7 @@ use crate::{
     },
     session::{
         access::{recently_signed_in, require_step},
-        model::{AuthState, RecoveryStage, Step},
+        model::{RecoveryStage, Step},
         store::SessionHandle,
     },
 };
@@ -413,10 +415,7 @@ pub async fn confirm_binding(
     state.wake_outbox();
     tracing::info!(account_id = %account_id, channel = channel.as_str(), "code factor bound");
     if step == Step::EnrollingTotp {
-        session.remember_device(accounts::devices::issue(&state.keys, &account_id));
-        session
-            .rotate_to(&state.db, AuthState::SignedIn { account_id }, now)
-            .await?;
+        finish_first_set_up(state, session, account_id, now).await?;
     }
     Ok(step)
 }

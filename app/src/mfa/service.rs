@@ -159,12 +159,23 @@ pub async fn confirm_enrolment(
     state.wake_outbox();
     tracing::info!(account_id = %account_id, replaced = step_is_signed_in, "authenticator app enrolled");
     if step == Step::EnrollingTotp {
-        session.remember_device(accounts::devices::issue(&state.keys, &account_id));
-        session
-            .rotate_to(&state.db, AuthState::SignedIn { account_id }, now)
-            .await?;
+        finish_first_set_up(state, session, account_id, now).await?;
     }
     Ok(step)
+}
+
+/// A first factor was just bound during set-up: the browser is remembered and the person is
+/// signed in under a new session id.
+pub(super) async fn finish_first_set_up(
+    state: &AppState,
+    session: &SessionHandle,
+    account_id: String,
+    now: i64,
+) -> Result<(), AppError> {
+    session.remember_device(accounts::devices::issue(&state.keys, &account_id));
+    session
+        .rotate_to(&state.db, AuthState::SignedIn { account_id }, now)
+        .await
 }
 
 /// Checks the authenticator code after the password; a code is accepted once only.
