@@ -263,6 +263,8 @@ pub enum Msg {
     Mfa(crate::mfa::texts::MfaMsg),
     /// Password recovery.
     Recovery(crate::recovery::texts::RecoveryMsg),
+    /// Personal details and the change of address.
+    Profile(crate::profile::texts::ProfileMsg),
     /// Cases, receipt numbers and their statuses.
     Cases(crate::cases::texts::CasesMsg),
     /// The officers' console.
@@ -283,6 +285,7 @@ impl Msg {
             Msg::Accounts(msg) => msg.text(locale),
             Msg::Mfa(msg) => msg.text(locale),
             Msg::Recovery(msg) => msg.text(locale),
+            Msg::Profile(msg) => msg.text(locale),
             Msg::Cases(msg) => msg.text(locale),
             Msg::Officer(msg) => msg.text(locale),
             Msg::Notifications(msg) => msg.text(locale),

@@ -12,6 +12,7 @@ pub mod mfa;
 pub mod notifications;
 pub mod officer;
 pub mod personnel;
+pub mod profile;
 pub mod recovery;
 pub mod session;
 pub mod support;
@@ -116,7 +117,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("officer") view=officer::pages::OfficerQueuePage ssr=SsrMode::Async/>
                     <Route path=path!("officer/cases/:id") view=officer::pages::StaffCasePage ssr=SsrMode::Async/>
                     <Route path=path!("officer/filings/new") view=officer::pages::PaperFilingPage ssr=SsrMode::Async/>
-                    <Route path=path!("profile") view=accounts::pages::ProfilePage ssr=SsrMode::Async/>
+                    <Route path=path!("profile") view=profile::pages::ProfilePage ssr=SsrMode::Async/>
+                    <Route path=path!("account/details") view=profile::pages::EditDetailsPage ssr=SsrMode::Async/>
+                    <Route path=path!("account/email") view=profile::pages::ChangeEmailPage ssr=SsrMode::Async/>
                     <Route path=path!("notifications") view=notifications::pages::NotificationsPage ssr=SsrMode::Async/>
                     <Route path=path!("support") view=support::pages::SupportPage ssr=SsrMode::Async/>
                     <Route path=path!("officer/staff") view=personnel::pages::StaffPage ssr=SsrMode::Async/>

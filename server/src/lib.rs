@@ -501,7 +501,7 @@ pub async fn housekeep(state: &AppState) -> Result<Vec<(&'static str, u64)>, sql
     let idle_cutoff = now - state.policy.session_idle_secs;
     let absolute_cutoff = now - state.policy.session_absolute_secs;
     let failure_cutoff = now - app::infra::rate_limit::ACCOUNT_FAILURE_WINDOW_SECS;
-    let jobs: [(&'static str, &str, &[i64]); 13] = [
+    let jobs: [(&'static str, &str, &[i64]); 14] = [
         (
             "sessions",
             "DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2",
@@ -559,6 +559,12 @@ pub async fn housekeep(state: &AppState) -> Result<Vec<(&'static str, u64)>, sql
             // A used or expired "This wasn't me" link tells nobody anything.
             "sign_in_alerts",
             "DELETE FROM sign_in_alerts WHERE expires_at < $1 OR reported_at IS NOT NULL",
+            &[now],
+        ),
+        (
+            // An email change not confirmed in time is dead.
+            "email_changes",
+            "DELETE FROM email_changes WHERE expires_at <= $1",
             &[now],
         ),
         (

@@ -618,11 +618,15 @@ pub enum AccountEventKind {
     /// The owner said a new sign-in was not theirs: every session ended, the password was turned
     /// off and a reset link was emailed.
     SignInReported,
+    /// The name, date of birth or mailing address was saved.
+    DetailsChanged,
+    /// The sign-in address was changed (after a code sent to the new one came back).
+    EmailChanged,
 }
 
 impl AccountEventKind {
     /// Every kind, for round-trip tests.
-    pub const ALL: [AccountEventKind; 17] = [
+    pub const ALL: [AccountEventKind; 19] = [
         AccountEventKind::SignedIn,
         AccountEventKind::SignInFailed,
         AccountEventKind::SecondFactorFailed,
@@ -640,6 +644,8 @@ impl AccountEventKind {
         AccountEventKind::AccountResetCancelled,
         AccountEventKind::AccountResetDone,
         AccountEventKind::SignInReported,
+        AccountEventKind::DetailsChanged,
+        AccountEventKind::EmailChanged,
     ];
 
     /// The name stored in the database.
@@ -662,6 +668,8 @@ impl AccountEventKind {
             AccountEventKind::AccountResetCancelled => "account_reset_cancelled",
             AccountEventKind::AccountResetDone => "account_reset_done",
             AccountEventKind::SignInReported => "sign_in_reported",
+            AccountEventKind::DetailsChanged => "details_changed",
+            AccountEventKind::EmailChanged => "email_changed",
         }
     }
 

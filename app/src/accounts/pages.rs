@@ -387,35 +387,20 @@ pub fn SignInPage() -> impl IntoView {
     }
 }
 
-/// `/profile`: email and the online account number with a copy button.
+/// The account's email address and online account number (with a copy button), as the Profile
+/// shows them.
 #[component]
-pub fn ProfilePage() -> impl IntoView {
-    let s = use_texts();
-    // Created here, above the `Suspense` inside `RequireStep`: on the server a `Suspense` builds
-    // its children more than once, and a resource created in there was fetched by every build,
-    // one of them after its owner was gone (an `Internal` error in the page's data).
-    let profile = Resource::new(|| (), |_| get_profile());
-    view! {
-        <Title text=s.profile_title/>
-        <RequireStep required=Step::SignedIn>
-            <ProfileDetails profile/>
-        </RequireStep>
-    }
-}
-
-#[component]
-fn ProfileDetails(profile: Resource<Result<Profile, AppError>>) -> impl IntoView {
+pub fn AccountSummary(profile: Resource<Result<Profile, AppError>>) -> impl IntoView {
     let s = use_texts();
     let loading = use_common().loading;
     view! {
-        <h1>{s.profile_title}</h1>
         <Suspense fallback=move || view! { <p>{loading}</p> }>
             {move || Suspend::new(async move {
                 match profile.await {
                     Ok(profile) => Either::Left(view! {
                         <dl class="usa-summary-box">
                             <dt>{s.email}</dt>
-                            <dd>{profile.email.clone()}</dd>
+                            <dd id="profile-email">{profile.email.clone()}</dd>
                             <dt>{s.account_number}</dt>
                             <dd>
                                 <span id="account-number" class="caseport-account-number">{profile.account_number.formatted()}</span>
@@ -423,7 +408,6 @@ fn ProfileDetails(profile: Resource<Result<Profile, AppError>>) -> impl IntoView
                                 <p class="usa-hint">{s.account_number_hint}</p>
                             </dd>
                         </dl>
-                        <p><a class="usa-link" href="/account/delete">{s.delete_link}</a></p>
                     }),
                     Err(error) => Either::Right(view! { <ErrorSummary error=Signal::stored(Some(error))/> }),
                 }

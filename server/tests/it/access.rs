@@ -36,6 +36,7 @@ fn plausible_body() -> Vec<u8> {
         ("applicant_name", "Anonymous"),
         ("language", "en"),
         ("q", "someone@example.com"),
+        ("new_email", "someone@example.com"),
         ("current_password", PASSWORD),
         ("channel", "sms"),
         ("method", "text_message"),

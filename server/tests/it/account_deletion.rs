@@ -74,6 +74,28 @@ async fn deleting_needs_a_recent_sign_in_and_the_box_then_removes_the_account_an
     let elsewhere = app.sign_in(email, PASSWORD, &secret, 0).await;
     let elsewhere = elsewhere.session_cookie().unwrap();
 
+    // Personal details and a change of address waiting for its code go with the account.
+    let details = [("given_name", "Ana"), ("family_name", "Example")];
+    let saved = app
+        .send(Req::api("save_personal_details", &details).cookie(Some(&elsewhere)))
+        .await;
+    assert!(
+        redirect_target(&saved).ends_with("/profile?saved=details"),
+        "{saved:?}"
+    );
+    let moving = app
+        .send(
+            Req::api("start_email_change", &[("new_email", "next@example.com")])
+                .cookie(Some(&elsewhere)),
+        )
+        .await;
+    assert!(
+        redirect_target(&moving).ends_with("/account/email?sent=1"),
+        "{moving:?}"
+    );
+    assert_eq!(rows_of(&app, "personal_details", &account_id).await, 1);
+    assert_eq!(rows_of(&app, "email_changes", &account_id).await, 1);
+
     let deleted = app.send(delete(&elsewhere, true)).await;
     assert!(
         deleted.status.is_success() || deleted.status.is_redirection(),
@@ -96,6 +118,8 @@ async fn deleting_needs_a_recent_sign_in_and_the_box_then_removes_the_account_an
         "code_factors",
         "passkeys",
         "sign_in_alerts",
+        "personal_details",
+        "email_changes",
     ] {
         assert_eq!(rows_of(&app, table, &account_id).await, 0, "{table}");
     }

@@ -28,6 +28,7 @@ mod pages;
 mod paper_filings;
 mod passkeys;
 mod ping;
+mod profile;
 mod recovery;
 mod registration;
 mod schema;

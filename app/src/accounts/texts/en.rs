@@ -95,6 +95,8 @@ pub(super) const TEXTS: AccountsTexts = AccountsTexts {
         "Reset of the sign-in methods cancelled",
         "Every sign-in method reset",
         "A sign-in reported as not yours: signed out everywhere, password turned off",
+        "Personal details changed",
+        "Email address changed",
     ],
     auth_methods: [
         "password",

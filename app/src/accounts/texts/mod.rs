@@ -211,7 +211,7 @@ pub struct AccountsTexts {
     pub history_when: &'static str,
     pub history_where: &'static str,
     /// One per `AccountEventKind::ALL`, in that order.
-    pub event_kinds: [&'static str; 17],
+    pub event_kinds: [&'static str; 19],
     /// One per `AuthMethod::ALL`, in that order.
     pub auth_methods: [&'static str; 6],
     pub copy_account_number: &'static str,
