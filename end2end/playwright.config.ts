@@ -126,7 +126,7 @@ export default defineConfig({
       // every link is a full page load. The shared fixtures (support/fixtures.ts) check that no page
       // is ever hydrated and that the app's WebAssembly is never requested.
       name: 'no-js',
-      testMatch: /(journey|language|navigation|cases|officer|paper-filing|staff-invitation|backup-codes|forgot-password|devices|idle-timeout|text-codes|email-codes|account-reset|new-app|sign-in-alert|delete-account)\.spec\.ts$/,
+      testMatch: /(journey|language|navigation|cases|officer|paper-filing|staff-invitation|backup-codes|forgot-password|devices|idle-timeout|text-codes|email-codes|account-reset|new-app|sign-in-alert|delete-account|profile)\.spec\.ts$/,
       use: { ...chromium, javaScriptEnabled: false },
     },
   ],

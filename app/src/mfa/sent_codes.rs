@@ -51,6 +51,21 @@ pub struct CodeFactor {
     pub confirmed_at: i64,
 }
 
+/// The account's verified phone (bound as its text-message factor), if it has one: the only
+/// number anything else of the account may text.
+pub async fn verified_phone<'e>(
+    executor: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    account_id: &str,
+) -> Result<Option<String>, AppError> {
+    let phone: Option<Option<String>> =
+        sqlx::query_scalar("SELECT phone FROM code_factors WHERE account_id = $1 AND channel = $2")
+            .bind(account_id)
+            .bind(CodeChannel::Text.as_str())
+            .fetch_optional(executor)
+            .await?;
+    Ok(phone.flatten())
+}
+
 /// The account's phone and email-code factors.
 pub async fn factors(db: &Db, account_id: &str) -> Result<Vec<CodeFactor>, AppError> {
     let rows: Vec<(String, Option<String>, i64)> = sqlx::query_as(

@@ -26,8 +26,9 @@ pub struct NotificationSettings {
     pub by_email: bool,
     /// Text message on each change.
     pub by_text: bool,
-    /// The number texts go to, in E.164 form.
-    pub phone: Option<String>,
+    /// The last four digits of the verified phone texts go to (the account's text-message
+    /// factor), if it has one.
+    pub phone_ending: Option<String>,
     /// Whether this server can send texts at all.
     pub texts_available: bool,
 }
@@ -52,7 +53,4 @@ pub struct SettingsForm {
     /// `on` for texts.
     #[serde(default)]
     pub by_text: String,
-    /// The phone number as typed.
-    #[serde(default)]
-    pub phone: String,
 }

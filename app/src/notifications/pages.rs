@@ -10,7 +10,7 @@ use super::{
     texts::{use_texts, NotificationsMsg},
 };
 use crate::{
-    components::{ErrorSummary, Field, Notice, RequireStep},
+    components::{ErrorSummary, Notice, RequireStep},
     error::AppError,
     i18n::{fill, use_common},
     session::model::Step,
@@ -121,7 +121,16 @@ fn CentreView(centre: Resource<Result<NotificationCentre, AppError>>) -> impl In
                                             <input class="usa-checkbox__input" type="checkbox" id="by_text" name="by_text" value="on" checked=settings.by_text/>
                                             <label class="usa-checkbox__label" for="by_text">{s.by_text}</label>
                                         </div>
-                                        <Field label=s.phone name="phone" input_type="tel" autocomplete="tel" hint=s.phone_hint value=settings.phone.clone().unwrap_or_default() error/>
+                                        {match settings.phone_ending.clone() {
+                                            Some(ending) => Either::Left(view! {
+                                                <p class="usa-hint" id="texts-go-to">{fill(s.texts_go_to, &[("ending", &ending)])}" "
+                                                    <a class="usa-link" href="/account/security/phone">{s.change_phone}</a></p>
+                                            }),
+                                            None => Either::Right(view! {
+                                                <p class="usa-hint" id="texts-go-to">{s.no_phone}" "
+                                                    <a class="usa-link" href="/account/security/phone">{s.add_phone}</a></p>
+                                            }),
+                                        }}
                                     })
                                 } else {
                                     Either::Right(view! { <p class="usa-hint">{s.texts_unavailable}</p> })

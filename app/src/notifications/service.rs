@@ -13,9 +13,10 @@ use crate::{
     infra::{
         crypto,
         outbox::{self, OutgoingEmail},
-        sms::{normalise_phone, OutgoingSms},
+        sms::OutgoingSms,
         state::AppState,
     },
+    mfa::{model::phone_ending, sent_codes::verified_phone},
 };
 use sqlx::{Any, Transaction};
 
@@ -41,23 +42,20 @@ pub struct Event {
 struct SettingsRow {
     by_email: i64,
     by_text: i64,
-    phone: Option<String>,
 }
 
 async fn settings_row<'e>(
     executor: impl sqlx::Executor<'e, Database = Any>,
     account_id: &str,
 ) -> Result<SettingsRow, AppError> {
-    let row: Option<SettingsRow> = sqlx::query_as(
-        "SELECT by_email, by_text, phone FROM notification_settings WHERE account_id = $1",
-    )
-    .bind(account_id)
-    .fetch_optional(executor)
-    .await?;
+    let row: Option<SettingsRow> =
+        sqlx::query_as("SELECT by_email, by_text FROM notification_settings WHERE account_id = $1")
+            .bind(account_id)
+            .fetch_optional(executor)
+            .await?;
     Ok(row.unwrap_or(SettingsRow {
         by_email: 1,
         by_text: 0,
-        phone: None,
     }))
 }
 
@@ -106,7 +104,14 @@ pub async fn notify(
             outbox::enqueue_for_event(&mut **tx, &state.keys, "email", &email, &key, now).await?;
         }
     }
-    if let (1, Some(phone), true) = (settings.by_text, settings.phone, state.sms.enabled()) {
+    // Texts go only to the phone the account proved it holds (its text-message factor), read
+    // now, so a changed or removed phone takes effect at once.
+    let phone = if settings.by_text == 1 && state.sms.enabled() {
+        verified_phone(&mut **tx, account_id).await?
+    } else {
+        None
+    };
+    if let Some(phone) = phone {
         let sms = OutgoingSms {
             to: phone,
             body: event.sms.clone(),
@@ -162,7 +167,9 @@ pub async fn centre(
         settings: NotificationSettings {
             by_email: settings.by_email == 1,
             by_text: settings.by_text == 1,
-            phone: settings.phone,
+            phone_ending: verified_phone(&state.db.pool, account_id)
+                .await?
+                .map(|phone| phone_ending(&phone)),
             texts_available: state.sms.enabled(),
         },
     })
@@ -188,16 +195,9 @@ pub async fn save_settings(
 ) -> Result<(), AppError> {
     let by_email = form.by_email == "on";
     let by_text = form.by_text == "on";
-    let phone = match form.phone.trim() {
-        "" => None,
-        typed => Some(
-            normalise_phone(typed)
-                .ok_or_else(|| AppError::field("phone", NotificationsMsg::PhoneInvalid.into()))?,
-        ),
-    };
-    if by_text && phone.is_none() {
+    if by_text && verified_phone(&state.db.pool, account_id).await?.is_none() {
         return Err(AppError::field(
-            "phone",
+            "by_text",
             NotificationsMsg::PhoneRequired.into(),
         ));
     }
@@ -206,14 +206,13 @@ pub async fn save_settings(
     let mut tx = state.db.begin_write().await?;
     sqlx::query(
         "INSERT INTO notification_settings (account_id, by_email, by_text, phone, updated_at)
-         VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (account_id) DO UPDATE SET by_email = $2, by_text = $3, phone = $4,
-                                                 updated_at = $5",
+         VALUES ($1, $2, $3, NULL, $4)
+         ON CONFLICT (account_id) DO UPDATE SET by_email = $2, by_text = $3, phone = NULL,
+                                                 updated_at = $4",
     )
     .bind(account_id)
     .bind(i64::from(by_email))
     .bind(i64::from(by_text))
-    .bind(phone)
     .bind(now)
     .execute(&mut *tx)
     .await?;

@@ -55,6 +55,7 @@ pub fn ProfilePage() -> impl IntoView {
                 <li><a class="usa-link" href="/account/details">{s.edit_details}</a></li>
                 <li><a class="usa-link" href="/account/email">{s.change_email}</a></li>
                 <li><a class="usa-link" href="/account/password">{s.change_password}</a></li>
+                <li><a class="usa-link" href="/account/security/phone">{s.change_phone}</a></li>
                 <li><a class="usa-link" href="/account/security">{s.security}</a></li>
                 <li><a class="usa-link" href="/notifications">{s.notification_settings}</a></li>
                 <li><a class="usa-link" href="/account/devices">{s.devices}</a></li>

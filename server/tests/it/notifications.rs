@@ -234,39 +234,75 @@ async fn status_changes_notices_and_evidence_requests_reach_the_centre_and_the_m
 }
 
 #[tokio::test]
-async fn settings_choose_email_and_texts_and_bad_numbers_are_explained() {
+async fn settings_choose_email_and_texts_and_texts_go_only_to_the_phone_confirmed_by_text() {
     let app = TestApp::new().await;
     let email = "texts@example.test";
     let (cookie, case) = applicant_with_case(&app, email).await;
     let staff = supervisor(&app).await;
-    let save = |by_email: &str, by_text: &str, phone: &str| {
+    let save = |by_email: &str, by_text: &str| {
         Req::api(
             "save_notification_settings",
+            // A number typed into the form (as the old form had) is no longer read.
             &[
                 ("by_email", by_email),
                 ("by_text", by_text),
-                ("phone", phone),
+                ("phone", "+15559990000"),
             ],
         )
         .cookie(Some(&cookie))
     };
-    for (phone, by_text, message) in [
-        ("555-1234", "on", "PhoneInvalid"),
-        ("not a number", "", "PhoneInvalid"),
-        ("", "on", "PhoneRequired"),
-    ] {
-        let answer = app.send(save("on", by_text, phone)).await;
-        assert_eq!(answer.status, 422, "{phone}: {answer:?}");
-        assert_eq!(
-            answer.json()["Validation"]["field_errors"][0]["field"],
-            "phone"
-        );
-        assert!(answer.body.contains(message), "{answer:?}");
-    }
-    let saved = app.send(save("", "on", "+1 (555) 123-4567")).await;
+    // No confirmed phone: texts cannot be chosen, whatever number is typed.
+    let refused = app.send(save("on", "on")).await;
+    assert_eq!(refused.status, 422, "{refused:?}");
+    assert_eq!(
+        refused.json()["Validation"]["field_errors"][0]["field"],
+        "by_text"
+    );
+    assert!(refused.body.contains("PhoneRequired"), "{refused:?}");
+    assert_eq!(
+        centre(&app, &cookie).await["settings"]["phone_ending"],
+        serde_json::Value::Null
+    );
+
+    // The phone confirmed by text (the text-message factor) is where texts go.
+    let started = app
+        .send(
+            Req::api(
+                "start_code_binding",
+                &[("channel", "sms"), ("phone", "+1 (555) 123-4567")],
+            )
+            .cookie(Some(&cookie)),
+        )
+        .await;
+    assert_eq!(started.status, 200, "{started:?}");
+    let code = app.text_code("+15551234567", 1).await;
+    let bound = app
+        .send(
+            Req::api(
+                "confirm_code_binding",
+                &[("channel", "sms"), ("code", &code)],
+            )
+            .cookie(Some(&cookie)),
+        )
+        .await;
+    assert_eq!(bound.status, 200, "{bound:?}");
+    let cookie = bound.session_cookie().unwrap_or(cookie);
+    let saved = app
+        .send(
+            Req::api(
+                "save_notification_settings",
+                &[
+                    ("by_email", ""),
+                    ("by_text", "on"),
+                    ("phone", "+15559990000"),
+                ],
+            )
+            .cookie(Some(&cookie)),
+        )
+        .await;
     assert_eq!(saved.status, 200, "{saved:?}");
     let settings = centre(&app, &cookie).await["settings"].clone();
-    assert_eq!(settings["phone"], "+15551234567");
+    assert_eq!(settings["phone_ending"], "4567");
     assert_eq!(settings["by_email"], false);
     assert_eq!(settings["by_text"], true);
 
@@ -298,6 +334,10 @@ async fn settings_choose_email_and_texts_and_bad_numbers_are_explained() {
     }
     let text = found.expect("a text message");
     assert!(text.starts_with("To: +15551234567\n"), "{text}");
+    assert!(
+        app.texts_to("+15559990000").is_empty(),
+        "a typed, unconfirmed number gets nothing"
+    );
     assert!(text.contains(case.receipt_number.as_str()));
     assert!(
         !text.contains("Notified Person"),

@@ -21,9 +21,7 @@ pub fn use_texts() -> &'static NotificationsTexts {
 /// A message of the notification centre.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum NotificationsMsg {
-    /// The phone number is not a number texts can go to.
-    PhoneInvalid,
-    /// Texts were asked for without a number.
+    /// Texts were asked for, but the account has no verified phone.
     PhoneRequired,
     /// The settings were saved.
     SettingsSaved,
@@ -42,7 +40,6 @@ impl NotificationsMsg {
     pub fn text(&self, locale: Locale) -> String {
         let t = texts(locale);
         match self {
-            NotificationsMsg::PhoneInvalid => t.phone_invalid,
             NotificationsMsg::PhoneRequired => t.phone_required,
             NotificationsMsg::SettingsSaved => t.settings_saved,
             NotificationsMsg::AllRead => t.all_read,
@@ -64,11 +61,13 @@ pub struct NotificationsTexts {
     pub settings_title: &'static str,
     pub by_email: &'static str,
     pub by_text: &'static str,
-    pub phone: &'static str,
-    pub phone_hint: &'static str,
+    /// `{ending}`: the last four digits of the verified phone.
+    pub texts_go_to: &'static str,
+    pub change_phone: &'static str,
+    pub no_phone: &'static str,
+    pub add_phone: &'static str,
     pub texts_unavailable: &'static str,
     pub save_settings: &'static str,
-    pub phone_invalid: &'static str,
     pub phone_required: &'static str,
     pub settings_saved: &'static str,
     pub all_read: &'static str,
@@ -82,7 +81,6 @@ mod tests {
     #[test]
     fn every_message_differs_between_languages() {
         for msg in [
-            NotificationsMsg::PhoneInvalid,
             NotificationsMsg::PhoneRequired,
             NotificationsMsg::SettingsSaved,
             NotificationsMsg::AllRead,

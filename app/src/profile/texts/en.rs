@@ -12,6 +12,7 @@ pub(super) const TEXTS: ProfileTexts = ProfileTexts {
     edit_details: "Edit personal details",
     change_email: "Change email address",
     change_password: "Change password",
+    change_phone: "Change phone number (confirmed by text)",
     notification_settings: "Notification settings",
     security: "Sign-in and security",
     history: "Account history",

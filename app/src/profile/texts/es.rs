@@ -12,6 +12,7 @@ pub(super) const TEXTS: ProfileTexts = ProfileTexts {
     edit_details: "Modificar datos personales",
     change_email: "Cambiar correo electrónico",
     change_password: "Cambiar contraseña",
+    change_phone: "Cambiar número de teléfono (confirmado por mensaje de texto)",
     notification_settings: "Preferencias de notificación",
     security: "Inicio de sesión y seguridad",
     history: "Historial de la cuenta",

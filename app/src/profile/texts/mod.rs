@@ -89,6 +89,7 @@ pub struct ProfileTexts {
     pub edit_details: &'static str,
     pub change_email: &'static str,
     pub change_password: &'static str,
+    pub change_phone: &'static str,
     pub notification_settings: &'static str,
     pub security: &'static str,
     pub history: &'static str,
