@@ -71,7 +71,7 @@ pub async fn devices_page(
             ),
             id: row.public_id,
             device: row.device,
-            ip: row.ip,
+            ip: row.ip.as_deref().map(crate::infra::geo::describe),
             started: long_date_time(row.created_at, locale),
             last_seen: long_date_time(row.last_seen_at, locale),
         })

@@ -199,7 +199,7 @@ pub async fn history_page(
                 kind: AccountEventKind::parse(&row.kind)?,
                 method: row.method.as_deref().and_then(AuthMethod::parse),
                 when: crate::i18n::long_date_time(row.occurred_at, locale),
-                ip: row.ip,
+                ip: row.ip.as_deref().map(crate::infra::geo::describe),
                 device: row.device,
             })
         })

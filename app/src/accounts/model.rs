@@ -735,7 +735,7 @@ pub struct AccountEvent {
     pub method: Option<AuthMethod>,
     /// When, in words ("November 27, 2026, 14:03 UTC").
     pub when: String,
-    /// The client address, if known.
+    /// The client address with its approximate place (`infra::geo::describe`), if known.
     pub ip: Option<String>,
     /// The browser and system, e.g. "Firefox / Windows", if known.
     pub device: Option<String>,
@@ -757,7 +757,8 @@ pub struct DeviceSession {
     pub id: String,
     /// The browser and system, if known.
     pub device: Option<String>,
-    /// The client address when it signed in, if known.
+    /// The client address when it signed in with its approximate place (`infra::geo::describe`),
+    /// if known.
     pub ip: Option<String>,
     /// When it signed in, in words.
     pub started: String,

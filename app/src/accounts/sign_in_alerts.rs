@@ -46,7 +46,9 @@ pub async fn alert_owner(
         "{}/sign-in-alert?token={token}",
         state.policy.base_url.trim_end_matches('/')
     );
-    let place = origin.ip.map(|ip| ip.to_string());
+    let place = origin
+        .ip
+        .map(|ip| crate::infra::geo::describe(&ip.to_string()));
     let notice = super::emails::new_sign_in(
         locale,
         &account.email,

@@ -5,6 +5,7 @@ pub mod clock;
 pub mod crypto;
 pub mod db;
 pub mod download;
+pub mod geo;
 pub mod live;
 pub mod local_limit;
 pub mod mail;

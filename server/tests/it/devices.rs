@@ -393,3 +393,54 @@ async fn an_old_stolen_session_cannot_throw_the_owner_out_and_recovery_sessions_
         "{listed}"
     );
 }
+
+#[tokio::test]
+async fn item32_devices_history_and_the_new_sign_in_email_show_the_approximate_place() {
+    let app = TestApp::new().await;
+    let email = "traveller@example.com";
+    let (first, secret) = app.signed_up(email, PASSWORD).await;
+    app.clock.advance(30);
+    let halfway = app
+        .send(Req::sign_in(email, PASSWORD).from_ip("193.0.6.139"))
+        .await
+        .session_cookie()
+        .unwrap();
+    let code = totp_at(&secret, app.clock.now());
+    let signed_in = app
+        .send(
+            Req::verify_totp(&code)
+                .cookie(Some(&halfway))
+                .from_ip("193.0.6.139"),
+        )
+        .await;
+    assert_eq!(signed_in.status, 200, "{signed_in:?}");
+
+    let listed = devices(&app, &first).await;
+    let places: Vec<&str> = listed["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["ip"].as_str())
+        .collect();
+    assert!(
+        places.contains(&"The Netherlands (193.0.6.139)"),
+        "{listed}"
+    );
+    let history = app
+        .send(Req::api("get_account_history", &[]).cookie(Some(&first)))
+        .await
+        .json();
+    assert!(
+        history["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["ip"] == "The Netherlands (193.0.6.139)"),
+        "{history}"
+    );
+    let alert = app.wait_for_mail_to(email, "New sign-in").await;
+    assert!(
+        alert.contains("From: The Netherlands (193.0.6.139)"),
+        "{alert}"
+    );
+}
