@@ -16,15 +16,15 @@ CREATE TABLE personal_details (
 );
 
 -- A change of sign-in address waiting for the 6-digit code sent to the new address (one per
--- account; asking again replaces it). The code is stored only as a keyed hash; five wrong codes
--- or ten minutes end it.
+-- account; asking again replaces it). The code is stored only as a keyed hash; five tries or
+-- ten minutes end it.
 CREATE TABLE email_changes (
     account_id  TEXT    NOT NULL CONSTRAINT email_changes_pkey PRIMARY KEY
                         CONSTRAINT email_changes_account_fkey REFERENCES accounts (id) ON DELETE CASCADE,
     id          TEXT    NOT NULL,
     new_email   TEXT    NOT NULL,
     code_hash   TEXT    NOT NULL,
-    wrong_codes BIGINT  NOT NULL,
+    tries       BIGINT  NOT NULL,
     expires_at  BIGINT  NOT NULL,
     created_at  BIGINT  NOT NULL
 );

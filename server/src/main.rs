@@ -161,8 +161,10 @@ async fn serve(settings: Settings) -> Result<(), StartupError> {
         None => Arc::new(app::infra::clock::SystemClock),
     };
     let state = server::build_state_with_clock(&settings, clock).await?;
-    // The place data is parsed once; do it now rather than in the first Devices page request.
-    tokio::task::spawn_blocking(app::infra::geo::warm);
+    // The place data is parsed once, before serving, so no request waits for it on a worker.
+    if let Err(error) = tokio::task::spawn_blocking(app::infra::geo::warm).await {
+        tracing::warn!(%error, "place data not loaded at start-up");
+    }
     if let Some(address) = &settings.dev_mail_sink {
         let listener = tokio::net::TcpListener::bind(address)
             .await

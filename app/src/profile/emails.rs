@@ -38,6 +38,20 @@ pub fn changed_from(locale: Locale, to: &str, new_email: &str) -> OutgoingEmail 
     )
 }
 
+/// To the current address when a change to `new_email` is asked for.
+pub fn change_asked(locale: Locale, to: &str, new_email: &str) -> OutgoingEmail {
+    email(
+        to,
+        &texts(locale).email_change_asked_email,
+        &[("new", &partly_hidden(new_email))],
+    )
+}
+
+/// To the account's address when the personal details were saved.
+pub fn details_changed(locale: Locale, to: &str) -> OutgoingEmail {
+    email(to, &texts(locale).details_changed_email, &[])
+}
+
 /// To the new address once the change is made.
 pub fn changed_to(locale: Locale, to: &str) -> OutgoingEmail {
     email(to, &texts(locale).email_changed_new_email, &[])

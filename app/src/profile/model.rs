@@ -202,6 +202,16 @@ pub struct DetailsForm {
     pub zip_code: String,
 }
 
+/// Control characters and the invisible formatting ones (zero-width, direction overrides, soft
+/// hyphen, byte-order mark) that could make a printed name or address read differently.
+fn invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{FEFF}')
+        || ('\u{200B}'..='\u{200F}').contains(&c)
+        || ('\u{202A}'..='\u{202E}').contains(&c)
+        || ('\u{2060}'..='\u{206F}').contains(&c)
+}
+
 fn text(field: &str, value: &str, required: bool, errors: &mut Vec<FieldError>) -> String {
     let value = value.trim();
     if value.is_empty() && required {
@@ -211,7 +221,7 @@ fn text(field: &str, value: &str, required: bool, errors: &mut Vec<FieldError>) 
             field,
             ProfileMsg::TooLong { max: MAX_TEXT_LEN }.into(),
         ));
-    } else if value.chars().any(char::is_control) {
+    } else if value.chars().any(invisible) {
         errors.push(FieldError::new(field, ProfileMsg::CharactersInvalid.into()));
     }
     value.to_owned()
@@ -458,6 +468,7 @@ mod tests {
             given_name: " ".into(),
             family_name: "x".repeat(101),
             address_line2: "Apt\u{0}1".into(),
+            city: "Spring\u{202E}field".into(),
             state: "ZZ".into(),
             zip_code: "1234".into(),
             ..form()
@@ -475,6 +486,7 @@ mod tests {
                     "address_line2".to_owned(),
                     ProfileMsg::CharactersInvalid.into()
                 ),
+                ("city".to_owned(), ProfileMsg::CharactersInvalid.into()),
                 ("state".to_owned(), ProfileMsg::StateInvalid.into()),
                 ("zip_code".to_owned(), ProfileMsg::ZipInvalid.into()),
             ]

@@ -16,7 +16,15 @@ use crate::{
         texts::AccountsMsg,
     },
     error::AppError,
-    infra::{crypto, db::is_unique_violation, outbox, rate_limit, state::AppState},
+    infra::{
+        crypto,
+        db::is_unique_violation,
+        outbox,
+        rate_limit::{self, Limit},
+        request::client_ip,
+        state::AppState,
+    },
+    mfa::code_factors::{SENDS_PER_IP, SENDS_SHORT_TERM},
     session::{
         access::{recently_signed_in, signed_in_account},
         store::{end_other_sessions, SessionHandle},
@@ -26,8 +34,21 @@ use crate::{
 /// How long an emailed code for a new address works.
 pub const CODE_TTL_SECS: i64 = 10 * 60;
 
-/// Wrong codes after which a change dies (the address must be entered again).
-pub const WRONG_CODES_BEFORE_CHANGE_DIES: i64 = 5;
+/// Codes tried after which a change dies (the address must be entered again).
+pub const TRIES_BEFORE_CHANGE_DIES: i64 = 5;
+
+/// Codes one account may try in a day, and that may be tried for one new address, across
+/// restarted changes: starting again gives a change five new tries, not a guesser new days.
+pub const TRIES_PER_DAY: Limit = Limit {
+    max: 10,
+    window_secs: 86_400,
+};
+
+/// Codes and notices one new address may be sent in a day, whichever accounts ask.
+pub const SENDS_TO_ONE_ADDRESS_PER_DAY: Limit = Limit {
+    max: 10,
+    window_secs: 86_400,
+};
 
 /// The latest date of birth accepted at `now`: today where the day begins first (UTC+14), so
 /// nobody born today anywhere is refused.
@@ -39,6 +60,13 @@ fn code_hash(state: &AppState, change_id: &str, code: &str) -> String {
     state
         .keys
         .mac_hex(format!("email-change-code|{change_id}|{code}").as_bytes())
+}
+
+/// Names a new address in rate-limit buckets without storing it.
+fn destination_key(state: &AppState, email: &str) -> String {
+    state
+        .keys
+        .mac_hex(format!("email-change-to|{email}").as_bytes())
 }
 
 fn six_digits() -> String {
@@ -56,8 +84,8 @@ pub async fn details(
     store::details(&state.db, &account_id).await
 }
 
-/// Saves the signed-in account's personal details (every field checked first) and records it
-/// in the history.
+/// Saves the signed-in account's personal details (every field checked first), records it in
+/// the history and tells the account's address (paper notices follow the mailing address).
 pub async fn save_details(
     state: &AppState,
     session: &SessionHandle,
@@ -66,6 +94,11 @@ pub async fn save_details(
     let account_id = signed_in_account(session)?;
     let now = state.now();
     let details = form.parse(latest_birth_date(now))?;
+    let account = accounts::find_by_id(&state.db, &account_id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let locale = accounts::locale_of(&state.db, &account_id).await?;
+    let notice = emails::details_changed(locale, &account.email);
     let mut tx = state.db.begin_write().await?;
     if !accounts::lock(&state.db, &mut tx, &account_id).await? {
         return Err(AppError::Unauthorized);
@@ -78,7 +111,9 @@ pub async fn save_details(
         origin: &Origin::current(),
     };
     history::record(&mut *tx, &event, now).await?;
+    outbox::enqueue(&mut *tx, &state.keys, &notice, now).await?;
     tx.commit().await?;
+    state.wake_outbox();
     tracing::info!(account_id = %account_id, "personal details saved");
     Ok(())
 }
@@ -95,7 +130,7 @@ pub async fn email_change_status(
     let now = state.now();
     let pending = store::pending_change(&state.db, &account_id)
         .await?
-        .filter(|c| c.expires_at > now && c.wrong_codes < WRONG_CODES_BEFORE_CHANGE_DIES)
+        .filter(|c| c.expires_at > now && c.tries < TRIES_BEFORE_CHANGE_DIES)
         .map(|c| c.new_email);
     Ok(EmailChangeStatus {
         current: account.email,
@@ -120,21 +155,32 @@ pub async fn start_email_change(
     if email.as_str() == account.email {
         return Err(AppError::field("new_email", ProfileMsg::SameEmail.into()));
     }
-    rate_limit::hit(
-        state,
-        &format!("email_change_send:{account_id}"),
-        rate_limit::EMAIL_CODE_SENDS,
-    )
-    .await?;
-    let to_bucket = state
-        .keys
-        .mac_hex(format!("email-change-to|{}", email.as_str()).as_bytes());
-    rate_limit::hit(
-        state,
-        &format!("email_change_to:{to_bucket}"),
-        rate_limit::EMAIL_CODE_SENDS,
-    )
-    .await?;
+    let ip = client_ip()?;
+    let destination = destination_key(state, email.as_str());
+    for (bucket, limit) in [
+        (
+            format!("email_change_send:ip:{}", rate_limit::ip_key(ip)),
+            SENDS_PER_IP,
+        ),
+        (
+            format!("email_change_send_now:{account_id}"),
+            SENDS_SHORT_TERM,
+        ),
+        (
+            format!("email_change_send:{account_id}"),
+            rate_limit::EMAIL_CODE_SENDS,
+        ),
+        (
+            format!("email_change_to:{destination}"),
+            rate_limit::EMAIL_CODE_SENDS,
+        ),
+        (
+            format!("email_change_to_day:{destination}"),
+            SENDS_TO_ONE_ADDRESS_PER_DAY,
+        ),
+    ] {
+        rate_limit::hit(state, &bucket, limit).await?;
+    }
     let locale = accounts::locale_of(&state.db, &account_id).await?;
     let id = crypto::random_hex(16);
     let code = six_digits();
@@ -160,7 +206,12 @@ pub async fn start_email_change(
         expires_at: now + CODE_TTL_SECS,
     };
     store::replace_change(&mut tx, &change, now).await?;
-    outbox::enqueue(&mut *tx, &state.keys, &message, now).await?;
+    // The current address hears of it now, while the change can still be stopped by changing
+    // the password (which ends the session that asked).
+    let warning = emails::change_asked(locale, &account.email, email.as_str());
+    for message in [message, warning] {
+        outbox::enqueue(&mut *tx, &state.keys, &message, now).await?;
+    }
     tx.commit().await?;
     state.wake_outbox();
     tracing::info!(account_id = %account_id, "email change started");
@@ -188,10 +239,20 @@ pub async fn confirm_email_change(
     let change = store::pending_change(&state.db, &account_id)
         .await?
         .ok_or_else(|| AppError::field("code", ProfileMsg::NoChangePending.into()))?;
+    let destination = destination_key(state, &change.new_email);
+    for bucket in [
+        format!("email_change_try:{account_id}"),
+        format!("email_change_try_to:{destination}"),
+    ] {
+        rate_limit::hit(state, &bucket, TRIES_PER_DAY).await?;
+    }
+    let counted =
+        store::count_try(&state.db, &account_id, &change.id, TRIES_BEFORE_CHANGE_DIES).await?;
     let expected = code_hash(state, &change.id, code.as_str());
-    let usable = change.expires_at > now && change.wrong_codes < WRONG_CODES_BEFORE_CHANGE_DIES;
-    if !usable || !crypto::constant_time_eq(change.code_hash.as_bytes(), expected.as_bytes()) {
-        store::count_wrong_code(&state.db, &account_id, &change.id).await?;
+    if !counted
+        || change.expires_at <= now
+        || !crypto::constant_time_eq(change.code_hash.as_bytes(), expected.as_bytes())
+    {
         tracing::info!(account_id = %account_id, "wrong, expired or dead email-change code");
         return Err(invalid());
     }

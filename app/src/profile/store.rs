@@ -86,8 +86,8 @@ pub struct PendingChange {
     pub new_email: String,
     /// Keyed hash of the code.
     pub code_hash: String,
-    /// Wrong codes entered so far.
-    pub wrong_codes: i64,
+    /// Codes entered so far.
+    pub tries: i64,
     /// When the code stops working.
     pub expires_at: i64,
 }
@@ -95,7 +95,7 @@ pub struct PendingChange {
 /// The account's change waiting for a code, if any (expired or not).
 pub async fn pending_change(db: &Db, account_id: &str) -> Result<Option<PendingChange>, AppError> {
     Ok(sqlx::query_as(
-        "SELECT id, new_email, code_hash, wrong_codes, expires_at
+        "SELECT id, new_email, code_hash, tries, expires_at
          FROM email_changes WHERE account_id = $1",
     )
     .bind(account_id)
@@ -124,11 +124,11 @@ pub async fn replace_change(
     now: i64,
 ) -> Result<(), AppError> {
     sqlx::query(
-        "INSERT INTO email_changes (account_id, id, new_email, code_hash, wrong_codes,
+        "INSERT INTO email_changes (account_id, id, new_email, code_hash, tries,
                                     expires_at, created_at)
          VALUES ($1, $2, $3, $4, 0, $5, $6)
          ON CONFLICT (account_id) DO UPDATE SET
-             id = $2, new_email = $3, code_hash = $4, wrong_codes = 0, expires_at = $5,
+             id = $2, new_email = $3, code_hash = $4, tries = 0, expires_at = $5,
              created_at = $6",
     )
     .bind(change.account_id)
@@ -142,16 +142,20 @@ pub async fn replace_change(
     Ok(())
 }
 
-/// Counts a wrong code against the change `id`.
-pub async fn count_wrong_code(db: &Db, account_id: &str, id: &str) -> Result<(), AppError> {
-    sqlx::query(
-        "UPDATE email_changes SET wrong_codes = wrong_codes + 1 WHERE account_id = $1 AND id = $2",
+/// Counts one try of a code against the change `id` before the code is compared, in one
+/// statement, so parallel tries cannot pass the limit together. False when the change has had
+/// `max` tries already (or is gone).
+pub async fn count_try(db: &Db, account_id: &str, id: &str, max: i64) -> Result<bool, AppError> {
+    let done = sqlx::query(
+        "UPDATE email_changes SET tries = tries + 1
+         WHERE account_id = $1 AND id = $2 AND tries < $3",
     )
     .bind(account_id)
     .bind(id)
+    .bind(max)
     .execute(&db.pool)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 /// Removes the change `id` (or, with `None`, whichever the account has); true when a row went,

@@ -118,6 +118,8 @@ async fn personal_details_are_checked_field_by_field_saved_and_recorded() {
     );
     assert_eq!(read["address"]["state"], "IL");
     assert_eq!(events(&app, &account_id, "details_changed").await, 1);
+    app.wait_for_mail_to(email, "personal details were changed")
+        .await;
 
     // Saving again replaces; the optional parts can be cleared.
     let mut fewer: Vec<(&str, &str)> = DETAILS.to_vec();
@@ -186,6 +188,14 @@ async fn item33_changing_the_email_needs_a_recent_sign_in_and_the_code_sent_to_t
 
     assert_went_to(&app.send(start(&fresh, new)).await, "/account/email?sent=1");
     let code = app.emailed_code(new, 1).await;
+    let warned = app
+        .wait_for_mail_to(old, "Someone asked to change your Caseport email address")
+        .await;
+    // Quoted-printable: join the soft line breaks.
+    assert!(
+        warned.replace("=\r\n", "").contains("m***@example.org"),
+        "{warned}"
+    );
     let status = app
         .send(Req::api("get_email_change", &[]).cookie(Some(&fresh)))
         .await
@@ -275,7 +285,7 @@ async fn an_address_with_its_own_account_gets_a_notice_instead_of_a_code_and_the
 #[tokio::test]
 async fn an_email_change_code_dies_after_ten_minutes_after_five_wrong_tries_and_when_replaced() {
     let app = TestApp::new().await;
-    let (cookie, _) = app.signed_up("codes@example.com", PASSWORD).await;
+    let (cookie, secret) = app.signed_up("codes@example.com", PASSWORD).await;
     let account_id = app.account_id("codes@example.com").await;
 
     // Expired.
@@ -310,6 +320,29 @@ async fn an_email_change_code_dies_after_ten_minutes_after_five_wrong_tries_and_
     }
     let dead = app.send(confirm(&cookie, &right)).await;
     assert_eq!(dead.status, 422, "{dead:?}");
+
+    // Starting again gives the change five new tries but not the account or the address more
+    // than ten a day.
+    assert_went_to(
+        &app.send(start(&cookie, "tries@example.com")).await,
+        "/account/email?sent=1",
+    );
+    let fresh_code = app.emailed_code("tries@example.com", 2).await;
+    for _ in 0..3 {
+        let wrong = app.send(confirm(&cookie, &other_than(&fresh_code))).await;
+        assert_eq!(wrong.status, 422, "{wrong:?}");
+    }
+    let capped = app.send(confirm(&cookie, &fresh_code)).await;
+    assert_eq!(
+        capped.status, 429,
+        "the eleventh try of the day: {capped:?}"
+    );
+    assert_eq!(email_of(&app, &account_id).await, "codes@example.com");
+    app.clock.advance(86_400);
+    let (cookie, _) = {
+        let signed_in = app.sign_in("codes@example.com", PASSWORD, &secret, 0).await;
+        (signed_in.session_cookie().unwrap(), ())
+    };
 
     // Replaced by a newer request: the older code stops working, the newer one works.
     assert_went_to(

@@ -72,6 +72,14 @@ pub(super) const TEXTS: ProfileTexts = ProfileTexts {
         subject: "The email address of your Caseport account was changed",
         body: "Your Caseport account now uses {new} to sign in, and we will no longer write to this address.\n\nIf you did not do this, contact Caseport support now: someone else may be in your account.\n",
     },
+    email_change_asked_email: EmailText {
+        subject: "Someone asked to change your Caseport email address",
+        body: "Someone signed in to your Caseport account asked to move it to {new}. It moves only if the code we sent there is entered within 10 minutes.\n\nIf this was not you, change your password now (\"Forgot your password?\" on the sign-in page signs every device out) and contact Caseport support.\n",
+    },
+    details_changed_email: EmailText {
+        subject: "Your Caseport personal details were changed",
+        body: "The name, date of birth or mailing address of your Caseport account was just changed. Paper notices go to the mailing address.\n\nIf this was not you, change your password now and contact Caseport support.\n",
+    },
     email_changed_new_email: EmailText {
         subject: "This is now your Caseport email address",
         body: "You now sign in to Caseport with this email address, and we will write to you here.\n",

@@ -72,6 +72,14 @@ pub(super) const TEXTS: ProfileTexts = ProfileTexts {
         subject: "Se cambió el correo de su cuenta de Caseport",
         body: "Su cuenta de Caseport ahora usa {new} para iniciar sesión, y ya no escribiremos a esta dirección.\n\nSi no fue usted, comuníquese ya con el soporte de Caseport: otra persona podría estar en su cuenta.\n",
     },
+    email_change_asked_email: EmailText {
+        subject: "Alguien pidió cambiar el correo de su cuenta de Caseport",
+        body: "Alguien que inició sesión en su cuenta de Caseport pidió trasladarla a {new}. Solo se traslada si se escribe en 10 minutos el código que enviamos allí.\n\nSi no fue usted, cambie ya su contraseña (\"¿Olvidó su contraseña?\" en la página de inicio de sesión cierra la sesión en todos los dispositivos) y comuníquese con el soporte de Caseport.\n",
+    },
+    details_changed_email: EmailText {
+        subject: "Se cambiaron sus datos personales de Caseport",
+        body: "Se acaba de cambiar el nombre, la fecha de nacimiento o la dirección postal de su cuenta de Caseport. Los avisos en papel van a la dirección postal.\n\nSi no fue usted, cambie ya su contraseña y comuníquese con el soporte de Caseport.\n",
+    },
     email_changed_new_email: EmailText {
         subject: "Esta es ahora su dirección de correo de Caseport",
         body: "Ahora inicia sesión en Caseport con esta dirección de correo, y le escribiremos aquí.\n",

@@ -148,6 +148,10 @@ pub struct ProfileTexts {
     pub email_changed_old_email: EmailText,
     /// To the new address.
     pub email_changed_new_email: EmailText,
+    /// To the current address when a change is asked for. `{new}`: partly hidden.
+    pub email_change_asked_email: EmailText,
+    /// To the account's address when the personal details were saved.
+    pub details_changed_email: EmailText,
 }
 
 #[cfg(test)]
