@@ -107,6 +107,9 @@ pub struct Settings {
     /// Public case status lookups allowed per client address per minute (counted by each server
     /// instance on its own).
     pub case_status_per_minute: i64,
+    /// Registrations allowed per client address per hour (shared by every instance). Many people
+    /// behind one address (a library, a legal aid office, a carrier's NAT) register through it.
+    pub registrations_per_hour: i64,
     /// Case Status API: requests per second a new client may make (per server instance, like an
     /// API gateway's spike arrest); `caseport api-client create --per-second` overrides it.
     pub api_per_second: i64,
@@ -151,6 +154,7 @@ impl Default for Settings {
             request_timeout_secs: 30,
             log_format: "json".into(),
             case_status_per_minute: 30,
+            registrations_per_hour: 40,
             api_per_second: 5,
             api_per_day: 1000,
         }
@@ -398,6 +402,9 @@ impl Settings {
         if !(1..=100_000).contains(&self.case_status_per_minute) {
             return invalid("case_status_per_minute must be between 1 and 100000");
         }
+        if !(1..=100_000).contains(&self.registrations_per_hour) {
+            return invalid("registrations_per_hour must be between 1 and 100000");
+        }
         if !(1..=100_000).contains(&self.api_per_second) {
             return invalid("api_per_second must be between 1 and 100000");
         }
@@ -628,6 +635,31 @@ mod tests {
             Ok(())
         });
         refusal
+    }
+
+    #[test]
+    #[expect(
+        clippy::result_large_err,
+        reason = "figment::Jail fixes the closure's error type"
+    )]
+    fn registrations_per_hour_defaults_to_forty_and_is_bounded() {
+        figment::Jail::expect_with(|jail| {
+            let settings = Settings::load(std::path::Path::new("missing.toml")).unwrap();
+            assert_eq!(settings.registrations_per_hour, 40);
+            assert_eq!(crate::policy_from(&settings).registrations_per_hour, 40);
+            jail.set_env("CASEPORT_REGISTRATIONS_PER_HOUR", "250");
+            let settings = Settings::load(std::path::Path::new("missing.toml")).unwrap();
+            assert_eq!(crate::policy_from(&settings).registrations_per_hour, 250);
+            for refused in ["0", "-1", "100001"] {
+                jail.set_env("CASEPORT_REGISTRATIONS_PER_HOUR", refused);
+                let error = Settings::load(std::path::Path::new("missing.toml")).unwrap_err();
+                assert!(
+                    error.to_string().contains("registrations_per_hour"),
+                    "{refused}: {error}"
+                );
+            }
+            Ok(())
+        });
     }
 
     #[test]

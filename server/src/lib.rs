@@ -156,6 +156,7 @@ pub fn policy_from(settings: &Settings) -> Policy {
         trusted_proxies: settings.trusted_proxies.clone(),
         base_url: settings.base_url.trim_end_matches('/').to_owned(),
         case_status_per_minute: settings.case_status_per_minute,
+        registrations_per_hour: settings.registrations_per_hour,
     }
 }
 

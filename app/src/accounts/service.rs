@@ -152,7 +152,8 @@ fn validate_notice(
     }
 }
 
-fn new_email_code() -> String {
+/// A fresh six-digit code for an email, uniform over 000000–999999.
+pub fn new_email_code() -> String {
     format!("{:06}", OsRng.gen_range(0..1_000_000u32))
 }
 
@@ -204,7 +205,10 @@ pub async fn register(
     rate_limit::hit(
         state,
         &format!("register:ip:{}", rate_limit::ip_key(ip)),
-        rate_limit::REGISTER_PER_IP,
+        rate_limit::Limit {
+            max: state.policy.registrations_per_hour,
+            ..rate_limit::REGISTER_PER_IP
+        },
     )
     .await?;
     rate_limit::hit(

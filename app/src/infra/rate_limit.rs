@@ -44,7 +44,7 @@ pub const SIGN_IN_PER_IP: Limit = Limit {
     max: 20,
     window_secs: 60,
 };
-/// Registrations from one client address.
+/// Registrations from one client address: the default of the `registrations_per_hour` setting.
 pub const REGISTER_PER_IP: Limit = Limit {
     max: 40,
     window_secs: 3600,

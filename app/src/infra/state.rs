@@ -2,7 +2,7 @@
 
 use super::{
     clock::Clock, crypto::Keys, db::Db, local_limit::LocalLimiter, mail::Mailer,
-    passwords::PasswordHasher,
+    passwords::PasswordHasher, rate_limit,
 };
 use crate::accounts::model::PasswordRules;
 use axum::extract::FromRef;
@@ -33,6 +33,8 @@ pub struct Policy {
     pub base_url: String,
     /// Public case status lookups allowed per client address and minute (per server instance).
     pub case_status_per_minute: i64,
+    /// Registrations allowed per client address and hour.
+    pub registrations_per_hour: i64,
 }
 
 impl Default for Policy {
@@ -48,6 +50,7 @@ impl Default for Policy {
             trusted_proxies: Vec::new(),
             base_url: "http://127.0.0.1:3000".into(),
             case_status_per_minute: 30,
+            registrations_per_hour: rate_limit::REGISTER_PER_IP.max,
         }
     }
 }

@@ -12,7 +12,7 @@ use crate::{
     accounts::{
         history::{self, NewEvent, Origin},
         model::{AccountEventKind, Email, OneTimeCode},
-        store as accounts,
+        service as accounts_service, store as accounts,
         texts::AccountsMsg,
     },
     error::AppError,
@@ -67,12 +67,6 @@ fn destination_key(state: &AppState, email: &str) -> String {
     state
         .keys
         .mac_hex(format!("email-change-to|{email}").as_bytes())
-}
-
-fn six_digits() -> String {
-    let [a, b, c, d] = crypto::random_bytes::<4>();
-    // 2^32 is not a multiple of 10^6; the bias (under 0.03 %) does not help a guesser.
-    format!("{:06}", u32::from_be_bytes([a, b, c, d]) % 1_000_000)
 }
 
 /// The signed-in account's personal details.
@@ -183,11 +177,11 @@ pub async fn start_email_change(
     }
     let locale = accounts::locale_of(&state.db, &account_id).await?;
     let id = crypto::random_hex(16);
-    let code = six_digits();
+    let code = accounts_service::new_email_code();
     let mut tx = state.db.begin_write().await?;
     let (hash, message) = if accounts::email_taken(&mut tx, email.as_str()).await? {
         // A code nobody is sent: the change can never be confirmed.
-        let unsent = six_digits();
+        let unsent = accounts_service::new_email_code();
         (
             code_hash(state, &crypto::random_hex(16), &unsent),
             emails::address_taken(locale, email.as_str()),

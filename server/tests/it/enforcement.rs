@@ -12,6 +12,7 @@ use app::{
         clock::Clock,
         db::{Db, DbKind, DurabilityReport},
         rate_limit::{PASSWORD_CHECKS_PER_IP, REGISTER_PER_IP, TOTP_ATTEMPTS},
+        state::Policy,
     },
 };
 use axum::http::Method;
@@ -277,6 +278,41 @@ async fn item11_registrations_past_the_per_address_limit_get_429_while_other_add
         later.status.is_success(),
         "the first address is served again after Retry-After: {later:?}"
     );
+}
+
+#[tokio::test]
+async fn item11_the_per_address_registration_allowance_follows_the_setting() {
+    let app = TestApp::with_policy(Policy {
+        registrations_per_hour: 3,
+        ..test_policy()
+    })
+    .await;
+    for n in 1..=3 {
+        let response = app
+            .send(
+                Req::api(
+                    "register",
+                    &registration_form(&format!("setting{n}@example.com"), PASSWORD),
+                )
+                .from_ip("198.51.100.90"),
+            )
+            .await;
+        assert!(
+            response.status.is_success(),
+            "registration {n}: {response:?}"
+        );
+    }
+    let over = app
+        .send(
+            Req::api(
+                "register",
+                &registration_form("setting4@example.com", PASSWORD),
+            )
+            .from_ip("198.51.100.90"),
+        )
+        .await;
+    retry_after(&over, "the fourth registration with an allowance of three");
+    assert_eq!(app.count("registrations").await, 3);
 }
 
 #[tokio::test]

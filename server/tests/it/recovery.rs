@@ -478,7 +478,10 @@ async fn item24_reset_requests_take_the_same_time_for_known_and_unknown_addresse
     alone(async {
         let mut known_times = Vec::new();
         let mut unknown_times = Vec::new();
-        for trial in 0..200 {
+        // Warm-up rounds (connection pool, statement caches, the outbox worker's first mails)
+        // are not measured; 400 measured pairs keep one slow moment on a noisy machine from
+        // moving either median.
+        for trial in 0..420 {
             let mut order = [
                 ("timed@example.com", &mut known_times),
                 ("untimed@example.com", &mut unknown_times),
@@ -491,8 +494,11 @@ async fn item24_reset_requests_take_the_same_time_for_known_and_unknown_addresse
                 let response = app
                     .send(Req::api("request_password_reset", &[("email", email)]))
                     .await;
-                times.push(started.elapsed().as_secs_f64());
+                let elapsed = started.elapsed().as_secs_f64();
                 assert_eq!(response.status, 200);
+                if trial >= 20 {
+                    times.push(elapsed);
+                }
             }
         }
         assert_same_median_time(&mut known_times, &mut unknown_times);
