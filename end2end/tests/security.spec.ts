@@ -11,6 +11,7 @@ import {
   openPage,
   openProfileFromAccount,
   registerAndEnrol,
+  waitForPath,
   signIn,
   signOut,
   strongPassword,
@@ -38,12 +39,43 @@ test('after signing in, web storage holds neither the email address nor the acco
   await openProfileFromAccount(page);
 
   const forbidden = [account.email, accountNumber, accountNumber.replace(/\s/g, '')];
-  for (const path of ['/account', '/profile']) {
-    await openPage(page, path);
+  // Item 43: every signed-in page is sent no-store, and neither web storage, IndexedDB nor the
+  // service worker's cache keeps anything of it.
+  const signedInPages = [
+    '/account',
+    '/profile',
+    '/account/details',
+    '/account/email',
+    '/account/password',
+    '/account/security',
+    '/account/devices',
+    '/account/history',
+    '/notifications',
+  ];
+  for (const path of signedInPages) {
+    const response = await page.goto(path);
+    await waitForPath(page, path);
+    expect(response?.headers()['cache-control'] ?? '', `Cache-Control of ${path}`).toContain('no-store');
     const dump = (await webStorageDump(page)).toLowerCase();
     for (const value of forbidden) {
       expect(dump.includes(value.toLowerCase()), `web storage on ${path} contains ${value}: ${dump}`).toBe(false);
     }
+    const databases = await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? ''));
+    expect(databases, `IndexedDB databases on ${path}`).toEqual([]);
+  }
+  const cachedPaths = await page.evaluate(async () => {
+    const paths: string[] = [];
+    for (const name of await caches.keys()) {
+      const cache = await caches.open(name);
+      for (const request of await cache.keys()) paths.push(new URL(request.url).pathname);
+    }
+    return paths;
+  });
+  for (const path of cachedPaths) {
+    expect(
+      signedInPages.includes(path) || path.startsWith('/_fn/') || path.startsWith('/cases/'),
+      `the service worker cached a signed-in response: ${path}`,
+    ).toBe(false);
   }
 
   for (const cookie of await page.context().cookies()) {

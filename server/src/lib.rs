@@ -140,6 +140,24 @@ fn publish_private_file(path: &Path, contents: &str) -> Result<bool, StartupErro
     }
 }
 
+/// The production log format: one JSON object per line with a UTC timestamp, the level, the
+/// message and its fields flattened, and the request span (client address, method, path).
+pub fn json_log_subscriber<W>(
+    filter: tracing_subscriber::EnvFilter,
+    writer: W,
+) -> impl tracing::Subscriber + Send + Sync
+where
+    W: for<'writer> tracing_subscriber::fmt::MakeWriter<'writer> + Send + Sync + 'static,
+{
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .json()
+        .flatten_event(true)
+        .with_writer(writer)
+        .finish()
+}
+
 /// The policy part of the settings.
 pub fn policy_from(settings: &Settings) -> Policy {
     Policy {

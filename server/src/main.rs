@@ -100,13 +100,16 @@ enum ApiClientAction {
 fn init_logging(format: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("CASEPORT_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_target(false);
     if format == "pretty" {
-        builder.init();
+        tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_target(false)
+            .init();
     } else {
-        builder.json().flatten_event(true).init();
+        let subscriber = server::json_log_subscriber(filter, std::io::stdout);
+        if let Err(error) = tracing::subscriber::set_global_default(subscriber) {
+            eprintln!("caseport: logging could not start: {error}");
+        }
     }
 }
 

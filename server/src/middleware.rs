@@ -21,6 +21,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use std::net::SocketAddr;
+use tracing::Instrument;
 
 /// Name of the cookie remembering the chosen language (not a secret).
 pub const LANGUAGE_COOKIE: &str = "caseport-lang";
@@ -109,7 +110,17 @@ pub async fn request_facts(
         .unwrap_or_default();
     request.extensions_mut().insert(ClientIp(ip));
     request.extensions_mut().insert(locale);
-    next.run(request).await
+    // Every event logged while this request is handled carries the client address, the method,
+    // the path (never the query, where links carry tokens) and, once the session is read, the
+    // account it belongs to.
+    let span = tracing::info_span!(
+        "request",
+        ip = %ip,
+        method = %request.method(),
+        path = %request.uri().path(),
+        account_id = tracing::field::Empty,
+    );
+    next.run(request).instrument(span).await
 }
 
 /// Whether a state-changing request provably comes from one of Caseport's own pages:
@@ -277,6 +288,7 @@ async fn align_error_status(response: Response) -> Response {
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status =
             StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        log_refusal(parts.status);
         if let Some(seconds) = error.retry_after() {
             parts
                 .headers
@@ -415,7 +427,13 @@ pub async fn sessions(
     let expired = loaded == Loaded::Expired;
     let handle = SessionHandle::from_loaded(loaded);
     request.extensions_mut().insert(handle.clone());
+    if let Some(account_id) = handle.state().as_ref().and_then(|s| s.account_id()) {
+        tracing::Span::current().record("account_id", account_id);
+    }
     let mut response = next.run(request).await;
+    if kind == PathKind::Page {
+        log_refusal(response.status());
+    }
     let headers = response.headers_mut();
     if let Some(token) = handle.device_to_remember() {
         append(
@@ -452,6 +470,17 @@ pub async fn sessions(
         CookieAction::Keep => {}
     }
     response
+}
+
+/// Logs a refusal (unauthenticated, forbidden, or an object that is not the caller's); the
+/// request span adds who asked and from where, so probing other people's ids shows in the logs.
+fn log_refusal(status: StatusCode) {
+    if matches!(
+        status,
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
+    ) {
+        tracing::warn!(status = status.as_u16(), "request refused");
+    }
 }
 
 fn append(headers: &mut HeaderMap, name: header::HeaderName, value: &str) {

@@ -32,6 +32,7 @@ mod profile;
 mod recovery;
 mod registration;
 mod schema;
+mod security_log;
 mod sessions;
 mod sign_in_alerts;
 mod staff_invitations;

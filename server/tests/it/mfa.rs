@@ -4,10 +4,6 @@
 use crate::support::*;
 use app::infra::clock::Clock;
 use app::{infra::crypto::Keys, mfa::totp};
-use std::{
-    io::Write,
-    sync::{Arc, Mutex},
-};
 
 /// Password step from `ip`, then `code`; returns (password response cookie, code response).
 async fn attempt(app: &TestApp, email: &str, code: &str, ip: &str) -> (String, TestResponse) {
@@ -43,42 +39,12 @@ fn unfold_mail(raw: &str) -> String {
     String::from_utf8_lossy(&out).replace("\r\n", "\n")
 }
 
-/// A tracing writer that keeps everything in memory.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Item 14: a TOTP code is accepted only once.
 
 #[tokio::test]
 async fn item14_a_totp_code_is_accepted_once_and_a_replay_is_refused_logged_and_notified() {
-    let log = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer({
-            let log = log.clone();
-            move || log.clone()
-        })
-        .with_ansi(false)
-        .without_time()
-        .with_max_level(tracing::Level::INFO)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let log = capture_logs();
 
     let app = TestApp::new().await;
     let email = "replay@example.com";

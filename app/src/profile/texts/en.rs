@@ -82,6 +82,6 @@ pub(super) const TEXTS: ProfileTexts = ProfileTexts {
     },
     email_changed_new_email: EmailText {
         subject: "This is now your Caseport email address",
-        body: "You now sign in to Caseport with this email address, and we will write to you here.\n",
+        body: "You now sign in to Caseport with this email address, and we will write to you here.\n\nIf this was not you, contact Caseport support now: someone else may have moved their account to your address.\n",
     },
 };

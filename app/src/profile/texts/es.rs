@@ -82,6 +82,6 @@ pub(super) const TEXTS: ProfileTexts = ProfileTexts {
     },
     email_changed_new_email: EmailText {
         subject: "Esta es ahora su dirección de correo de Caseport",
-        body: "Ahora inicia sesión en Caseport con esta dirección de correo, y le escribiremos aquí.\n",
+        body: "Ahora inicia sesión en Caseport con esta dirección de correo, y le escribiremos aquí.\n\nSi no fue usted, comuníquese ya con el soporte de Caseport: otra persona podría haber movido su cuenta a su dirección.\n",
     },
 };

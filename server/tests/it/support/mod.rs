@@ -267,6 +267,7 @@ impl TestApp {
     }
 
     async fn build(db: Db, policy: Policy, outbox_worker: bool) -> Self {
+        install_log_router();
         let outbox = std::env::temp_dir().join(format!("caseport-mail-{}", random_hex(8)));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -903,4 +904,77 @@ pub fn assert_same_median_time(known: &mut [f64], unknown: &mut [f64]) {
         "median known {k:.5}s vs unknown {u:.5}s differ by {:.1}%",
         difference * 100.0
     );
+}
+
+/// What this test thread logs, in the production JSON format, while the returned guard lives.
+/// One subscriber is installed for the whole test binary (a per-test `set_default` races with
+/// tests on other threads over tracing's cached callsite interest and can lose events); it writes
+/// each line to the capture of the thread that logged it, and drops lines no test is capturing.
+/// `#[tokio::test]` runs a test on one thread, so its requests log to its own capture.
+pub fn capture_logs() -> LogCapture {
+    install_log_router();
+    let log = CapturedLog::default();
+    CAPTURE.with(|capture| *capture.borrow_mut() = Some(log.clone()));
+    LogCapture(log)
+}
+
+/// Installs the binary's one subscriber (every [`TestApp`] does, before its first request, so
+/// no event's interest is decided without it).
+fn install_log_router() {
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        let subscriber =
+            server::json_log_subscriber(tracing_subscriber::EnvFilter::new("info"), || {
+                ThreadCapture
+            });
+        tracing::subscriber::set_global_default(subscriber)
+            .expect("no other global subscriber in the test binary");
+    });
+}
+
+thread_local! {
+    static CAPTURE: std::cell::RefCell<Option<CapturedLog>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Writes to the capture of the current thread, if it has one.
+struct ThreadCapture;
+
+impl std::io::Write for ThreadCapture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        CAPTURE.with(|capture| {
+            if let Some(log) = capture.borrow().as_ref() {
+                log.0.lock().unwrap().extend_from_slice(buf);
+            }
+        });
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A running capture (see [`capture_logs`]); capturing stops when it is dropped.
+pub struct LogCapture(CapturedLog);
+
+impl LogCapture {
+    /// Everything logged on this thread since the capture began.
+    pub fn text(&self) -> String {
+        self.0.text()
+    }
+}
+
+impl Drop for LogCapture {
+    fn drop(&mut self) {
+        CAPTURE.with(|capture| *capture.borrow_mut() = None);
+    }
+}
+
+/// The lines a capture holds (shared between the capture and its writer).
+#[derive(Clone, Default)]
+pub struct CapturedLog(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl CapturedLog {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
 }
